@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One list of Swift settings shared by every target (Swift 6 language mode is the tools default).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "seedance",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "seedance", targets: ["seedance"]),
+        .library(name: "Media", targets: ["Media"]),
+        .library(name: "SeedanceAPI", targets: ["SeedanceAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
+            providers: [
+                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev",
+                      "libswresample-dev", "libavfilter-dev", "pkg-config"]),
+                .brew(["ffmpeg", "pkg-config"]),
+            ]
+        ),
+        .target(
+            name: "Media",
+            dependencies: [
+                "CFFmpeg",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SeedanceAPI",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SeedanceCLI",
+            dependencies: [
+                "Media",
+                "SeedanceAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "seedance",
+            dependencies: ["SeedanceCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "seedance-bench",
+            dependencies: ["Media"],
+            path: "Benchmarks/seedance-bench",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MediaTests",
+            dependencies: ["Media", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SeedanceAPITests",
+            dependencies: ["SeedanceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SeedanceCLITests",
+            dependencies: ["SeedanceCLI", "Media", "TestSupport", "seedance"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

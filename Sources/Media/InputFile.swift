@@ -1,0 +1,177 @@
+import CFFmpeg
+import Foundation
+
+/// Limits that keep opening hostile or stalled input bounded in time and memory.
+public struct OpenLimits: Sendable, Hashable {
+    /// Bytes FFmpeg may read to detect the format and stream parameters (FFmpeg's `probesize`).
+    public var probeSize: Int64 = 5_000_000
+    /// Microseconds of media FFmpeg may read to find stream parameters (`analyzeduration`).
+    public var analyzeDuration: Int64 = 5_000_000
+    /// Wall-clock limit for the whole open, after which it fails with `.timedOut`.
+    public var timeout: Seconds = 20
+
+    /// The defaults.
+    public init() {}
+}
+
+/// The wall-clock deadline FFmpeg's interrupt callback checks, so a stalled read fails instead of hanging.
+final class Deadline: @unchecked Sendable {
+    // Written once in init; read from FFmpeg's callback on the same thread.
+    var deadline: UInt64
+
+    init(seconds: Seconds) { deadline = Deadline.now() + UInt64(max(0, seconds) * 1e9) }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    var expired: Bool { Deadline.now() > deadline }
+}
+
+/// An open input file: owns one `AVFormatContext` and closes it exactly once in `deinit`.
+///
+/// Not thread-safe: use one instance from one thread at a time.
+final class InputFile {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    let path: String
+    private let deadline: Deadline
+
+    /// Opens `path` and reads the stream parameters (`avformat_find_stream_info`, bounded by `limits`).
+    init(path: String, limits: OpenLimits = OpenLimits(), findStreamInfo: Bool = true) throws {
+        FFmpegSetup.initialize()
+        self.path = path
+        let deadline = Deadline(seconds: limits.timeout)
+        self.deadline = deadline
+
+        guard var ctx = avformat_alloc_context() else {
+            throw MediaError(.io, path: path, operation: "opening the file", reason: "out of memory")
+        }
+        ctx.pointee.interrupt_callback.callback = { opaque in
+            guard let opaque else { return 0 }
+            return Unmanaged<Deadline>.fromOpaque(opaque).takeUnretainedValue().expired ? 1 : 0
+        }
+        ctx.pointee.interrupt_callback.opaque = Unmanaged.passUnretained(deadline).toOpaque()
+
+        var options: OpaquePointer?
+        av_dict_set(&options, "probesize", String(limits.probeSize), 0)
+        av_dict_set(&options, "analyzeduration", String(limits.analyzeDuration), 0)
+        var maybeCtx: UnsafeMutablePointer<AVFormatContext>? = ctx
+        let status = avformat_open_input(&maybeCtx, path, nil, &options)
+        av_dict_free(&options)
+        guard status >= 0, let opened = maybeCtx else {
+            // avformat_open_input frees the context it was given when it fails.
+            throw InputFile.openError(path: path, code: status, timedOut: deadline.expired)
+        }
+        ctx = opened
+        if findStreamInfo {
+            let infoStatus = avformat_find_stream_info(ctx, nil)
+            if infoStatus < 0 {
+                var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
+                avformat_close_input(&doomed)
+                if deadline.expired {
+                    throw MediaError(.timedOut, path: path, operation: "reading stream parameters",
+                                     reason: "gave up after \(limits.timeout) s", ffmpegCode: infoStatus)
+                }
+                throw MediaError(.notMedia, path: path, operation: "reading stream parameters",
+                                 reason: "could not read the stream parameters", ffmpegCode: infoStatus)
+            }
+        }
+        context = ctx
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&ctx)
+    }
+
+    /// Extends the wall-clock limit (long decodes after a quick open).
+    func extendDeadline(by seconds: Seconds) {
+        deadline.deadline = Deadline.now() + UInt64(max(0, seconds) * 1e9)
+    }
+
+    /// The streams of the container.
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        (0..<Int(context.pointee.nb_streams)).compactMap { context.pointee.streams[$0] }
+    }
+
+    /// FFmpeg's best stream of a type (what the ffmpeg CLI maps by default), or nil.
+    func bestStream(_ type: AVMediaType) -> UnsafeMutablePointer<AVStream>? {
+        let index = av_find_best_stream(context, type, -1, -1, nil, 0)
+        guard index >= 0, index < Int32(context.pointee.nb_streams) else { return nil }
+        return context.pointee.streams[Int(index)]
+    }
+
+    /// Reads the next packet into `packet`; returns false at the end of the file, throws on a read error.
+    func read(into packet: Packet) throws -> Bool {
+        let status = av_read_frame(context, packet.pointer)
+        if status == AVCode.eof { return false }
+        if status < 0 {
+            throw MediaError(deadline.expired ? .timedOut : .decodeFailed, path: path,
+                             operation: "reading packets", reason: "the file could not be read to the end",
+                             ffmpegCode: status)
+        }
+        return true
+    }
+
+    private static func openError(path: String, code: Int32, timedOut: Bool) -> MediaError {
+        if timedOut {
+            return MediaError(.timedOut, path: path, operation: "opening the file",
+                              reason: "gave up: the file took too long to open", ffmpegCode: code)
+        }
+        if code == AVCode.invalidData {
+            return MediaError(.notMedia, path: path, operation: "opening the file",
+                              reason: ContentSniffer.describe(path: path), ffmpegCode: code)
+        }
+        return MediaError(.ffmpeg, path: path, operation: "opening the file",
+                          reason: "FFmpeg could not open it", ffmpegCode: code)
+    }
+}
+
+/// One `AVPacket`, allocated once, freed in `deinit`.
+final class Packet {
+    let pointer: UnsafeMutablePointer<AVPacket>
+
+    init() throws {
+        guard let p = av_packet_alloc() else {
+            throw MediaError(.io, operation: "allocating a packet", reason: "out of memory")
+        }
+        pointer = p
+    }
+
+    deinit {
+        var p: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&p)
+    }
+
+    /// Drops the payload so the packet can be reused.
+    func unref() { av_packet_unref(pointer) }
+}
+
+/// One `AVFrame`, allocated once, freed in `deinit`.
+final class Frame {
+    let pointer: UnsafeMutablePointer<AVFrame>
+
+    init() throws {
+        guard let f = av_frame_alloc() else {
+            throw MediaError(.io, operation: "allocating a frame", reason: "out of memory")
+        }
+        pointer = f
+    }
+
+    deinit {
+        var f: UnsafeMutablePointer<AVFrame>? = pointer
+        av_frame_free(&f)
+    }
+
+    /// Drops the buffers so the frame can be reused.
+    func unref() { av_frame_unref(pointer) }
+}
+
+/// Process-wide FFmpeg set-up.
+enum FFmpegSetup {
+    private static let once: Void = {
+        // Libraries never print: FFmpeg's own log is silenced; failures come back as MediaError values.
+        av_log_set_level(AV_LOG_QUIET)
+    }()
+
+    /// Runs the one-time set-up; cheap after the first call.
+    static func initialize() { _ = once }
+}

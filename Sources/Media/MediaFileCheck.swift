@@ -1,0 +1,46 @@
+import Foundation
+
+/// Checks done before FFmpeg sees a path, so the common mistakes get plain words.
+enum MediaFileCheck {
+    /// Throws for a missing path, a directory, an unreadable file or an empty file.
+    static func requireReadableFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MediaError(.notFound, path: path, operation: "", reason: "no such file")
+        }
+        if isDirectory.boolValue {
+            throw MediaError(.isDirectory, path: path, operation: "", reason: "is a directory, not a video file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MediaError(.io, path: path, operation: "", reason: "permission denied: the file is not readable")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        if size == 0 {
+            throw MediaError(.emptyFile, path: path, operation: "", reason: "the file is empty (0 bytes)")
+        }
+    }
+
+    /// A better explanation of an open that failed with "invalid data": a truncated MP4 says so.
+    static func explainUnreadable(path: String, original: MediaError) -> MediaError {
+        let boxes = TopLevelBoxes(path: path)
+        let isoTypes: Set<String> = ["ftyp", "moov", "mdat", "free", "skip", "wide", "styp", "sidx", "moof", "pdin"]
+        guard let first = boxes.boxes.first ?? boxes.overrun, isoTypes.contains(first.type) else { return original }
+        var error = original
+        error.kind = .truncated
+        if let overrun = boxes.overrun {
+            error.reason = "truncated: the \(overrun.type) box at byte \(overrun.offset) declares \(overrun.size) "
+                + "bytes but the file ends at byte \(boxes.fileSize) (an incomplete download?)"
+        } else if !boxes.boxes.contains(where: { $0.type == "moov" }) {
+            if boxes.boxes.contains(where: { $0.type == "moof" }) {
+                error.kind = .notMedia
+                error.reason = "a media segment without its init segment (no moov box): join it to its init segment"
+            } else {
+                error.reason = "incomplete MP4: there is no moov box (an unfinished recording or a truncated download?)"
+            }
+        } else {
+            error.kind = .notMedia
+            error.reason = "a damaged MP4: FFmpeg could not read its moov box"
+        }
+        return error
+    }
+}

@@ -1,0 +1,3 @@
+import SeedanceCLI
+
+await SeedanceCommand.runMain()

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The outcome of running a program to completion.
+public struct RunResult: Sendable {
+    /// Exit status.
+    public var status: Int32
+    /// Everything written to stdout.
+    public var stdout: String
+    /// Everything written to stderr.
+    public var stderr: String
+}
+
+/// Runs `executable` with `arguments`, waits, and returns status and output. Output goes to temporary files so a
+/// large output cannot dead-lock on a full pipe.
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
+    let dir = try FixturePaths.temporaryDirectory("run")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
+    process.arguments = executable.contains("/") ? arguments : [executable] + arguments
+    if let environment { process.environment = environment }
+    let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    try process.run()
+    process.waitUntilExit()
+    try outHandle.close()
+    try errHandle.close()
+    return RunResult(status: process.terminationStatus,
+                     stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                     stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+}
+
+/// Runs the built `seedance` binary.
+public func runSeedance(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
+    try run(FixturePaths.seedanceBinary.path, arguments, environment: environment)
+}
