@@ -1,0 +1,155 @@
+import CFFmpeg
+
+/// What a send or receive on a codec or filter said, as a value: the hot loops branch on it rather than catch.
+enum CodecStep: Equatable {
+    /// A frame (or packet) was produced.
+    case produced
+    /// Nothing now: feed more input first.
+    case needsInput
+    /// Fully drained; nothing more will come.
+    case endOfStream
+}
+
+/// A decoder for one stream: owns its `AVCodecContext` and frees it in `deinit`.
+///
+/// Not thread-safe: one thread at a time.
+final class MediaDecoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    /// The stream it decodes (owned by the `InputFile`, which must outlive the decoder).
+    let stream: UnsafeMutablePointer<AVStream>
+    let path: String
+
+    /// Opens a decoder for `stream`; `threads` 0 lets FFmpeg choose (frame and slice threads).
+    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0) throws {
+        self.stream = stream
+        self.path = path
+        let par = stream.pointee.codecpar
+        let codecName = String(cString: avcodec_get_name(par!.pointee.codec_id))
+        guard let codec = avcodec_find_decoder(par!.pointee.codec_id) else {
+            throw MediaError(.unsupported, path: path, operation: "opening a decoder",
+                             reason: "no decoder for codec \(codecName) in this FFmpeg")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else {
+            throw MediaError(.io, path: path, operation: "opening a decoder", reason: "out of memory")
+        }
+        context = ctx
+        // From here on deinit frees ctx if a later step throws.
+        var status = avcodec_parameters_to_context(ctx, par)
+        if status >= 0 {
+            ctx.pointee.pkt_timebase = stream.pointee.time_base
+            ctx.pointee.thread_count = Int32(threads)
+            status = avcodec_open2(ctx, codec, nil)
+        }
+        if status < 0 {
+            throw MediaError(.decodeFailed, path: path, operation: "opening the \(codecName) decoder",
+                             reason: "the decoder could not be opened", ffmpegCode: status)
+        }
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&ctx)
+    }
+
+    /// Sends a packet (nil starts draining). Returns `.needsInput` never; `.produced` when accepted and
+    /// `.endOfStream` when the decoder was already drained. EAGAIN (receive first) comes back as `.needsInput`
+    /// meaning "call receive, then send this packet again".
+    func send(_ packet: Packet?) throws -> CodecStep {
+        let status = avcodec_send_packet(context, packet?.pointer)
+        if status == AVCode.again { return .needsInput }
+        if status == AVCode.eof { return .endOfStream }
+        if status < 0 {
+            // Corrupt packets are reported and skipped by callers that tolerate them.
+            throw MediaError(.decodeFailed, path: path, operation: "decoding", reason: "the decoder rejected a packet",
+                             ffmpegCode: status)
+        }
+        return .produced
+    }
+
+    /// Receives the next decoded frame into `frame`.
+    func receive(into frame: Frame) throws -> CodecStep {
+        let status = avcodec_receive_frame(context, frame.pointer)
+        if status == AVCode.again { return .needsInput }
+        if status == AVCode.eof { return .endOfStream }
+        if status < 0 {
+            throw MediaError(.decodeFailed, path: path, operation: "decoding", reason: "the decoder failed",
+                             ffmpegCode: status)
+        }
+        return .produced
+    }
+
+    /// Drops buffered frames and state (after a seek).
+    func flush() { avcodec_flush_buffers(context) }
+}
+
+/// An encoder: owns its `AVCodecContext` and frees it in `deinit`.
+///
+/// Not thread-safe: one thread at a time.
+final class MediaEncoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    let codecName: String
+
+    /// Allocates the encoder named `codecName` (`libx264`, `aac`, `mjpeg`, `png`), lets `configure` set its fields
+    /// (size, pixel format, time base, ...), then opens it with the private `options` (`preset`, `crf`, ...).
+    init(codecName: String, options: [String: String] = [:],
+         configure: (UnsafeMutablePointer<AVCodecContext>) -> Void) throws {
+        self.codecName = codecName
+        guard let codec = avcodec_find_encoder_by_name(codecName) else {
+            throw MediaError(.unsupported, operation: "opening an encoder",
+                             reason: "this FFmpeg has no \(codecName) encoder")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else {
+            throw MediaError(.io, operation: "opening an encoder", reason: "out of memory")
+        }
+        context = ctx
+        configure(ctx)
+        let dictionary = Dictionary(options)
+        let status = avcodec_open2(ctx, codec, &dictionary.pointer)
+        if status < 0 {
+            throw MediaError(.encodeFailed, operation: "opening the \(codecName) encoder",
+                             reason: "the encoder rejected its settings", ffmpegCode: status)
+        }
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&ctx)
+    }
+
+    /// Sends a frame (nil starts draining); `.needsInput` here means "receive packets first, then resend".
+    func send(_ frame: Frame?) throws -> CodecStep {
+        let status = avcodec_send_frame(context, frame?.pointer)
+        if status == AVCode.again { return .needsInput }
+        if status == AVCode.eof { return .endOfStream }
+        if status < 0 {
+            throw MediaError(.encodeFailed, operation: "encoding with \(codecName)", reason: "the encoder failed",
+                             ffmpegCode: status)
+        }
+        return .produced
+    }
+
+    /// Receives the next encoded packet.
+    func receive(into packet: Packet) throws -> CodecStep {
+        let status = avcodec_receive_packet(context, packet.pointer)
+        if status == AVCode.again { return .needsInput }
+        if status == AVCode.eof { return .endOfStream }
+        if status < 0 {
+            throw MediaError(.encodeFailed, operation: "encoding with \(codecName)", reason: "the encoder failed",
+                             ffmpegCode: status)
+        }
+        return .produced
+    }
+}
+
+/// An `AVDictionary` of options, owned and freed in `deinit`.
+final class Dictionary {
+    var pointer: OpaquePointer?
+
+    init(_ values: [String: String]) {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            av_dict_set(&pointer, key, value, 0)
+        }
+    }
+
+    deinit { av_dict_free(&pointer) }
+}
