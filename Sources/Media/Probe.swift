@@ -137,7 +137,8 @@ struct ProbeReader {
         let rotation = displayRotation(st)
         let swaps = abs(rotation) % 180 == 90
         let width = Int(par.width), height = Int(par.height)
-        let sar = Rational(par.sample_aspect_ratio)
+        // Like ffprobe: the container's aspect (pasp) when set, else the codec's.
+        let sar = Rational(av_guess_sample_aspect_ratio(input.context, st, nil))
         return VideoStream(
             index: Int(st.pointee.index),
             codec: String(cString: avcodec_get_name(par.codec_id)),
@@ -189,14 +190,13 @@ struct ProbeReader {
         value == cff_nopts_value() ? nil : seconds(value, st.pointee.time_base)
     }
 
-    /// The display matrix's rotation in whole degrees, as ffprobe prints it; 0 when there is none.
+    /// The display matrix's rotation in whole degrees, as ffprobe prints it (-180...180); 0 when there is none.
     private func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
         var size: Int = 0
         guard let data = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return 0 }
         let degrees = data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
         guard degrees.isFinite else { return 0 }
-        let rounded = Int(degrees.rounded())
-        return rounded == -180 ? 180 : rounded
+        return Int(degrees.rounded())
     }
 }
 
