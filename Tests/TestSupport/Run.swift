@@ -29,9 +29,14 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
     process.waitUntilExit()
     try outHandle.close()
     try errHandle.close()
-    return RunResult(status: process.terminationStatus,
-                     stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                     stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    return RunResult(status: process.terminationStatus, stdout: readText(out), stderr: readText(err))
+}
+
+/// A file's text (FileHandle rather than `String(contentsOf:)`, whose Linux implementation leaks under ASan).
+func readText(_ url: URL) -> String {
+    guard let handle = try? FileHandle(forReadingFrom: url) else { return "" }
+    defer { try? handle.close() }
+    return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
 }
 
 /// Runs the built `seedance` binary.
