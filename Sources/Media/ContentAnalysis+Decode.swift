@@ -217,13 +217,14 @@ struct SpanTracker {
 
     /// Reads one frame's metadata; times become relative to `origin` (the stream's first frame).
     mutating func read(_ metadata: OpaquePointer?, origin: Double) {
-        // An end closes the open span; a start (of the next span) can only come later.
+        // A start first: freezedetect can put a freeze's start and its end on the same frame (a still of exactly
+        // `d` ended by the next picture). A new span never starts on the frame that ends the previous one.
+        if let start = metadataValue(metadata, startKey), openStart == nil {
+            openStart = max(0, start - origin)
+        }
         if let end = metadataValue(metadata, endKey), let start = openStart {
             spans.append(TimeSpan(start: start, end: max(start, end - origin)))
             openStart = nil
-        }
-        if let start = metadataValue(metadata, startKey), openStart == nil {
-            openStart = max(0, start - origin)
         }
     }
 
