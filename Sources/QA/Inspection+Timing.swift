@@ -27,7 +27,8 @@ extension Inspection {
         let low = Double(frames.lowerBound) / fps, high = Double(frames.upperBound) / fps
         let difference = seconds < low ? seconds - low : (seconds > high ? seconds - high : 0)
         let differenceFrames = difference * fps
-        let within = abs(differenceFrames) <= tolerance + 1e-6
+        // Frames are whole: a difference is counted to the nearest frame (timestamps carry rounding).
+        let within = abs(differenceFrames).rounded() <= tolerance
         let message: String
         if abs(differenceFrames) < 0.5 {
             // Within half a frame: the asked length, up to timestamp rounding.
