@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "seedance", targets: ["seedance"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "SeedanceAPI", targets: ["SeedanceAPI"]),
+        .library(name: "QA", targets: ["QA"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,10 +42,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "QA",
+            dependencies: ["Media", "SeedanceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SeedanceCLI",
             dependencies: [
                 "Media",
                 "SeedanceAPI",
+                "QA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,6 +81,11 @@ let package = Package(
         .testTarget(
             name: "SeedanceAPITests",
             dependencies: ["SeedanceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QATests",
+            dependencies: ["QA", "Media", "SeedanceAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -10,7 +10,12 @@ public struct SeedanceCommand: AsyncParsableCommand {
             network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
-        subcommands: [ProbeCommand.self, ThumbnailCommand.self, ContactSheetCommand.self]
+        subcommands: [
+            ProbeCommand.self,
+            VerifyCommand.self,
+            ThumbnailCommand.self,
+            ContactSheetCommand.self,
+        ]
     )
 
     public init() {}
