@@ -66,9 +66,11 @@ struct ConcatNormalizer {
                                                AVRational(num: 1, den: st.codecpar.pointee.sample_rate))
                     trim = "atrim=end_sample=\(samples),"
                 }
-                parts.append("[a\(i)]\(trim)aresample=\(sampleRate),\(format)[ca\(i)]")
+                // Pad short audio to the clip's length (concat pads every segment but the last).
+                let whole = Int64((clip.duration * Double(sampleRate)).rounded())
+                parts.append("[a\(i)]\(trim)aresample=\(sampleRate),\(format),apad=whole_len=\(whole)[ca\(i)]")
             } else {
-                let samples = Int64((clip.videoDuration * Double(sampleRate)).rounded())
+                let samples = Int64((clip.duration * Double(sampleRate)).rounded())
                 parts.append("anullsrc=r=\(sampleRate):cl=\(t.channelLayout),atrim=end_sample=\(samples),\(format)[ca\(i)]")
             }
             concatInputs += "[ca\(i)]"

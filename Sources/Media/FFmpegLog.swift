@@ -4,12 +4,23 @@ import Foundation
 /// Collects FFmpeg's own warnings and errors (its `av_log` lines) while a closure runs, so tests and checks can
 /// assert that decoding or muxing was clean. Libraries never print: outside a capture, FFmpeg stays silent.
 ///
-/// FFmpeg's log callback is process-wide, so a capture sees lines from every thread (including codec threads) that
-/// log while it is active, and concurrent captures each see all of them.
+/// FFmpeg's log callback is process-wide. By default a capture sees lines from every thread that logs while it is
+/// active (including codec and filter threads), and concurrent captures each see all of them; `.callingThread`
+/// keeps only lines logged on the thread that runs `body` (isolates concurrent work, but misses codec threads:
+/// decode with one thread when that matters).
 public enum FFmpegLog {
+    /// Which threads' lines a capture keeps.
+    public enum Scope: Sendable {
+        /// Every thread's.
+        case allThreads
+        /// Only the calling thread's.
+        case callingThread
+    }
+
     /// Runs `body` and returns its result with the warning-or-worse lines FFmpeg logged meanwhile.
-    public static func capturingWarnings<T>(_ body: () throws -> T) rethrows -> (result: T, warnings: [String]) {
-        let buffer = LogBuffer()
+    public static func capturingWarnings<T>(_ scope: Scope = .allThreads,
+                                            _ body: () throws -> T) rethrows -> (result: T, warnings: [String]) {
+        let buffer = LogBuffer(thread: scope == .callingThread ? pthread_self() : nil)
         LogCaptures.shared.add(buffer)
         defer { LogCaptures.shared.remove(buffer) }
         let result = try body()
@@ -21,8 +32,15 @@ public enum FFmpegLog {
 final class LogBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var collected: [String] = []
+    /// The only thread whose lines are kept, or nil for all.
+    let thread: pthread_t?
 
-    func append(_ line: String) { lock.withLock { collected.append(line) } }
+    init(thread: pthread_t?) { self.thread = thread }
+
+    func append(_ line: String) {
+        if let thread, pthread_equal(thread, pthread_self()) == 0 { return }
+        lock.withLock { collected.append(line) }
+    }
 
     var lines: [String] { lock.withLock { collected } }
 }
