@@ -15,6 +15,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
             VerifyCommand.self,
             ThumbnailCommand.self,
             ContactSheetCommand.self,
+            ConcatCommand.self,
         ]
     )
 
