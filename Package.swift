@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "Simulator", "Media", "SeedanceAPI", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
