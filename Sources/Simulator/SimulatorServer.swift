@@ -24,6 +24,11 @@ public final class SimulatorServer: Sendable {
     /// Serves until cancelled or, with `handleSignals`, until SIGINT or SIGTERM; calls `onReady` with the API base
     /// URL (`http://127.0.0.1:PORT/api/v3`) once the port is bound. Removes its temporary cache at the end.
     public func run(handleSignals: Bool = false, onReady: @escaping @Sendable (URL) async -> Void) async throws {
+        try await run(handleSignals: handleSignals, shutdown: nil, onReady: onReady)
+    }
+
+    private func run(handleSignals: Bool, shutdown: ShutdownTrigger?,
+                     onReady: @escaping @Sendable (URL) async -> Void) async throws {
         let directory: URL
         let ownsDirectory = configuration.dataDirectory == nil
         if let chosen = configuration.dataDirectory {
@@ -50,8 +55,11 @@ public final class SimulatorServer: Sendable {
         defer {
             if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
         }
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        await shutdown?.attach(group)
         do {
-            try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+            try await group.run()
         } catch is CancellationError {
         }
         await engine.drainRenders()
@@ -60,13 +68,14 @@ public final class SimulatorServer: Sendable {
     /// Starts serving in the background; returns once the port is bound.
     public func start() async throws -> RunningSimulator {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: URL.self)
+        let trigger = ShutdownTrigger()
         let task = Task {
-            try await self.run { url in
+            try await self.run(handleSignals: false, shutdown: trigger) { url in
                 readyContinuation.yield(url)
                 readyContinuation.finish()
             }
         }
-        for await url in ready { return RunningSimulator(baseURL: url, task: task) }
+        for await url in ready { return RunningSimulator(baseURL: url, task: task, trigger: trigger) }
         // The server ended before it was ready: report why.
         try await task.value
         throw CancellationError()
@@ -78,14 +87,31 @@ public struct RunningSimulator: Sendable {
     /// The API base URL, `http://127.0.0.1:PORT/api/v3`.
     public let baseURL: URL
     let task: Task<Void, any Error>
+    let trigger: ShutdownTrigger
 
     /// The server root, `http://127.0.0.1:PORT` (where `/_simulator/stats` lives).
     public var rootURL: URL { baseURL.deletingLastPathComponent().deletingLastPathComponent() }
 
     /// Stops serving and waits until the port is closed and renders under way are done.
     public func stop() async {
-        task.cancel()
+        await trigger.fire()
         _ = await task.result
+    }
+}
+
+/// Lets `stop()` shut the service group down gracefully (open connections finish, no cancellation noise).
+actor ShutdownTrigger {
+    private var group: ServiceGroup?
+    private var fired = false
+
+    func attach(_ group: ServiceGroup) async {
+        self.group = group
+        if fired { await group.triggerGracefulShutdown() }
+    }
+
+    func fire() async {
+        fired = true
+        await group?.triggerGracefulShutdown()
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SeedanceAPI
 
 /// A tiny Hummingbird server on a free loopback port that records the task objects POSTed to it.
@@ -23,7 +24,11 @@ actor CallbackReceiver {
                               onServerRunning: { channel in
                                   continuation.yield(channel.localAddress?.port ?? 0)
                                   continuation.finish()
-                              })
+                              }, logger: {
+                                  var logger = Logger(label: "callback-receiver")
+                                  logger.logLevel = .critical
+                                  return logger
+                              }())
         let running = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
         for await value in ready { port = value }

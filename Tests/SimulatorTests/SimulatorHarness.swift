@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import Media
 import NIOCore
 import SeedanceAPI
@@ -28,7 +29,9 @@ struct SimulatorHarness {
         var configuration = SimulatorConfiguration()
         configuration.timeScale = 0.001
         configure(&configuration)
-        let simulator = try await SimulatorServer(configuration: configuration).start()
+        var logger = Logger(label: "simulator-test")
+        logger.logLevel = .error
+        let simulator = try await SimulatorServer(configuration: configuration, logger: logger).start()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let directory = try FixturePaths.temporaryDirectory("simulator-test")
         let harness = SimulatorHarness(simulator: simulator, client: client, directory: directory)
