@@ -19,6 +19,14 @@ extension GenerationRequest {
         for required in ["model", "content"] where fields[required] == nil || fields[required] is NSNull {
             throw APIError.missingParameter(required)
         }
+        // Foundation reports a fractional number for an integer field as "not valid JSON" with no path: name it here.
+        // (Strings and booleans are not NSNumber-integral or fail later as a type mismatch with their path.)
+        for field in ["duration", "frames", "seed", "execution_expires_after"] {
+            guard let value = fields[field], !(value is NSNull) else { continue }
+            guard let number = value as? NSNumber,
+                  number.doubleValue.rounded() == number.doubleValue
+            else { throw APIError.invalidParameter(field, "\(field) must be an integer") }
+        }
         do {
             return try JSONDecoder().decode(GenerationRequest.self, from: data)
         } catch let error as DecodingError {
