@@ -41,7 +41,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             Examples:
               seedance simulator --port 8123
               seedance simulator --time-scale 0.01 --faults seed=7,429=0.1,fail=0.05,black=0.2
-              SEEDANCE_BASE_URL=$(seedance simulator & ...)   # point a client at the printed URL
+              seedance simulator --port 8123 &        # prints http://127.0.0.1:8123/api/v3
               curl -s -H 'Authorization: Bearer any' -H 'Content-Type: application/json' \\
                 -d '{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"a red kite"}],"duration":5}' \\
                 http://127.0.0.1:8123/api/v3/contents/generations/tasks
