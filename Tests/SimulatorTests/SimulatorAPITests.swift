@@ -92,7 +92,7 @@ import Testing
         }) { h in
             var ids: [String] = []
             for i in 0..<4 { ids.append(try await h.create(body(prompt: "shot \(i)"))) }
-            try await Task.sleep(for: .milliseconds(100))
+            try await h.waitFor(ids[0], .running)
             let page = try await h.send("GET", h.tasksURL + "?page_num=1&page_size=3")
             let list = try JSONDecoder().decode(TaskList.self, from: page.body)
             #expect(list.total == 4 && list.items.count == 3)
@@ -126,7 +126,7 @@ import Testing
         }) { h in
             let running = try await h.create(body(prompt: "one"))
             let queued = try await h.create(body(prompt: "two"))
-            try await Task.sleep(for: .milliseconds(100))
+            try await h.waitFor(running, .running)
             #expect(try await h.task(running).status == .running)
             let refused = try await h.send("DELETE", "\(h.tasksURL)/\(running)")
             #expect(refused.status == 400)
@@ -165,8 +165,7 @@ import Testing
             c.queueCapacity = 2
             c.runSeconds = 1_000_000
         }) { h in
-            _ = try await h.create(body(prompt: "q0"))
-            try await Task.sleep(for: .milliseconds(100))   // q0 starts running
+            try await h.waitFor(try await h.create(body(prompt: "q0")), .running)
             for i in 1..<3 { _ = try await h.create(body(prompt: "q\(i)")) }   // two queued
             let refused = try await h.send("POST", h.tasksURL, body: body(prompt: "q3"))
             #expect(refused.status == 429 && refused.errorCode == "QuotaExceeded")

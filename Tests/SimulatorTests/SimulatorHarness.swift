@@ -87,6 +87,14 @@ struct SimulatorHarness {
         }
     }
 
+    /// Polls until the task has `status` (or 30 s pass); robust where a fixed sleep would race the ticker.
+    func waitFor(_ id: String, _ status: TaskStatus) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try await task(id).status != status && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Downloads `url` to a file in the harness directory; returns status and path.
     func download(_ url: String, name: String) async throws -> (status: Int, path: String) {
         let answer = try await send("GET", url, key: nil)
