@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import SeedanceAPI
 import Simulator
 import Testing
@@ -61,6 +62,22 @@ import Testing
                 #expect(message.contains("Request id:"))
             }
             #expect(try await h.stats().createsRefused == Self.invalidBodies.count)
+        }
+    }
+
+    @Test func tooSmallDataURLImageIsRefused() async throws {
+        try await SimulatorHarness.with { h in
+            let clip = h.directory.appendingPathComponent("s.mp4").path
+            let png = h.directory.appendingPathComponent("small.png").path
+            try renderSyntheticClip(SyntheticClipSpec(width: 100, height: 100, frameCount: 1, sound: nil),
+                                    to: clip, lastFramePNG: png)
+            let data = try Data(contentsOf: URL(fileURLWithPath: png)).base64EncodedString()
+            let answer = try await h.send("POST", h.tasksURL, body: #"{"model":"doubao-seedance-2-0-260128","#
+                + #""content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,\#(data)"}}]}"#)
+            #expect(answer.status == 400 && answer.errorParam == "content.image_url.url")
+            let garbage = try await h.send("POST", h.tasksURL, body: #"{"model":"doubao-seedance-2-0-260128","#
+                + #""content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,aGVsbG8="}}]}"#)
+            #expect(garbage.status == 400 && garbage.errorParam == "content.image_url.url")
         }
     }
 

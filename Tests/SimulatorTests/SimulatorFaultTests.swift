@@ -60,6 +60,22 @@ import Testing
         }
     }
 
+    @Test func blackAndFrozenClipsDecodeAsSuch() async throws {
+        for (spec, name) in [("black=1", "black.mp4"), ("frozen=1", "frozen.mp4"), ("", "moving.mp4")] {
+            try await SimulatorHarness.with({ $0.faults = try! FaultPlan(spec: spec) }) { h in
+                let task = try await h.waitUntilDone(try await h.create(body(#""resolution":"480p","duration":4"#)))
+                let (_, path) = try await h.download(try #require(task.content?.videoURL), name: name)
+                let samples = try lumaSamples(of: path, frames: [10, 60])
+                let early = try #require(samples[10]), late = try #require(samples[60])
+                switch name {
+                case "black.mp4": #expect(mean(early) < 17 && mean(late) < 17)
+                case "frozen.mp4": #expect(difference(early, late) < 1 && mean(early) > 30)
+                default: #expect(difference(early, late) > 2)   // the picture moves
+                }
+            }
+        }
+    }
+
     /// Renders a 480p 16:9 4 s clip under `spec` and probes what was delivered.
     private func deliveredClip(faults spec: String) async throws -> Result<MediaInfo, any Error> {
         try await SimulatorHarness.with({ $0.faults = try! FaultPlan(spec: spec) }) { h in

@@ -40,6 +40,24 @@ import TestSupport
         }
     }
 
+    @Test func contentFollowsPromptAndSeed() async throws {
+        try await SimulatorHarness.with { h in
+            func clip(_ prompt: String, seed: Int, name: String) async throws -> Data {
+                let task = try await h.waitUntilDone(try await h.create(
+                    body(#""resolution":"480p","duration":4,"seed":\#(seed)"#, prompt: prompt)))
+                let (_, path) = try await h.download(try #require(task.content?.videoURL), name: name)
+                return try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+            let a = try await clip("a heron", seed: 1, name: "a.mp4")
+            let b = try await clip("a heron", seed: 2, name: "b.mp4")
+            let c = try await clip("a crane", seed: 1, name: "c.mp4")
+            let again = try await clip("a heron", seed: 1, name: "again.mp4")
+            #expect(a != b && a != c && a == again)
+            let stats = try await h.stats()
+            #expect(stats.renders == 3 && stats.cacheHits == 1)
+        }
+    }
+
     @Test func seedance1FramesAndNoAudio() async throws {
         try await SimulatorHarness.with { h in
             let id = try await h.create(#"{"model":"doubao-seedance-1-0-lite-t2v-250428","content":[{"type":"text","#
