@@ -26,6 +26,7 @@ struct SimulatorRoutes: Sendable {
 
     func build() -> Router<SimulatorContext> {
         let router = Router(context: SimulatorContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         router.post(RouterPath(Self.tasksPath)) { request, context in
             try await self.guarded(request, context, route: .createRefused) { try await self.create(request, context) }
         }
@@ -225,5 +226,24 @@ struct SimulatorRoutes: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Answers requests for routes the service does not have with its JSON envelope rather than an empty 404.
+struct UnknownRouteMiddleware: RouterMiddleware {
+    typealias Context = SimulatorContext
+
+    func handle(_ request: Request, context: SimulatorContext,
+                next: (Request, SimulatorContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            let envelope = APIErrorEnvelope(error: APIError(
+                httpStatus: 404, code: "NotFound",
+                message: "\(request.method) \(request.uri.path) is not an API route."))
+            let data = (try? JSONEncoder().encode(envelope)) ?? Data("{}".utf8)
+            return Response(status: .notFound, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
     }
 }

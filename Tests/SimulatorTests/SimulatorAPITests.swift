@@ -150,6 +150,8 @@ import Testing
             #expect(try await h.send("DELETE", "\(h.tasksURL)/\(queued)").status == 200)
             #expect(try await h.task(queued).status == .cancelled)
             #expect(try await h.send("DELETE", "\(h.tasksURL)/\(queued)").status == 400)
+            let unknownRoute = try await h.send("GET", h.simulator.baseURL.absoluteString + "/nope")
+            #expect(unknownRoute.status == 404 && unknownRoute.errorCode == "NotFound")
             let missing = try await h.send("GET", "\(h.tasksURL)/cgt-nope")
             #expect(missing.status == 404 && missing.errorCode == "ResourceNotFound")
             #expect(try await h.send("DELETE", "\(h.tasksURL)/cgt-nope").status == 404)
