@@ -189,8 +189,18 @@ struct SimulatorRoutes: Sendable {
                 return Self.xmlError(404, "NoSuchKey", "The specified key does not exist.")
             }
             if truncated { data = data.prefix(data.count * 3 / 5) }
-            return Response(status: .ok, headers: [.contentType: contentType],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            var headers: HTTPFields = [.contentType: contentType, .acceptRanges: "bytes"]
+            // `Range: bytes=START-[END]` lets a client resume a download, as object storage does.
+            if let range = request.headers[.range] {
+                guard let (start, end) = Self.byteRange(range, size: data.count) else {
+                    headers[.contentRange] = "bytes */\(data.count)"
+                    return Response(status: .rangeNotSatisfiable, headers: headers)
+                }
+                headers[.contentRange] = "bytes \(start)-\(end)/\(data.count)"
+                return Response(status: .partialContent, headers: headers,
+                                body: .init(byteBuffer: ByteBuffer(bytes: data[start...end])))
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         case .expired:
             return Self.xmlError(403, "AccessDenied", "Request has expired")
         case .forbidden:
@@ -198,6 +208,23 @@ struct SimulatorRoutes: Sendable {
         case .notFound:
             return Self.xmlError(404, "NoSuchKey", "The specified key does not exist.")
         }
+    }
+
+    /// The inclusive byte range of a single-range `bytes=START-[END]` or `bytes=-SUFFIX` header; nil when unsatisfiable.
+    static func byteRange(_ header: String, size: Int) -> (Int, Int)? {
+        guard header.hasPrefix("bytes="), size > 0 else { return nil }
+        let spec = header.dropFirst("bytes=".count)
+        guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return nil }
+        let first = spec[..<dash].trimmingCharacters(in: .whitespaces)
+        let last = spec[spec.index(after: dash)...].trimmingCharacters(in: .whitespaces)
+        if first.isEmpty {
+            guard let suffix = Int(last), suffix > 0 else { return nil }
+            return (max(0, size - suffix), size - 1)
+        }
+        guard let start = Int(first), start < size else { return nil }
+        if last.isEmpty { return (start, size - 1) }
+        guard let end = Int(last), end >= start else { return nil }
+        return (start, min(end, size - 1))
     }
 
     // MARK: Bodies

@@ -51,8 +51,10 @@ struct SimulatorHarness {
 
     var tasksURL: String { simulator.baseURL.absoluteString + "/contents/generations/tasks" }
 
-    func send(_ method: String, _ url: String, body: String? = nil, key: String? = "test-key") async throws -> Answer {
+    func send(_ method: String, _ url: String, body: String? = nil, key: String? = "test-key",
+              headers: [String: String] = [:]) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.method = .init(rawValue: method)
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         if let body {

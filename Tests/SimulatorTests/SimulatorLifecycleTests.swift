@@ -29,6 +29,13 @@ import TestSupport
             #expect(info.faststart == true)
             let png = try await h.download(try #require(task.content?.lastFrameURL), name: "last.png")
             #expect(png.status == 200)
+
+            // Downloads resume with a byte range.
+            let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+            let tail = try await h.send("GET", video, key: nil, headers: ["Range": "bytes=1000-"])
+            #expect(tail.status == 206 && tail.body == whole.dropFirst(1000))
+            let bad = try await h.send("GET", video, key: nil, headers: ["Range": "bytes=\(whole.count)-"])
+            #expect(bad.status == 416)
             #expect(try probe(png.path).video.map { [$0.width, $0.height] } == [496, 864])
 
             // The same request again is served from the render cache.
@@ -36,7 +43,7 @@ import TestSupport
             #expect(again.status == .succeeded)
             let stats = try await h.stats()
             #expect(stats.createsAccepted == 2 && stats.renders == 1 && stats.cacheHits == 1)
-            #expect(stats.downloads == 2)
+            #expect(stats.downloads == 4)   // clip, PNG, ranged, out-of-range request
         }
     }
 
