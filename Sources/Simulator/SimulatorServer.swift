@@ -70,6 +70,8 @@ public final class SimulatorServer: Sendable {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: URL.self)
         let trigger = ShutdownTrigger()
         let task = Task {
+            // A server that fails to bind must still end the wait below.
+            defer { readyContinuation.finish() }
             try await self.run(handleSignals: false, shutdown: trigger) { url in
                 readyContinuation.yield(url)
                 readyContinuation.finish()

@@ -65,6 +65,17 @@ import TestSupport
         }
     }
 
+    @Test func portInUseFailsToStartInsteadOfHanging() async throws {
+        try await SimulatorHarness.with { h in
+            var configuration = SimulatorConfiguration()
+            configuration.port = try #require(h.simulator.baseURL.port)
+            await #expect(throws: (any Error).self) {
+                let second = try await SimulatorServer(configuration: configuration).start()
+                await second.stop()
+            }
+        }
+    }
+
     @Test func seedance1FramesAndNoAudio() async throws {
         try await SimulatorHarness.with { h in
             let id = try await h.create(#"{"model":"doubao-seedance-1-0-lite-t2v-250428","content":[{"type":"text","#
