@@ -75,6 +75,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("link-lifetime"), help: "Simulated seconds a video_url stays valid (scaled).")
     var linkLifetime = 86_400.0
 
+    @Option(name: .customLong("cache-dir"),
+            help: "Keep rendered clips here across runs (default: a temporary folder removed at exit).")
+    var cacheDirectory: String?
+
     func run() async throws {
         var configuration = SimulatorConfiguration()
         configuration.host = host
@@ -89,6 +93,10 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.requestsPerMinute = max(1, requestsPerMinute)
         configuration.queueCapacity = max(0, queueCapacity)
         configuration.linkLifetime = linkLifetime
+        if let cacheDirectory { configuration.dataDirectory = URL(fileURLWithPath: cacheDirectory) }
+        if !["127.0.0.1", "localhost", "::1"].contains(host) {
+            StandardError.write("seedance: warning: serving plain HTTP on \(host), reachable beyond this machine\n")
+        }
         if let faults {
             do {
                 configuration.faults = try FaultPlan(spec: faults)
