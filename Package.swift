@@ -14,12 +14,18 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "SeedanceAPI", targets: ["SeedanceAPI"]),
         .library(name: "QA", targets: ["QA"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
+        // The C surface of FFmpeg: module map and static inline shims only.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
@@ -29,6 +35,7 @@ let package = Package(
                 .brew(["ffmpeg", "pkg-config"]),
             ]
         ),
+        // FFmpeg-backed work on files; knows nothing of Seedance.
         .target(
             name: "Media",
             dependencies: [
@@ -37,21 +44,44 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The API contract and client; knows nothing of FFmpeg.
         .target(
             name: "SeedanceAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
+        // Checks of a delivered clip against what was asked.
         .target(
             name: "QA",
             dependencies: ["Media", "SeedanceAPI"],
             swiftSettings: swiftSettings
         ),
+        // The local Seedance server.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Media",
+                "SeedanceAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: thin commands over the libraries.
         .target(
             name: "SeedanceCLI",
             dependencies: [
                 "Media",
                 "SeedanceAPI",
                 "QA",
+                "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,12 +110,21 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceAPITests",
-            dependencies: ["SeedanceAPI"],
+            dependencies: ["SeedanceAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "QATests",
             dependencies: ["QA", "Media", "SeedanceAPI", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "Media", "SeedanceAPI", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

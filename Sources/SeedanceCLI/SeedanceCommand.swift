@@ -16,6 +16,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
             ThumbnailCommand.self,
             ContactSheetCommand.self,
             ConcatCommand.self,
+            SimulatorCommand.self,
         ]
     )
 

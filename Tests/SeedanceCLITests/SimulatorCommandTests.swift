@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+
+/// `seedance simulator`: prints its base URL when ready, serves, stops cleanly on SIGTERM and SIGINT.
+@Suite struct SimulatorCommandTests {
+    /// Starts the command and returns the process and the first stdout line.
+    private func start(_ arguments: [String]) throws -> (Process, String, Pipe) {
+        let process = Process()
+        process.executableURL = FixturePaths.seedanceBinary
+        process.arguments = ["simulator"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        return (process, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), out)
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func printsTheBaseURLServesAndStopsOnSignal(signal: Int32) async throws {
+        let (process, line, _) = try start(["--port", "0", "--time-scale", "0.001"])
+        defer { if process.isRunning { process.terminate() } }
+        #expect(line.wholeMatch(of: /http:\/\/127\.0\.0\.1:\d+\/api\/v3/) != nil, "got \(line)")
+        let stats = try #require(URL(string: line.replacingOccurrences(of: "/api/v3", with: "/_simulator/stats")))
+        let (data, response) = try await URLSession.shared.data(from: stats)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self).contains("creates_accepted"))
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func badFaultSpecIsAUsageError() throws {
+        let result = try runSeedance(["simulator", "--faults", "explode=0.5"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("explode"))
+    }
+
+    @Test func helpDocumentsTheFaultSyntax() throws {
+        let result = try runSeedance(["simulator", "--help"])
+        #expect(result.status == 0)
+        for word in ["--faults", "wrong-size", "seed=N", "--time-scale", "/api/v3"] {
+            #expect(result.stdout.contains(word), "help lacks \(word)")
+        }
+    }
+}
