@@ -54,7 +54,9 @@ extension Inspection {
             return check("frozen", .warn, expected: expected, actual: actual,
                          "short still stretch(es) \(Text.spans(frozen))")
         }
-        return check("frozen", .pass, expected: expected, actual: actual, "the picture keeps changing")
+        return check("frozen", .pass, expected: expected, actual: actual,
+                     video.frozen.isEmpty ? "the picture keeps changing"
+                         : "the picture keeps changing outside black stretches (\(Text.spans(video.frozen)) still while black)")
     }
 
     /// No silence of `silence` or more inside an audible track (silencedetect's definition). A track that is

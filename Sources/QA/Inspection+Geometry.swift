@@ -8,7 +8,8 @@ extension Inspection {
         let accepted = OutputGeometry.acceptedSizes(family: family, resolution: resolution, ratio: ratio)
         let what = "\(family) \(resolution.rawValue) \(ratio.rawValue)"
         let expected = accepted.isEmpty ? "none (\(what) is not made)"
-            : (ratio == .adaptive ? "one of " : "") + accepted.map(\.size.description).joined(separator: " or ") + " (\(what))"
+            : (ratio == .adaptive ? "one of " + accepted.map(\.size.description).joined(separator: ", ")
+                : accepted.map(\.size.description).joined(separator: " or ")) + " (\(what))"
         guard let video = info.video else {
             return check("geometry", .fail, expected: expected, actual: "no video stream", "the file has no video stream")
         }

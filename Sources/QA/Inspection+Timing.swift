@@ -64,6 +64,10 @@ extension Inspection {
     func trackDurations() -> QACheck {
         let tolerance = thresholds.trackDurationTolerance
         let expected = "audio and video within \(Text.seconds(tolerance))"
+        guard info.video != nil else {
+            return check("track_durations", .pass, expected: expected, actual: "no video track",
+                         "no video track to compare (see video_codec)")
+        }
         guard info.audio != nil else {
             return check("track_durations", .pass, expected: expected, actual: "no audio track",
                          "no audio track to compare (see the audio check)")

@@ -18,6 +18,10 @@ public struct QAThresholds: Sendable, Hashable {
     /// Level in dBFS below which sound is silence (silencedetect's `n`); a track whose peak stays below it is silent.
     public var silenceNoise: Double = -60
 
+    /// Pictures with more pixels than this (1080p's 2206x946 is the largest below it; 4k is above) are scaled
+    /// to a quarter of their width before the black and frozen detectors.
+    public var fullSizeAnalysisPixels = 2_200_000
+
     /// The defaults.
     public init() {}
 

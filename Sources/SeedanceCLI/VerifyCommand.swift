@@ -28,10 +28,11 @@ struct VerifyCommand: AsyncParsableCommand {
 
             Examples:
               seedance verify clip.mp4 --resolution 720p --ratio 16:9 --duration 5
-              seedance verify shot1.mp4 shot2.mp4 --request body.json --json | jq '.[] | select(.passed | not)'
               seedance verify clip.mp4 --task task.json --frame-tolerance 1
-              seedance verify clip.mp4 --resolution 1080p --ratio adaptive --duration 8 --no-audio \\
-                  --model doubao-seedance-1-0-pro-250528
+              seedance verify a.mp4 b.mp4 --request body.json --json \\
+                | jq '.[] | select(.passed | not) | .file'
+              seedance verify old.mp4 --resolution 1080p --ratio adaptive \\
+                --duration 8 --no-audio --model doubao-seedance-1-0-pro-250528
             """
     )
 
@@ -53,13 +54,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Model id (chooses the pixel table); default doubao-seedance-2-0-260128.")
     var model: String?
 
-    @Option(name: .customLong("request"), help: "The create-request body (JSON) the clip was made from.")
+    @Option(name: .customLong("request"), help: ArgumentHelp("The create-request body (JSON) the clip was made from.", valueName: "body.json"))
     var requestFile: String?
 
-    @Option(name: .customLong("task"), help: "The task object (JSON, from GET .../tasks/{id}) of the clip.")
+    @Option(name: .customLong("task"), help: ArgumentHelp("The task object (JSON, from GET .../tasks/{id}) of the clip.", valueName: "task.json"))
     var taskFile: String?
 
-    @Option(help: "How many frames the length may be off by.")
+    @Option(help: ArgumentHelp("How many frames the length may be off by.", valueName: "n"))
     var frameTolerance: Int = 3
 
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")

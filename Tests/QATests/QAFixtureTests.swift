@@ -45,6 +45,8 @@ import TestSupport
         ("short-audio.mp4", "track_durations", "the audio is 0.792 s shorter"),
         ("audio-dropout.mp4", "silence", "the sound drops out: 1.2"),
         ("black-start.mp4", "black", "starts with 0.500 s of black"),
+        ("black-end.mp4", "black", "ends with 0.458 s of black"),
+        ("vp9.mp4", "video_codec", "vp9 is not H.264 or H.265"),
         ("frozen-end.mp4", "frozen", "does not change for 1.542 s"),
         ("yuv444p.mp4", "pixel_format", "yuv444p where yuv420p"),
         ("good-720p.mkv", "container", "matroska"),
@@ -121,6 +123,36 @@ import TestSupport
         #expect(try QA.check(path, against: Self.asked, thresholds: loose)["duration"]?.verdict == .pass)
         #expect(try QA.check(path, against: Self.asked, thresholds: strict)["duration"]?.verdict == .fail)
         #expect(try QA.check(FixturePaths.fixture("qa/good-720p.mp4"), against: Self.asked, thresholds: strict).passed)
+    }
+
+    @Test func fourKAsDeliveredPasses() throws {
+        let fourK = try Expectation.fromFlags(model: nil, resolution: "4k", ratio: "16:9", duration: 2,
+                                              generateAudio: true)
+        let report = try Self.check("good-4k-hevc10.mp4", fourK)
+        #expect(report.checks.allSatisfy { $0.verdict == .pass }, "\(report.failures)")
+        #expect(report["video_codec"]?.actual == "hevc (Main 10)")
+        #expect(report["pixel_format"]?.actual == "yuv420p10le")
+        // Seedance 1.0 makes no 4k at all.
+        let v1 = try Expectation.fromFlags(model: "doubao-seedance-1-0-pro-250528", resolution: "4k", ratio: "16:9",
+                                           duration: 2, generateAudio: true)
+        let old = try Self.check("good-4k-hevc10.mp4", v1)
+        #expect(old.failures.map(\.name) == ["geometry"])
+        #expect(old["geometry"]?.message == "Seedance 1.0 does not make 4k output")
+    }
+
+    /// The foundation's 5 s fixture: everything as Seedance makes it, except that its AAC track ends 0.54 s before
+    /// the video (made with `-frames:v 121 -t 5.04` on the output, which stops the audio early). QA must say so
+    /// and nothing else; the verdict follows the file's real track durations, so a regenerated fixture passes.
+    @Test func fiveSecondProbeFixture() throws {
+        let path = FixturePaths.fixture("probe/seedance-720p.mp4")
+        let expectation = try Expectation.fromFlags(model: nil, resolution: "720p", ratio: "16:9", duration: 5,
+                                                    generateAudio: true)
+        let report = try QA.check(path, against: expectation)
+        let info = try probe(path)
+        let gap = abs((info.audio?.duration ?? 0) - (info.video?.duration ?? 0))
+        #expect(report.failures.map(\.name) == (gap > 0.1 ? ["track_durations"] : []))
+        #expect(report.checks.filter { $0.name != "track_durations" }.allSatisfy { $0.verdict == .pass })
+        #expect(report["duration"]?.message == "121 frames (5.042 s), as asked")
     }
 
     @Test func fourKWantsTenBitHEVC() throws {
