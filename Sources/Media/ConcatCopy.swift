@@ -48,13 +48,17 @@ struct ConcatCopier {
         if let audio = first.audio {
             let stream = try muxer.addStream(copying: audio.pointee.codecpar)
             stream.pointee.time_base = AVRational(num: 1, den: audio.pointee.codecpar.pointee.sample_rate)
+            // Without decoding (no find_stream_info) the frame size is unset; the muxer wants it.
+            if stream.pointee.codecpar.pointee.frame_size <= 0 {
+                stream.pointee.codecpar.pointee.frame_size = Self.frameSize(audio.pointee.codecpar)
+            }
             audioOut = stream
         }
         try muxer.writeHeader(faststart: faststart)
 
         let videoTrack = Track(stream: videoOut, isAudio: false, frameSize: 0)
         let audioTrack = audioOut.map { stream in
-            Track(stream: stream, isAudio: true, frameSize: Int64(max(0, first.audio?.pointee.codecpar.pointee.frame_size ?? 0)))
+            Track(stream: stream, isAudio: true, frameSize: Int64(max(0, stream.pointee.codecpar.pointee.frame_size)))
         }
         var padding: [Seconds] = []
         var doneBefore: Seconds = 0
@@ -80,7 +84,7 @@ struct ConcatCopier {
         var atEnd = false
         while firstPackets.count < tracks.count {
             let packet = try Packet()
-            guard try clip.input.read(into: packet) else { atEnd = true; break }
+            guard try clip.read(into: packet) else { atEnd = true; break }
             let index = packet.pointer.pointee.stream_index
             guard tracks[index] != nil else { continue }
             if firstPackets[index] == nil { firstPackets[index] = packet }
@@ -93,19 +97,22 @@ struct ConcatCopier {
         }
         setOffsets(clip: clip, tracks: tracks, firstPackets: firstPackets, isFirst: isFirst)
 
+        // Input time bases by stream index, looked up once rather than per packet.
+        var inputTimeBases: [Int32: AVRational] = [:]
+        for stream in clip.input.streams { inputTimeBases[stream.pointee.index] = stream.pointee.time_base }
         let videoIndex = clip.video.pointee.index
         let videoTimeBase = clip.video.pointee.time_base
         var startSeconds: Seconds?
         func write(_ packet: Packet) throws {
             let p = packet.pointer
-            guard let track = tracks[p.pointee.stream_index], let inStream = clip.input.streams.dropFirst(Int(p.pointee.stream_index)).first
+            guard let track = tracks[p.pointee.stream_index], let inBase = inputTimeBases[p.pointee.stream_index]
             else { return }
             if p.pointee.stream_index == videoIndex, p.pointee.dts != cff_nopts_value() {
                 let now = seconds(p.pointee.dts, videoTimeBase)
                 if startSeconds == nil { startSeconds = now }
                 progress(now - (startSeconds ?? 0))
             }
-            av_packet_rescale_ts(p, inStream.pointee.time_base, track.timeBase)
+            av_packet_rescale_ts(p, inBase, track.timeBase)
             if p.pointee.pts != cff_nopts_value() { p.pointee.pts += track.offset }
             if p.pointee.dts != cff_nopts_value() { p.pointee.dts += track.offset }
             p.pointee.stream_index = track.stream.pointee.index
@@ -123,7 +130,7 @@ struct ConcatCopier {
         pending.removeAll()
         if !atEnd {
             let packet = try Packet()
-            while try clip.input.read(into: packet) {
+            while try clip.read(into: packet) {
                 if tracks[packet.pointer.pointee.stream_index] != nil { try write(packet) }
                 packet.unref()
             }
@@ -161,6 +168,15 @@ struct ConcatCopier {
         for track in tracks.values {
             track.offset = av_rescale_q_rnd(best.ticks, best.timeBase, track.timeBase, rounding)
         }
+    }
+
+    /// Samples per coded audio frame: what the codec says, else 1024 for AAC (2048 would be HE-AAC's output rate,
+    /// but the track's sample rate is then the core rate, in which a frame is 1024).
+    static func frameSize(_ par: UnsafeMutablePointer<AVCodecParameters>) -> Int32 {
+        if par.pointee.frame_size > 0 { return par.pointee.frame_size }
+        let guess = av_get_audio_frame_duration2(par, 0)
+        if guess > 0 { return guess }
+        return par.pointee.codec_id == AV_CODEC_ID_AAC ? 1024 : 0
     }
 
     private func copyDisplayMatrix(from input: UnsafeMutablePointer<AVStream>,

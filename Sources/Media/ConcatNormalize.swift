@@ -85,6 +85,7 @@ struct ConcatNormalizer {
     }
 
     func run(progress: @escaping (Seconds) -> Void) throws {
+        for clip in clips { try clip.loadStreamInfo() }
         let t = target
         let hasAudio = t.sampleRate != nil
         var sources: [(name: String, format: FilterGraph.SourceFormat)] = []
@@ -100,8 +101,9 @@ struct ConcatNormalizer {
             }
         }
         let sinks: [(name: String, isVideo: Bool)] = [("vout", true)] + (hasAudio ? [("aout", false)] : [])
+        // threads 0: libavfilter picks (scale and pad run sliced across cores, as in the ffmpeg CLI).
         let graph = try FilterGraph(sources: sources, sinks: sinks,
-                                    description: Self.graphDescription(clips: clips, target: t))
+                                    description: Self.graphDescription(clips: clips, target: t), threads: 0)
 
         let muxer = try OutputFile(path: output)
         let videoEncoder = try MediaEncoder(
@@ -162,7 +164,7 @@ struct ConcatNormalizer {
                     try pipeline.drain()
                 }
             }
-            while try clip.input.read(into: packet) {
+            while try clip.read(into: packet) {
                 let index = packet.pointer.pointee.stream_index
                 if index == clip.video.pointee.index {
                     try decode(videoDecoder, into: videoSource[i], end: &videoEnd, packet: packet)
