@@ -22,10 +22,10 @@ make_clip() { # out size rate seconds freq [noaudio]
   local out=$1 size=$2 rate=$3 secs=$4 freq=$5 extra=${6:-}
   [ -s "$out" ] && return
   if [ "$extra" = noaudio ]; then
-    $FF -f lavfi -i "testsrc2=size=$size:rate=$rate,noise=alls=12:allf=t" -t "$secs" \
+    $FF -f lavfi -i "testsrc2=size=$size:rate=$rate,noise=alls=3:allf=t" -t "$secs" \
         -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -movflags +faststart "$out"
   else
-    $FF -f lavfi -i "testsrc2=size=$size:rate=$rate,noise=alls=12:allf=t" \
+    $FF -f lavfi -i "testsrc2=size=$size:rate=$rate,noise=alls=3:allf=t" \
         -f lavfi -i "sine=frequency=$freq:sample_rate=48000" -t "$secs" \
         -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac -b:a 128k -ac 2 -movflags +faststart "$out"
   fi
@@ -45,18 +45,22 @@ NORM_INPUTS=("$BENCH_DIR/n-720p.mp4" "$BENCH_DIR/n-9x16.mp4" "$BENCH_DIR/n-30fps
 OUT="$BENCH_DIR/out"
 mkdir -p "$OUT"
 
-# median wall-clock seconds of RUNS runs of a command
-median() {
+# Runs the named shell functions in turn, RUNS rounds interleaved (so load changes on a shared machine hit every
+# command alike), and sets WALL_<fn> and CPU_<fn> to the median wall-clock and user+system CPU seconds.
+measure() {
   local runs=$1; shift
-  local times=()
+  local fn
+  for fn in "$@"; do : > "$OUT/times-$fn"; done
   for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null
-    end=$(date +%s%N)
-    times+=("$(( (end - start) / 1000 ))")
+    for fn in "$@"; do
+      /usr/bin/time -f "%e %U %S" -o "$OUT/time.tmp" bash -c "$(declare -f "$fn"); $(declare -p COPY_INPUTS NORM_INPUTS LIST OUT SEEDANCE FF GRAPH ENCODE 2>/dev/null); $fn" > /dev/null
+      awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$OUT/time.tmp" >> "$OUT/times-$fn"
+    done
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.4f", a[int((NR + 1) / 2)] / 1e6 }'
+  for fn in "$@"; do
+    printf -v "WALL_$fn" '%s' "$(cut -d' ' -f1 "$OUT/times-$fn" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+    printf -v "CPU_$fn" '%s' "$(cut -d' ' -f2 "$OUT/times-$fn" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+  done
 }
 
 ffmpeg_concat_copy() { $FF -f concat -safe 0 -i "$LIST" -c copy -movflags +faststart "$OUT/ffmpeg-copy.mp4"; }
@@ -81,22 +85,19 @@ seedance_normalize() {
 # Warm-up (page cache, first-run costs), then the measurements.
 ffmpeg_concat_copy; cat_bytes; seedance_copy
 BYTES=$(cat "${COPY_INPUTS[@]}" | wc -c)
-T_SEED_COPY=$(median "$RUNS_COPY" seedance_copy)
-T_FF_COPY=$(median "$RUNS_COPY" ffmpeg_concat_copy)
-T_CAT=$(median "$RUNS_COPY" cat_bytes)
-T_SEED_NORM=$(median "$RUNS_NORMALIZE" seedance_normalize)
-T_FF_NORM=$(median "$RUNS_NORMALIZE" ffmpeg_concat_filter)
+measure "$RUNS_COPY" seedance_copy ffmpeg_concat_copy cat_bytes
+measure "$RUNS_NORMALIZE" seedance_normalize ffmpeg_concat_filter
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "| case | command | median s | ratio |"
-echo "|---|---|---|---|"
-echo "| copy, 10 x 5 s 720p clips ($((BYTES / 1000000)) MB) | seedance concat --mode copy | $T_SEED_COPY | 1.00 |"
-echo "| | ffmpeg -f concat -safe 0 -i list -c copy | $T_FF_COPY | $(ratio "$T_SEED_COPY" "$T_FF_COPY") (seedance / ffmpeg) |"
-echo "| | cat (same bytes) | $T_CAT | $(ratio "$T_SEED_COPY" "$T_CAT") (seedance / cat) |"
-echo "| normalize, 4 mismatched clips (16.1 s) -> 720p24 | seedance concat --mode normalize | $T_SEED_NORM | 1.00 |"
-echo "| | ffmpeg concat filter, same filters, x264 veryfast crf 18 + aac 128k | $T_FF_NORM | $(ratio "$T_SEED_NORM" "$T_FF_NORM") (seedance / ffmpeg) |"
+echo "| case | command | median wall s | median CPU s | wall ratio |"
+echo "|---|---|---|---|---|"
+echo "| copy, 10 x 5 s 720p clips ($((BYTES / 1000000)) MB) | seedance concat --mode copy | $WALL_seedance_copy | $CPU_seedance_copy | 1.00 |"
+echo "| | ffmpeg -f concat -safe 0 -i list -c copy | $WALL_ffmpeg_concat_copy | $CPU_ffmpeg_concat_copy | $(ratio "$WALL_seedance_copy" "$WALL_ffmpeg_concat_copy") (seedance / ffmpeg) |"
+echo "| | cat (same bytes) | $WALL_cat_bytes | $CPU_cat_bytes | $(ratio "$WALL_seedance_copy" "$WALL_cat_bytes") (seedance / cat) |"
+echo "| normalize, 4 mismatched clips (16.1 s) -> 720p24 | seedance concat --mode normalize | $WALL_seedance_normalize | $CPU_seedance_normalize | 1.00 |"
+echo "| | ffmpeg concat filter, same filters, x264 veryfast crf 18 + aac 128k | $WALL_ffmpeg_concat_filter | $CPU_ffmpeg_concat_filter | $(ratio "$WALL_seedance_normalize" "$WALL_ffmpeg_concat_filter") (seedance / ffmpeg) |"
 echo
-echo "runs: copy $RUNS_COPY, normalize $RUNS_NORMALIZE (median); outputs in $OUT"
+echo "runs: copy $RUNS_COPY, normalize $RUNS_NORMALIZE, interleaved (median); load average: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $OUT"
 for f in seedance-copy ffmpeg-copy seedance-normalize ffmpeg-normalize; do
   printf '%s: ' "$f"
   ffprobe -v error -show_entries format=duration:stream=codec_type,duration,nb_frames -of csv=p=0 "$OUT/$f.mp4" | tr '\n' ' '

@@ -115,6 +115,8 @@ struct ConcatNormalizer {
             ctx.pointee.time_base = AVRational(num: t.frameRate.den, den: t.frameRate.num)
             ctx.pointee.framerate = t.frameRate
             ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            // FFmpeg's default is one thread; 0 lets x264 use every core (frame threads + lookahead), as the CLI does.
+            ctx.pointee.thread_count = 0
             if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         }
         let videoOut = try muxer.addStream(encoder: videoEncoder)
