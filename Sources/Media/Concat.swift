@@ -77,6 +77,9 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     /// Copy mode: seconds added at each join so every clip's audio and video start together (the coded AAC
     /// priming and padding of the previous clip; the last frame before the join is shown that much longer).
     public var joinPadding: [Seconds]
+    /// Copy mode: seconds of coded silence inserted where a clip's audio ended before its video (an MP4 audio
+    /// track cannot have holes), so audio stays in sync and the output's streams end together.
+    public var silenceFilled: Seconds
     /// Output size in bytes.
     public var sizeBytes: Int64
     /// Wall-clock seconds the work took.
@@ -86,6 +89,7 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
         case output, inputs, strategy, reason, duration, width, height, elapsed
         case inputDuration = "input_duration", videoDuration = "video_duration", audioDuration = "audio_duration"
         case videoFrames = "video_frames", frameRate = "frame_rate", joinPadding = "join_padding"
+        case silenceFilled = "silence_filled"
         case sizeBytes = "size_bytes"
     }
 }
@@ -130,8 +134,11 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     let total = clips.reduce(0) { $0 + $1.duration }
     let report: (Seconds) -> Void = { done in progress?(ConcatProgress(done: done, total: total)) }
     var joinPadding: [Seconds] = []
+    var silenceFilled: Seconds = 0
     if strategy == .copy {
-        joinPadding = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
+        let result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
+        joinPadding = result.joinPadding
+        silenceFilled = result.silenceFilled
     } else {
         try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
     }
@@ -144,7 +151,7 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         videoDuration: info.video?.duration, audioDuration: info.audio?.duration,
         videoFrames: info.video?.frameCount, width: info.video?.displayWidth ?? 0,
         height: info.video?.displayHeight ?? 0, frameRate: info.video?.frameRate.value,
-        joinPadding: joinPadding, sizeBytes: info.sizeBytes, elapsed: elapsed)
+        joinPadding: joinPadding.map { ($0 * 1_000_000).rounded() / 1_000_000 }, silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
 }
 
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).
