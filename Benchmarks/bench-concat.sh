@@ -83,7 +83,7 @@ seedance_normalize() {
 }
 
 # Warm-up (page cache, first-run costs), then the measurements.
-ffmpeg_concat_copy; cat_bytes; seedance_copy
+ffmpeg_concat_copy; cat_bytes; seedance_copy > /dev/null
 BYTES=$(cat "${COPY_INPUTS[@]}" | wc -c)
 measure "$RUNS_COPY" seedance_copy ffmpeg_concat_copy cat_bytes
 measure "$RUNS_NORMALIZE" seedance_normalize ffmpeg_concat_filter
