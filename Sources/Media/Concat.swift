@@ -11,6 +11,27 @@ public enum ConcatMode: String, Sendable, Hashable, Codable, CaseIterable {
     case normalize
 }
 
+/// A transition between consecutive clips.
+public enum ConcatTransition: Sendable, Hashable, CustomStringConvertible {
+    /// Crossfade video (`xfade=fade`) and audio (`acrossfade`) over this many seconds; clips overlap by that much.
+    case fade(Seconds)
+
+    /// Parses `fade:0.5` (the CLI's syntax); nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == "fade", let seconds = Double(parts[1]), seconds > 0, seconds.isFinite
+        else { return nil }
+        self = .fade(seconds)
+    }
+
+    /// `fade:0.5`.
+    public var description: String {
+        switch self {
+        case .fade(let seconds): return "fade:\(seconds)"
+        }
+    }
+}
+
 /// Settings of `concatenate`. The target fields only matter when re-encoding (normalize).
 public struct ConcatOptions: Sendable, Hashable {
     /// The strategy; `.auto` picks copy when valid.
@@ -31,6 +52,8 @@ public struct ConcatOptions: Sendable, Hashable {
     public var preset: String = "veryfast"
     /// AAC bit rate in bits per second.
     public var audioBitRate: Int = 128_000
+    /// A transition at every join (re-encodes: normalize); nil = straight cuts.
+    public var transition: ConcatTransition?
     /// Move the moov box to the front so players can start before the download ends.
     public var faststart = true
 
@@ -114,7 +137,19 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 
     let strategy: ConcatMode
     let reason: String
+    let transition = clips.count > 1 ? options.transition : nil
+    if let transition {
+        try ConcatNormalizer.validate(transition, clips: clips, options: options)
+    }
     switch (options.mode, mismatch) {
+    case (.copy, _) where transition != nil:
+        throw MediaError(.invalidArgument, operation: "checking the options",
+                         reason: "a \(transition.map(String.init(describing:)) ?? "") transition blends frames, which needs "
+                             + "re-encoding: use --mode auto or normalize")
+    case (_, _) where transition != nil:
+        strategy = .normalize
+        reason = "the \(transition.map(String.init(describing:)) ?? "") transitions need re-encoding"
+            + (mismatch.map { "; also \($0)" } ?? "")
     case (.copy, let mismatch?):
         throw MediaError(.unsupported, path: mismatch.file, operation: "checking the clips for stream copy",
                          reason: "cannot concatenate by stream copy: \(mismatch) (use --mode normalize or auto)")
