@@ -95,7 +95,8 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     public var width: Int
     /// Output height.
     public var height: Int
-    /// Output frame rate as a number.
+    /// Output frame rate as a number: the clips' own rate (copy) or the target (normalize); the average a probe
+    /// reports for a copy is slightly lower because of the join padding.
     public var frameRate: Double?
     /// Copy mode: seconds added at each join so every clip's audio and video start together (the coded AAC
     /// priming and padding of the previous clip; the last frame before the join is shown that much longer).
@@ -185,7 +186,8 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         duration: info.duration ?? 0, inputDuration: (total * 1_000_000).rounded() / 1_000_000,
         videoDuration: info.video?.duration, audioDuration: info.audio?.duration,
         videoFrames: info.video?.frameCount, width: info.video?.displayWidth ?? 0,
-        height: info.video?.displayHeight ?? 0, frameRate: info.video?.frameRate.value,
+        height: info.video?.displayHeight ?? 0,
+        frameRate: strategy == .copy ? clips[0].frameRate.map { Double($0.num) / Double($0.den) } : info.video?.frameRate.value,
         joinPadding: joinPadding.map { ($0 * 1_000_000).rounded() / 1_000_000 }, silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
 }
 
