@@ -11,6 +11,27 @@ public enum ConcatMode: String, Sendable, Hashable, Codable, CaseIterable {
     case normalize
 }
 
+/// A transition between consecutive clips.
+public enum ConcatTransition: Sendable, Hashable, CustomStringConvertible {
+    /// Crossfade video (`xfade=fade`) and audio (`acrossfade`) over this many seconds; clips overlap by that much.
+    case fade(Seconds)
+
+    /// Parses `fade:0.5` (the CLI's syntax); nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == "fade", let seconds = Double(parts[1]), seconds > 0, seconds.isFinite
+        else { return nil }
+        self = .fade(seconds)
+    }
+
+    /// `fade:0.5`.
+    public var description: String {
+        switch self {
+        case .fade(let seconds): return "fade:\(seconds)"
+        }
+    }
+}
+
 /// Settings of `concatenate`. The target fields only matter when re-encoding (normalize).
 public struct ConcatOptions: Sendable, Hashable {
     /// The strategy; `.auto` picks copy when valid.
@@ -31,6 +52,8 @@ public struct ConcatOptions: Sendable, Hashable {
     public var preset: String = "veryfast"
     /// AAC bit rate in bits per second.
     public var audioBitRate: Int = 128_000
+    /// A transition at every join (re-encodes: normalize); nil = straight cuts.
+    public var transition: ConcatTransition?
     /// Move the moov box to the front so players can start before the download ends.
     public var faststart = true
 
@@ -72,11 +95,15 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     public var width: Int
     /// Output height.
     public var height: Int
-    /// Output frame rate as a number.
+    /// Output frame rate as a number: the clips' own rate (copy) or the target (normalize); the average a probe
+    /// reports for a copy is slightly lower because of the join padding.
     public var frameRate: Double?
     /// Copy mode: seconds added at each join so every clip's audio and video start together (the coded AAC
     /// priming and padding of the previous clip; the last frame before the join is shown that much longer).
     public var joinPadding: [Seconds]
+    /// Copy mode: seconds of coded silence inserted where a clip's audio ended before its video (an MP4 audio
+    /// track cannot have holes), so audio stays in sync and the output's streams end together.
+    public var silenceFilled: Seconds
     /// Output size in bytes.
     public var sizeBytes: Int64
     /// Wall-clock seconds the work took.
@@ -86,6 +113,7 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
         case output, inputs, strategy, reason, duration, width, height, elapsed
         case inputDuration = "input_duration", videoDuration = "video_duration", audioDuration = "audio_duration"
         case videoFrames = "video_frames", frameRate = "frame_rate", joinPadding = "join_padding"
+        case silenceFilled = "silence_filled"
         case sizeBytes = "size_bytes"
     }
 }
@@ -110,7 +138,19 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 
     let strategy: ConcatMode
     let reason: String
+    let transition = clips.count > 1 ? options.transition : nil
+    if let transition {
+        try ConcatNormalizer.validate(transition, clips: clips, options: options)
+    }
     switch (options.mode, mismatch) {
+    case (.copy, _) where transition != nil:
+        throw MediaError(.invalidArgument, operation: "checking the options",
+                         reason: "a \(transition.map(String.init(describing:)) ?? "") transition blends frames, which needs "
+                             + "re-encoding: use --mode auto or normalize")
+    case (_, _) where transition != nil:
+        strategy = .normalize
+        reason = "the \(transition.map(String.init(describing:)) ?? "") transitions need re-encoding"
+            + (mismatch.map { "; also \($0)" } ?? "")
     case (.copy, let mismatch?):
         throw MediaError(.unsupported, path: mismatch.file, operation: "checking the clips for stream copy",
                          reason: "cannot concatenate by stream copy: \(mismatch) (use --mode normalize or auto)")
@@ -130,8 +170,11 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     let total = clips.reduce(0) { $0 + $1.duration }
     let report: (Seconds) -> Void = { done in progress?(ConcatProgress(done: done, total: total)) }
     var joinPadding: [Seconds] = []
+    var silenceFilled: Seconds = 0
     if strategy == .copy {
-        joinPadding = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
+        let result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
+        joinPadding = result.joinPadding
+        silenceFilled = result.silenceFilled
     } else {
         try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
     }
@@ -143,8 +186,9 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         duration: info.duration ?? 0, inputDuration: (total * 1_000_000).rounded() / 1_000_000,
         videoDuration: info.video?.duration, audioDuration: info.audio?.duration,
         videoFrames: info.video?.frameCount, width: info.video?.displayWidth ?? 0,
-        height: info.video?.displayHeight ?? 0, frameRate: info.video?.frameRate.value,
-        joinPadding: joinPadding, sizeBytes: info.sizeBytes, elapsed: elapsed)
+        height: info.video?.displayHeight ?? 0,
+        frameRate: strategy == .copy ? clips[0].frameRate.map { Double($0.num) / Double($0.den) } : info.video?.frameRate.value,
+        joinPadding: joinPadding.map { ($0 * 1_000_000).rounded() / 1_000_000 }, silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
 }
 
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).

@@ -37,7 +37,10 @@ final class ConcatClip {
     init(path: String) throws {
         try MediaFileCheck.requireReadableFile(path)
         do {
-            input = try InputFile(path: path)
+            // The container's own tables (moov) hold what copy mode compares: codec, size, rates, the codec
+            // headers (whose SPS fixes profile and pixel format). Decoding frames for stream info (several ms per
+            // clip) waits until normalize needs it: `loadStreamInfo()`.
+            input = try InputFile(path: path, findStreamInfo: false)
         } catch let error as MediaError where error.kind == .notMedia {
             throw MediaFileCheck.explainUnreadable(path: path, original: error)
         }
@@ -55,6 +58,26 @@ final class ConcatClip {
             ? seconds(input.context.pointee.duration, cff_time_base_q()) : nil
         videoDuration = streamSeconds(video) ?? container ?? 0
         duration = max(videoDuration, audio.flatMap(streamSeconds) ?? 0)
+    }
+
+    private var streamInfoLoaded = false
+
+    /// Reads the stream parameters only decoding reveals (pixel and sample formats), bounded like an open.
+    func loadStreamInfo() throws {
+        guard !streamInfoLoaded else { return }
+        input.extendDeadline(by: OpenLimits().timeout)
+        let status = avformat_find_stream_info(input.context, nil)
+        if status < 0 {
+            throw MediaError(.notMedia, path: path, operation: "reading stream parameters",
+                             reason: "could not read the stream parameters", ffmpegCode: status)
+        }
+        streamInfoLoaded = true
+    }
+
+    /// Reads the next packet, first pushing back the wall-clock limit: a long job is fine, a stalled read is not.
+    func read(into packet: Packet) throws -> Bool {
+        input.extendDeadline(by: 60)
+        return try input.read(into: packet)
     }
 
     /// The frame rate the clip declares: average, else the base rate, else nil.

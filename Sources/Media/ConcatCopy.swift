@@ -26,6 +26,10 @@ struct ConcatCopier {
         var endDTS = Int64.min
         var endPTS = Int64.min
         var offset: Int64 = 0
+        /// Coded silence for gaps (AAC-LC audio only).
+        var silence: SilentAudioFrame?
+        /// Samples of silence inserted so far.
+        var filledSamples: Int64 = 0
 
         init(stream: UnsafeMutablePointer<AVStream>, isAudio: Bool, frameSize: Int64) {
             self.stream = stream
@@ -36,8 +40,16 @@ struct ConcatCopier {
         var timeBase: AVRational { stream.pointee.time_base }
     }
 
-    /// Writes the output; returns the padding each join received (seconds, one per join).
-    func run(progress: (Seconds) -> Void) throws -> [Seconds] {
+    /// What a copy did beyond copying.
+    struct CopyResult {
+        /// Seconds added at each join (one per join).
+        var joinPadding: [Seconds]
+        /// Seconds of coded silence inserted where a clip's audio ended before its video.
+        var silenceFilled: Seconds
+    }
+
+    /// Writes the output.
+    func run(progress: (Seconds) -> Void) throws -> CopyResult {
         let first = clips[0]
         let muxer = try OutputFile(path: output)
         let videoOut = try muxer.addStream(copying: first.video.pointee.codecpar)
@@ -48,14 +60,19 @@ struct ConcatCopier {
         if let audio = first.audio {
             let stream = try muxer.addStream(copying: audio.pointee.codecpar)
             stream.pointee.time_base = AVRational(num: 1, den: audio.pointee.codecpar.pointee.sample_rate)
+            // Without decoding (no find_stream_info) the frame size is unset; the muxer wants it.
+            if stream.pointee.codecpar.pointee.frame_size <= 0 {
+                stream.pointee.codecpar.pointee.frame_size = Self.frameSize(audio.pointee.codecpar)
+            }
             audioOut = stream
         }
         try muxer.writeHeader(faststart: faststart)
 
         let videoTrack = Track(stream: videoOut, isAudio: false, frameSize: 0)
         let audioTrack = audioOut.map { stream in
-            Track(stream: stream, isAudio: true, frameSize: Int64(max(0, first.audio?.pointee.codecpar.pointee.frame_size ?? 0)))
+            Track(stream: stream, isAudio: true, frameSize: Int64(max(0, stream.pointee.codecpar.pointee.frame_size)))
         }
+        if let audioTrack, let audio = first.audio { audioTrack.silence = SilentAudioFrame.make(for: audio.pointee.codecpar) }
         var padding: [Seconds] = []
         var doneBefore: Seconds = 0
         for (index, clip) in clips.enumerated() {
@@ -67,8 +84,47 @@ struct ConcatCopier {
             if index > 0 { padding.append(pad) }
             doneBefore += clip.duration
         }
+        if let audioTrack { try fillAudioToVideoEnd(audioTrack, video: videoTrack, muxer: muxer) }
         try muxer.finish()
-        return padding
+        let filled = audioTrack.map { seconds($0.filledSamples, $0.timeBase) } ?? 0
+        return CopyResult(joinPadding: padding, silenceFilled: filled)
+    }
+
+    /// After the last clip: audio shorter than the video is completed with silence, the last filler's duration
+    /// trimmed so both streams end together (the muxer's edit list cuts the rest of that frame).
+    private func fillAudioToVideoEnd(_ audio: Track, video: Track, muxer: OutputFile) throws {
+        guard let silence = audio.silence, audio.endDTS != Int64.min, video.endPTS != Int64.min else { return }
+        let videoEnd = av_rescale_q(video.endPTS, video.timeBase, audio.timeBase)
+        while audio.endDTS < videoEnd {
+            let duration = min(silence.frameSize, videoEnd - audio.endDTS)
+            try muxer.write(try silence.packet(dts: audio.endDTS, duration: duration,
+                                               streamIndex: audio.stream.pointee.index))
+            audio.filledSamples += duration
+            audio.endDTS += silence.frameSize
+        }
+    }
+
+    /// Before a clip: when the previous clip's audio ended early, whole frames of silence fill the gap up to this
+    /// clip's first audio packet; every stream's offset grows by the part of a frame that does not fit (so the
+    /// audio stays gapless and the clip's streams stay aligned).
+    private func fillAudioGap(_ audio: Track, firstDTS: Int64, tracks: [Int32: Track], muxer: OutputFile) throws {
+        guard let silence = audio.silence, audio.endDTS != Int64.min else { return }
+        let gap = firstDTS + audio.offset - audio.endDTS
+        guard gap > 0 else { return }
+        let frames = (gap + silence.frameSize - 1) / silence.frameSize
+        let extra = frames * silence.frameSize - gap
+        if extra > 0 {
+            let rounding = AVRounding(rawValue: AV_ROUND_UP.rawValue | AV_ROUND_PASS_MINMAX.rawValue)
+            for track in tracks.values {
+                track.offset += av_rescale_q_rnd(extra, audio.timeBase, track.timeBase, rounding)
+            }
+        }
+        for _ in 0..<frames {
+            try muxer.write(try silence.packet(dts: audio.endDTS, duration: silence.frameSize,
+                                               streamIndex: audio.stream.pointee.index))
+            audio.filledSamples += silence.frameSize
+            audio.endDTS += silence.frameSize
+        }
     }
 
     /// Copies one clip's packets; returns the padding its join received (seconds past the previous video end).
@@ -80,7 +136,7 @@ struct ConcatCopier {
         var atEnd = false
         while firstPackets.count < tracks.count {
             let packet = try Packet()
-            guard try clip.input.read(into: packet) else { atEnd = true; break }
+            guard try clip.read(into: packet) else { atEnd = true; break }
             let index = packet.pointer.pointee.stream_index
             guard tracks[index] != nil else { continue }
             if firstPackets[index] == nil { firstPackets[index] = packet }
@@ -92,20 +148,31 @@ struct ConcatCopier {
             previousVideoEnd = (video.endPTS, video.timeBase)
         }
         setOffsets(clip: clip, tracks: tracks, firstPackets: firstPackets, isFirst: isFirst)
+        if !isFirst, let audioIndex = clip.audio?.pointee.index, let audio = tracks[audioIndex],
+           let first = firstPackets[audioIndex], first.pointer.pointee.dts != cff_nopts_value(),
+           let base = clip.input.streams.first(where: { $0.pointee.index == audioIndex })?.pointee.time_base {
+            let firstDTS = av_rescale_q(first.pointer.pointee.dts, base, audio.timeBase)
+            try fillAudioGap(audio, firstDTS: firstDTS, tracks: tracks, muxer: muxer)
+        }
 
+        // Writing blanks a packet (the muxer takes its payload): keep what the padding report needs.
+        let firstVideoPTS = firstPackets[clip.video.pointee.index]?.pointer.pointee.pts
+        // Input time bases by stream index, looked up once rather than per packet.
+        var inputTimeBases: [Int32: AVRational] = [:]
+        for stream in clip.input.streams { inputTimeBases[stream.pointee.index] = stream.pointee.time_base }
         let videoIndex = clip.video.pointee.index
         let videoTimeBase = clip.video.pointee.time_base
         var startSeconds: Seconds?
         func write(_ packet: Packet) throws {
             let p = packet.pointer
-            guard let track = tracks[p.pointee.stream_index], let inStream = clip.input.streams.dropFirst(Int(p.pointee.stream_index)).first
+            guard let track = tracks[p.pointee.stream_index], let inBase = inputTimeBases[p.pointee.stream_index]
             else { return }
             if p.pointee.stream_index == videoIndex, p.pointee.dts != cff_nopts_value() {
                 let now = seconds(p.pointee.dts, videoTimeBase)
                 if startSeconds == nil { startSeconds = now }
                 progress(now - (startSeconds ?? 0))
             }
-            av_packet_rescale_ts(p, inStream.pointee.time_base, track.timeBase)
+            av_packet_rescale_ts(p, inBase, track.timeBase)
             if p.pointee.pts != cff_nopts_value() { p.pointee.pts += track.offset }
             if p.pointee.dts != cff_nopts_value() { p.pointee.dts += track.offset }
             p.pointee.stream_index = track.stream.pointee.index
@@ -123,15 +190,14 @@ struct ConcatCopier {
         pending.removeAll()
         if !atEnd {
             let packet = try Packet()
-            while try clip.input.read(into: packet) {
+            while try clip.read(into: packet) {
                 if tracks[packet.pointer.pointee.stream_index] != nil { try write(packet) }
                 packet.unref()
             }
         }
         guard let (end, timeBase) = previousVideoEnd, let video = tracks[videoIndex] else { return 0 }
-        let firstPTS = firstPackets[videoIndex].map {
-            av_rescale_q($0.pointer.pointee.pts, videoTimeBase, video.timeBase)
-        } ?? 0
+        guard let firstVideoPTS, firstVideoPTS != cff_nopts_value() else { return 0 }
+        let firstPTS = av_rescale_q(firstVideoPTS, videoTimeBase, video.timeBase)
         return max(0, seconds(firstPTS + video.offset, video.timeBase) - seconds(end, timeBase))
     }
 
@@ -161,6 +227,15 @@ struct ConcatCopier {
         for track in tracks.values {
             track.offset = av_rescale_q_rnd(best.ticks, best.timeBase, track.timeBase, rounding)
         }
+    }
+
+    /// Samples per coded audio frame: what the codec says, else 1024 for AAC (2048 would be HE-AAC's output rate,
+    /// but the track's sample rate is then the core rate, in which a frame is 1024).
+    static func frameSize(_ par: UnsafeMutablePointer<AVCodecParameters>) -> Int32 {
+        if par.pointee.frame_size > 0 { return par.pointee.frame_size }
+        let guess = av_get_audio_frame_duration2(par, 0)
+        if guess > 0 { return guess }
+        return par.pointee.codec_id == AV_CODEC_ID_AAC ? 1024 : 0
     }
 
     private func copyDisplayMatrix(from input: UnsafeMutablePointer<AVStream>,

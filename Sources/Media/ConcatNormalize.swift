@@ -40,8 +40,28 @@ struct ConcatNormalizer {
                       channelLayout: channelLayoutName(&layout))
     }
 
+    /// Throws when a transition is longer than a clip it joins (each clip must outlast its fades).
+    static func validate(_ transition: ConcatTransition, clips: [ConcatClip], options: ConcatOptions) throws {
+        guard case .fade(let seconds) = transition else { return }
+        let shortest = clips.map(\.videoDuration).min() ?? 0
+        let rate = options.frameRate?.value ?? clips[0].frameRate.map { Double($0.num) / Double($0.den) } ?? 24
+        guard seconds * rate >= 1 else {
+            throw MediaError(.invalidArgument, operation: "checking the transition",
+                             reason: "fade:\(seconds) is shorter than one frame")
+        }
+        // The middle clips fade in and out: they need two fades' length; the ends need one.
+        let needed = clips.count > 2 ? 2 * seconds : seconds
+        guard shortest > needed else {
+            throw MediaError(.invalidArgument, operation: "checking the transition",
+                             reason: "fade:\(seconds) is too long: the shortest clip lasts \(shortest) s")
+        }
+    }
+
     /// The filter graph in FFmpeg's syntax (also what the benchmark hands the ffmpeg CLI).
-    static func graphDescription(clips: [ConcatClip], target t: Target) -> String {
+    static func graphDescription(clips: [ConcatClip], target t: Target, transition: ConcatTransition? = nil) -> String {
+        if clips.count > 1, case .fade(let seconds)? = transition {
+            return fadeGraphDescription(clips: clips, target: t, seconds: seconds)
+        }
         var parts: [String] = []
         var concatInputs = ""
         for (i, clip) in clips.enumerated() {
@@ -84,7 +104,72 @@ struct ConcatNormalizer {
         return parts.joined(separator: ";")
     }
 
+    /// Crossfades: each clip normalized to exactly its length in frames (audio trimmed or padded to match), then
+    /// chained `xfade` (video) and `acrossfade` (audio) joins, each overlapping the clips by the fade's length.
+    static func fadeGraphDescription(clips: [ConcatClip], target t: Target, seconds: Seconds) -> String {
+        let fps = Double(t.frameRate.num) / Double(t.frameRate.den)
+        let fadeFrames = max(1, Int((seconds * fps).rounded()))
+        let fade = Double(fadeFrames) / fps
+        var parts: [String] = []
+        var frameCounts: [Int] = []
+        // FFmpeg 5.1's xfade ends the blend when its first input ends, one frame early, dropping a frame and
+        // delaying the second input: one cloned frame past the end (discarded by xfade) lets it finish.
+        let extraFrame = ",tpad=stop_mode=clone:stop=1"
+        for (i, clip) in clips.enumerated() {
+            let frames = max(1, Int((clip.videoDuration * fps).rounded()))
+            frameCounts.append(frames)
+            parts.append("[v\(i)]\(rotation(clip))fps=\(t.frameRate.num)/\(t.frameRate.den),"
+                + "scale=\(t.width):\(t.height):force_original_aspect_ratio=decrease:force_divisible_by=2,"
+                + "pad=\(t.width):\(t.height):(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,"
+                + "trim=end_frame=\(frames)\(i < clips.count - 1 ? extraFrame : "")[cv\(i)]")
+            guard let sampleRate = t.sampleRate else { continue }
+            let samples = Int64((Double(frames) / fps * Double(sampleRate)).rounded())
+            let format = "aformat=sample_fmts=fltp:sample_rates=\(sampleRate):channel_layouts=\(t.channelLayout)"
+            if clip.audio != nil {
+                parts.append("[a\(i)]\(audioTrim(clip))aresample=\(sampleRate),\(format),apad=whole_len=\(samples),"
+                    + "atrim=end_sample=\(samples)[ca\(i)]")
+            } else {
+                parts.append("anullsrc=r=\(sampleRate):cl=\(t.channelLayout),atrim=end_sample=\(samples),\(format)[ca\(i)]")
+            }
+        }
+        var video = "cv0", audio = "ca0", framesSoFar = frameCounts[0]
+        for k in 1..<clips.count {
+            let offset = Double(framesSoFar - fadeFrames) / fps
+            let nextVideo = k == clips.count - 1 ? "vout" : "xv\(k)"
+            parts.append("[\(video)][cv\(k)]xfade=transition=fade:duration=\(String(format: "%.6f", fade)):"
+                + "offset=\(String(format: "%.6f", offset))[\(nextVideo)]")
+            video = nextVideo
+            framesSoFar += frameCounts[k] - fadeFrames
+            if t.sampleRate != nil {
+                let nextAudio = k == clips.count - 1 ? "acat" : "xa\(k)"
+                parts.append("[\(audio)][ca\(k)]acrossfade=d=\(String(format: "%.6f", fade)):c1=tri:c2=tri[\(nextAudio)]")
+                audio = nextAudio
+            }
+        }
+        if t.sampleRate != nil { parts.append("[acat]asetnsamples=n=1024:p=0[aout]") }
+        return parts.joined(separator: ";")
+    }
+
+    private static func rotation(_ clip: ConcatClip) -> String {
+        switch ((-clip.rotation) % 360 + 360) % 360 {
+        case 90: return "transpose=clock,"
+        case 180: return "hflip,vflip,"
+        case 270: return "transpose=cclock,"
+        default: return ""
+        }
+    }
+
+    /// `atrim` to the length the container declares for the audio (FFmpeg 5.1 decodes the AAC end padding too).
+    private static func audioTrim(_ clip: ConcatClip) -> String {
+        guard let audio = clip.audio else { return "" }
+        let st = audio.pointee
+        guard st.duration > 0, st.codecpar.pointee.sample_rate > 0 else { return "" }
+        let samples = av_rescale_q(st.duration, st.time_base, AVRational(num: 1, den: st.codecpar.pointee.sample_rate))
+        return "atrim=end_sample=\(samples),"
+    }
+
     func run(progress: @escaping (Seconds) -> Void) throws {
+        for clip in clips { try clip.loadStreamInfo() }
         let t = target
         let hasAudio = t.sampleRate != nil
         var sources: [(name: String, format: FilterGraph.SourceFormat)] = []
@@ -100,8 +185,10 @@ struct ConcatNormalizer {
             }
         }
         let sinks: [(name: String, isVideo: Bool)] = [("vout", true)] + (hasAudio ? [("aout", false)] : [])
+        // threads 0: libavfilter picks (scale and pad run sliced across cores, as in the ffmpeg CLI).
         let graph = try FilterGraph(sources: sources, sinks: sinks,
-                                    description: Self.graphDescription(clips: clips, target: t))
+                                    description: Self.graphDescription(clips: clips, target: t, transition: options.transition),
+                                    threads: 0)
 
         let muxer = try OutputFile(path: output)
         let videoEncoder = try MediaEncoder(
@@ -113,6 +200,8 @@ struct ConcatNormalizer {
             ctx.pointee.time_base = AVRational(num: t.frameRate.den, den: t.frameRate.num)
             ctx.pointee.framerate = t.frameRate
             ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            // FFmpeg's default is one thread; 0 lets x264 use every core (frame threads + lookahead), as the CLI does.
+            ctx.pointee.thread_count = 0
             if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         }
         let videoOut = try muxer.addStream(encoder: videoEncoder)
@@ -162,7 +251,7 @@ struct ConcatNormalizer {
                     try pipeline.drain()
                 }
             }
-            while try clip.input.read(into: packet) {
+            while try clip.read(into: packet) {
                 let index = packet.pointer.pointee.stream_index
                 if index == clip.video.pointee.index {
                     try decode(videoDecoder, into: videoSource[i], end: &videoEnd, packet: packet)

@@ -18,6 +18,8 @@ struct ConcatCommand: AsyncParsableCommand {
             clip's), scaling with black bars to keep each clip's aspect, converting frame rates, resampling audio \
             and adding silence for clips without audio.
               auto       (default) copy when it is valid, otherwise normalize; the summary says which and why.
+            --transition fade:SECONDS crossfades video and audio at every join (normalize; each join overlaps the \
+            clips by SECONDS, so the output is that much shorter per join).
 
             The output is written under a temporary name and renamed when complete, with the moov box first \
             (faststart); on any error nothing is left at OUT. Exit status 2 for bad input: an unreadable clip, \
@@ -28,6 +30,7 @@ struct ConcatCommand: AsyncParsableCommand {
               seedance concat shot1.mp4 shot2.mp4 shot3.mp4 -o final.mp4
               seedance concat clips/*.mp4 -o final.mp4 --mode copy
               seedance concat intro.mov a.mp4 -o out.mp4 --mode normalize --size 1280x720 --fps 24 --crf 20
+              seedance concat a.mp4 b.mp4 c.mp4 -o out.mp4 --transition fade:0.5
               seedance concat a.mp4 b.mp4 -o out.mp4 --json | jq '{strategy, reason, duration}'
             """
     )
@@ -40,6 +43,9 @@ struct ConcatCommand: AsyncParsableCommand {
 
     @Option(help: "auto (copy when valid, else normalize), copy, or normalize.")
     var mode: ConcatMode = .auto
+
+    @Option(help: "A transition at every join: fade:SECONDS crossfades video and audio (re-encodes; clips overlap).")
+    var transition: String?
 
     @Option(help: "normalize: output size WIDTHxHEIGHT (default: the first clip's display size).")
     var size: String?
@@ -72,6 +78,9 @@ struct ConcatCommand: AsyncParsableCommand {
         if let fps, Self.parseRate(fps) == nil {
             throw ValidationError("--fps must be a positive number or a fraction like 30000/1001 (got \(fps))")
         }
+        if let transition, ConcatTransition(parsing: transition) == nil {
+            throw ValidationError("--transition must be fade:SECONDS, e.g. fade:0.5 (got \(transition))")
+        }
         if let channels, !(1...2).contains(channels) { throw ValidationError("--channels must be 1 or 2") }
         if let sampleRate, !(8_000...192_000).contains(sampleRate) {
             throw ValidationError("--sample-rate must be between 8000 and 192000 Hz")
@@ -84,6 +93,7 @@ struct ConcatCommand: AsyncParsableCommand {
         if let size, let parsed = Self.parseSize(size) { (options.width, options.height) = parsed }
         options.frameRate = fps.flatMap(Self.parseRate)
         options.sampleRate = sampleRate
+        options.transition = transition.flatMap(ConcatTransition.init(parsing:))
         options.channels = channels
         options.crf = crf
         options.preset = preset

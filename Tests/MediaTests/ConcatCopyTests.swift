@@ -105,4 +105,53 @@ import TestSupport
         let total = 2 * (try #require(try probe(FixturePaths.fixture("probe/seedance-720p.mp4")).duration))
         #expect(abs(try #require(info.duration) - total) <= 1.0 / 24)
     }
+
+    /// frame-index.mp4's audio (1.45 s) is shorter than its video (2 s): copy fills the hole with coded silence so
+    /// the second clip's sound starts with its first frame, and the output's streams end together.
+    @Test func shortAudioIsFilledWithSilenceAndStaysInSync() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("joined.mp4").path
+        let clip = FixturePaths.fixture("probe/frame-index.mp4")
+        let (summary, muxWarnings) = try FFmpegLog.capturingWarnings(.callingThread) {
+            try concatenate([clip, clip], to: output, options: ConcatOptions(mode: .copy))
+        }
+        #expect(muxWarnings.isEmpty, "\(muxWarnings)")
+        #expect(summary.silenceFilled > 1.0)
+        let (decoded, warnings) = try FFmpegLog.capturingWarnings(.callingThread) { try ConcatDecoding.decode(output) }
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(decoded.frameIndices == Array(0..<48) + Array(0..<48))
+
+        let info = try probe(output)
+        let video = try #require(info.video?.duration), audio = try #require(info.audio?.duration)
+        #expect(abs(video - audio) <= 1024.0 / 48_000)
+        #expect(abs(video - 4.0) <= 1.0 / 24)
+
+        // The second clip's sound starts exactly where its first frame is shown.
+        let original = try ConcatDecoding.decode(clip).audio
+        let secondStart = try #require(decoded.frameTimes.dropFirst(48).first)
+        let videoPosition = Int((secondStart * 48_000).rounded())
+        let first = Array(decoded.audio.prefix(original.count))
+        #expect(zip(first, original).map { abs($0 - $1) }.max() ?? 1 < 2e-3)
+        // Where the second clip's audio really is: the best match within 8 samples of its first frame.
+        // The clip's last AAC frame (its tone is cut off mid-wave) decodes within 6e-3 of the original, not 2e-3;
+        // it is left out of the comparison. A one-sample shift would differ by about 3e-2 everywhere.
+        let compared = original.count - 1024
+        func mismatch(at start: Int) -> Float {
+            let segment = decoded.audio[min(decoded.audio.count, start)...].prefix(compared)
+            guard segment.count == compared else { return .infinity }
+            return zip(segment, original).map { abs($0 - $1) }.max() ?? .infinity
+        }
+        let candidates = (videoPosition - 8)...(videoPosition + 8)
+        let position = try #require(candidates.min { mismatch(at: $0) < mismatch(at: $1) })
+        #expect(mismatch(at: position) < 2e-3, "the second clip's audio was not found intact")
+        // In sync with its first frame to within one video tick (1/12288 s = 4 samples).
+        #expect(abs(position - videoPosition) <= 4, "audio at sample \(position), video at \(videoPosition)")
+        // Between them: silence. The fillers decode to zeros, except the first, which also carries the overlap
+        // tail of the first clip's last frame (its tone was cut mid-wave), and the second clip's priming frame.
+        let inner = decoded.audio[(original.count + 1024)..<(position - 1024)]
+        #expect((inner.map { abs($0) }.max() ?? 1) < 1e-4)
+        let edges = decoded.audio[original.count..<(original.count + 1024)] + decoded.audio[(position - 1024)..<position]
+        #expect((edges.map { abs($0) }.max() ?? 1) < 0.05)
+    }
 }

@@ -77,4 +77,18 @@ import TestSupport
         #expect(result.status == 2)
         #expect(result.stderr.contains("--size"))
     }
+
+    @Test func transitionFlagCrossfades() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.mp4").path
+        let result = try runSeedance(["concat", Self.clip("index-a"), Self.clip("index-b"), "-o", output,
+                                      "--transition", "fade:0.25", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["strategy"] as? String == "normalize")
+        #expect(object["video_frames"] as? Int == 18)
+        let bad = try runSeedance(["concat", Self.clip("index-a"), "-o", output, "--transition", "wipe"])
+        #expect(bad.status == 2)
+    }
 }
