@@ -10,7 +10,8 @@ public struct SeedanceCommand: AsyncParsableCommand {
             network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
-        subcommands: [ProbeCommand.self, SimulatorCommand.self]
+        subcommands: [ProbeCommand.self, SimulatorCommand.self, SubmitCommand.self, StatusCommand.self, WaitCommand.self,
+                      ListCommand.self, CancelCommand.self, DownloadCommand.self]
     )
 
     public init() {}
