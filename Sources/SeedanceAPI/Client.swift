@@ -34,7 +34,7 @@ public final class Client: Sendable {
             ownsHTTPClient = false
         } else {
             var config = HTTPClient.Configuration()
-            config.timeout = .init(connect: .seconds(10), read: .seconds(120))
+            config.timeout = .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .seconds(120))
             config.redirectConfiguration = .follow(max: 5, allowCycles: false)
             config.decompression = .disabled
             http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)

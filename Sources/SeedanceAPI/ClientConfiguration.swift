@@ -8,6 +8,8 @@ public struct ClientConfiguration: Sendable {
     public var apiKey: APIKey?
     /// The model used when a request names none (`--model`, `SEEDANCE_MODEL`).
     public var model: String
+    /// Seconds to establish a connection (AsyncHTTPClient keeps trying within it, e.g. while refused).
+    public var connectTimeout: Double
     /// Seconds an API call may take, answer included.
     public var requestTimeout: Double
     /// Seconds a whole download may take.
@@ -28,12 +30,13 @@ public struct ClientConfiguration: Sendable {
 
     /// Makes a configuration with production-minded defaults.
     public init(baseURL: URL = ClientConfiguration.defaultBaseURL, apiKey: APIKey? = nil,
-                model: String = ClientConfiguration.defaultModel, requestTimeout: Double = 60,
+                model: String = ClientConfiguration.defaultModel, connectTimeout: Double = 10, requestTimeout: Double = 60,
                 downloadTimeout: Double = 1800, retry: RetryPolicy = RetryPolicy(), poll: PollSchedule = PollSchedule(),
                 maxLinkRefreshes: Int = 3, maxResumes: Int = 20) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.model = model
+        self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.downloadTimeout = downloadTimeout
         self.retry = retry

@@ -39,23 +39,16 @@ public enum RequestChecks {
         return resolved
     }
 
-    /// The request as the wire JSON (unset fields left out, slashes unescaped), after `validate`.
+    /// The request as the wire JSON (`WireJSON`: documented member order, unset fields left out), after `validate`.
     public static func encode(_ request: GenerationRequest) throws(ClientError) -> Data {
         let body: Data
         do {
-            body = try wireEncoder().encode(request)
+            body = try WireJSON.encode(request)
         } catch {
             throw ClientError(.invalidRequest, "the request cannot be encoded: \(error)", attempts: 0)
         }
         _ = try validate(request, bodySize: body.count)
         return body
-    }
-
-    /// The encoder of create bodies: compact, fields in declaration order, `/` not escaped.
-    public static func wireEncoder(pretty: Bool = false) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted] : [.withoutEscapingSlashes]
-        return encoder
     }
 
     /// Whether `model` may make 4k: a 2.0 standard model (not `fast`, not 1.x), or an endpoint id (unknown here).

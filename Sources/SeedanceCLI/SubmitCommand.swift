@@ -135,10 +135,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 let bodyValue = try JSONDecoder().decode(JSONValue.self, from: bodyData)
                 StandardOutput.write(try JSONOutput.encode(DryRun(body: bodyValue, estimate: estimate)) + "\n")
             } else {
-                let pretty = try JSONSerialization.jsonObject(with: bodyData)
-                let text = try JSONSerialization.data(withJSONObject: pretty,
-                                                      options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                StandardOutput.write(String(decoding: text, as: UTF8.self) + "\n")
+                // The exact bytes that would be sent (documented member order), then the estimate.
+                StandardOutput.write(String(decoding: bodyData, as: UTF8.self) + "\n")
                 StandardError.write("estimate: \(estimate.summary)\n")
             }
             return
@@ -199,7 +197,7 @@ struct SubmitCommand: AsyncParsableCommand {
             priority: try jsonValue(priority, "--priority"), tools: try jsonValue(tools, "--tools"),
             outputFormat: try jsonValue(outputFormat, "--output-format"))
         do {
-            return (request, try RequestChecks.wireEncoder().encode(request))
+            return (request, try WireJSON.encode(request))
         } catch {
             throw CommandFailure(.badInput, "cannot encode the request: \(error)")
         }

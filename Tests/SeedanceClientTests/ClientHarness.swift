@@ -38,7 +38,7 @@ struct CapturingHandler: LogHandler {
 
 /// Fast retries and polls for tests.
 func testConfiguration(_ baseURL: URL, key: String = ClientHarness.key) -> ClientConfiguration {
-    ClientConfiguration(baseURL: baseURL, apiKey: APIKey(key), requestTimeout: 10, downloadTimeout: 60,
+    ClientConfiguration(baseURL: baseURL, apiKey: APIKey(key), connectTimeout: 1, requestTimeout: 10, downloadTimeout: 60,
                         retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2, jitter: 0.2, maxRetryAfter: 5),
                         poll: PollSchedule(initialInterval: 0.02, maxInterval: 0.1, growth: 1.5, jitter: 0.2))
 }
