@@ -78,8 +78,8 @@ extension Client {
             case .unknownOutcome:
                 var unknown = failure
                 unknown.kind = .unknownOutcome
-                unknown.message = "the create call may have been accepted (\(failure.message)); list recent tasks "
-                    + "(seedance list) before creating it again"
+                unknown.message = "the task may have been created (\(failure.message)); list recent tasks "
+                    + "(`seedance list`) before creating it again"
                 logger.warning("create outcome unknown", metadata: ["error": "\(failure.message)"])
                 throw redact(unknown)
             }

@@ -70,7 +70,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .api: parts.append("API error")
         case .network: parts.append("network error")
-        case .unknownOutcome: parts.append("unknown outcome (the task may have been created: check `seedance list` before resubmitting)")
+        case .unknownOutcome: parts.append("unknown outcome")
         case .timedOut: parts.append("timed out")
         case .invalidResponse: parts.append("invalid response")
         case .invalidRequest: parts.append("invalid request")

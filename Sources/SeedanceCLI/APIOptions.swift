@@ -38,10 +38,11 @@ struct APIOptions: ParsableArguments {
         return configuration
     }
 
-    /// A logger on stderr: warnings by default, every call with `--verbose`.
+    /// A logger on stderr: silent by default (errors are printed by the command), every call and retry with
+    /// `--verbose`.
     var logger: Logger {
         var logger = Logger(label: "seedance") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .warning
+        logger.logLevel = verbose ? .debug : .error
         return logger
     }
 

@@ -138,7 +138,12 @@ import Testing
     }
 
     @Test func droppedCreateIsUnknownAndTheTaskIsFoundByListing() async throws {
-        try await ClientHarness.with({ c in c.faults = try! FaultPlan(spec: "drop=1") }) { h in
+        // A fault seed whose first drop strikes (the create) and whose next few do not (the list calls).
+        let seed = try #require((0..<10_000).first { s in
+            let plan = try! FaultPlan(spec: "seed=\(s),drop=0.5")
+            return plan.strikes(.drop, ordinal: 0) && !(1...3).contains { plan.strikes(.drop, ordinal: $0) }
+        })
+        try await ClientHarness.with({ c in c.faults = try! FaultPlan(spec: "seed=\(seed),drop=0.5") }) { h in
             do {
                 _ = try await h.client.create(smallRequest())
                 Issue.record("expected an unknown outcome")
@@ -147,6 +152,9 @@ import Testing
             }
             let stats = try await h.stats()
             #expect(stats.createsAccepted == 1, "the dropped create made its task, and it was not made twice")
+            // Reconciliation: the task the client never heard of is in the list.
+            let recent = try await h.client.list(TaskQuery(model: "doubao-seedance-2-0-260128"))
+            #expect(recent.total == 1 && recent.items.first?.id.hasPrefix("cgt-") == true)
         }
     }
 
