@@ -66,7 +66,7 @@ extension Client {
             var failure: ClientError
             do {
                 let response = try await http.execute(
-                    request, timeout: .milliseconds(Int64(configuration.downloadTimeout * 1000)), logger: logger)
+                    request, timeout: .milliseconds(Int64(configuration.downloadTimeout * 1000)))
                 let status = Int(response.status.code)
                 switch status {
                 case 200, 206:

@@ -46,8 +46,8 @@ extension Client {
             let outcome: AttemptOutcome
             var failure: ClientError
             do {
-                let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)),
-                                                      logger: logger)
+                // AsyncHTTPClient gets no logger: its trace output is noise here, and ours never carries headers.
+                let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
                 let buffer = try await response.body.collect(upTo: Self.maxAnswerBytes)
                 let reply = Reply(status: Int(response.status.code), headers: response.headers, body: buffer)
                 logger.debug("api call", metadata: ["method": "\(method.rawValue)", "path": "\(path)",
@@ -71,7 +71,7 @@ extension Client {
             switch policy.decide(call, outcome, attempt: attempt, random: Double.random(in: 0..<1)) {
             case let .retry(after):
                 logger.notice("retrying", metadata: ["method": "\(method.rawValue)", "path": "\(path)",
-                                                     "attempt": "\(attempt)", "delay_s": "\(after)"])
+                                                     "attempt": "\(attempt)", "delay_s": "\(String(format: "%.2f", after))"])
                 try await Self.sleep(seconds: after, taskID: taskID)
             case .fail:
                 throw redact(failure)
