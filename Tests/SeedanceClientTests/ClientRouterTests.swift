@@ -110,6 +110,28 @@ private let envelope503 = #"{"error":{"code":"ServerOverloaded","message":"busy.
         }
     }
 
+    @Test func aKeyEchoedByTheServerIsRedactedFromErrors() async throws {
+        try await LocalServer.with({ router in
+            router.get("/api/v3/contents/generations/tasks/:id") { request, _ in
+                let header = request.headers[.authorization] ?? ""
+                return json(#"{"error":{"code":"AuthenticationError","message":"bad key \#(header)","param":"\#(header)"}}"#,
+                            status: .unauthorized)
+            }
+        }) { server in
+            let logs = LogCapture()
+            let client = Client(configuration: testConfiguration(server.baseURL), logger: logs.logger)
+            do {
+                _ = try await client.task("cgt-1")
+                Issue.record("expected 401")
+            } catch let error as ClientError {
+                #expect(error.httpStatus == 401 && error.message.contains("[redacted]"))
+                #expect(!error.description.contains(ClientHarness.key) && !(error.param ?? "").contains(ClientHarness.key))
+            }
+            try await client.shutdown()
+            #expect(!logs.text.contains(ClientHarness.key))
+        }
+    }
+
     /// A 300 KB payload served with its full Content-Length; the first answer breaks after 40 %.
     @Test func droppedDownloadIsResumedWithRange() async throws {
         let payload = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
