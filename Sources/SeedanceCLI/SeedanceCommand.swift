@@ -16,6 +16,12 @@ public struct SeedanceCommand: AsyncParsableCommand {
             ThumbnailCommand.self,
             ContactSheetCommand.self,
             ConcatCommand.self,
+            SubmitCommand.self,
+            StatusCommand.self,
+            WaitCommand.self,
+            ListCommand.self,
+            CancelCommand.self,
+            DownloadCommand.self,
             SimulatorCommand.self,
         ]
     )
