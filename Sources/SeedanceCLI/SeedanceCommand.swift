@@ -10,7 +10,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
             network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
-        subcommands: [ProbeCommand.self]
+        subcommands: [ProbeCommand.self, SimulatorCommand.self]
     )
 
     public init() {}

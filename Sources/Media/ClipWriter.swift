@@ -1,0 +1,322 @@
+import CFFmpeg
+import Foundation
+
+/// What `ClipWriter` makes: an H.264 (libx264) MP4 of a size and frame rate, with optional AAC audio.
+public struct ClipSettings: Sendable, Hashable {
+    /// Width in pixels (even).
+    public var width: Int
+    /// Height in pixels (even).
+    public var height: Int
+    /// Frames per second (constant).
+    public var frameRate: Int
+    /// The audio track, nil for none.
+    public var audio: AudioSettings?
+    /// libx264 preset: `ultrafast` renders a 5 s 720p clip in about a second on two cores.
+    public var preset: String
+    /// libx264 constant rate factor (0 lossless ... 51 worst).
+    public var crf: Int
+    /// Encoder threads; 0 lets FFmpeg choose.
+    public var threads: Int
+
+    /// Makes settings; the defaults suit synthetic test clips.
+    public init(width: Int, height: Int, frameRate: Int = 24, audio: AudioSettings? = nil,
+                preset: String = "ultrafast", crf: Int = 28, threads: Int = 0) {
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.audio = audio
+        self.preset = preset
+        self.crf = crf
+        self.threads = threads
+    }
+}
+
+/// An AAC audio track's sample rate and channel count.
+public struct AudioSettings: Sendable, Hashable {
+    /// Samples per second.
+    public var sampleRate: Int
+    /// Channels (1 mono, 2 stereo).
+    public var channels: Int
+    /// Bit rate in bits per second.
+    public var bitRate: Int
+
+    /// Makes settings (48 kHz stereo by default, like Seedance's output).
+    public init(sampleRate: Int = 48_000, channels: Int = 2, bitRate: Int = 128_000) {
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.bitRate = bitRate
+    }
+}
+
+/// The three planes of a 4:2:0 YUV frame to draw into (BT.601 limited range: luma 16...235).
+///
+/// Valid only inside the closure given to `ClipWriter.appendVideoFrame(_:)`.
+public struct YUVPlanes {
+    /// Frame width in pixels.
+    public let width: Int
+    /// Frame height in pixels.
+    public let height: Int
+    /// Bytes per luma row.
+    public let lumaStride: Int
+    /// Bytes per chroma row (chroma planes are half width and half height).
+    public let chromaStride: Int
+    /// The luma (Y) plane.
+    public let luma: UnsafeMutablePointer<UInt8>
+    /// The blue-difference (Cb) plane.
+    public let cb: UnsafeMutablePointer<UInt8>
+    /// The red-difference (Cr) plane.
+    public let cr: UnsafeMutablePointer<UInt8>
+
+    /// Fills the whole frame with one colour.
+    public func fill(y: UInt8, cb cbValue: UInt8 = 128, cr crValue: UInt8 = 128) {
+        for row in 0..<height { (luma + row * lumaStride).update(repeating: y, count: width) }
+        for row in 0..<(height + 1) / 2 {
+            (cb + row * chromaStride).update(repeating: cbValue, count: (width + 1) / 2)
+            (cr + row * chromaStride).update(repeating: crValue, count: (width + 1) / 2)
+        }
+    }
+}
+
+/// Writes an MP4 from frames and samples you supply: libx264 video (yuv420p), AAC audio, faststart, atomic.
+///
+/// Append video frames in order (frame N is shown at N / frameRate s) and audio samples in order (interleaved
+/// floats in -1...1), then `finish()`. The file appears at `path` only when `finish()` succeeds; if the writer goes
+/// away unfinished nothing is left behind. Blocking and CPU-bound: call it off Swift's cooperative pool.
+/// Not thread-safe: one thread at a time.
+public final class ClipWriter {
+    /// The settings the clip is made with.
+    public let settings: ClipSettings
+    /// Where the finished clip goes.
+    public let path: String
+    /// Video frames appended so far.
+    public private(set) var videoFrameCount = 0
+    /// Audio samples (per channel) appended so far.
+    public private(set) var audioSampleCount = 0
+
+    private let muxer: OutputFile
+    private let video: MediaEncoder
+    private let videoStream: UnsafeMutablePointer<AVStream>
+    private let audio: MediaEncoder?
+    private let audioStream: UnsafeMutablePointer<AVStream>?
+    private let packet: Packet
+    private let frame: Frame
+    private let lastFrame: Frame
+    private var pendingAudio: [[Float]]
+    private var audioFramesSent = 0
+    private var finished = false
+
+    /// Opens the encoders and the muxer (nothing appears at `path` until `finish()`).
+    public init(path: String, settings: ClipSettings) throws {
+        guard settings.width > 0, settings.height > 0, settings.width % 2 == 0, settings.height % 2 == 0,
+              settings.frameRate > 0
+        else {
+            throw MediaError(.invalidArgument, path: path, operation: "starting a clip",
+                             reason: "size \(settings.width)x\(settings.height) must be positive and even, "
+                                 + "frame rate \(settings.frameRate) positive")
+        }
+        self.settings = settings
+        self.path = path
+        let muxer = try OutputFile(path: path)
+        self.muxer = muxer
+        video = try MediaEncoder(codecName: "libx264",
+                                 options: ["preset": settings.preset, "crf": String(settings.crf)]) { ctx in
+            ctx.pointee.width = Int32(settings.width)
+            ctx.pointee.height = Int32(settings.height)
+            ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+            ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.frameRate))
+            ctx.pointee.framerate = AVRational(num: Int32(settings.frameRate), den: 1)
+            ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            ctx.pointee.thread_count = Int32(settings.threads)
+            if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        }
+        videoStream = try muxer.addStream(encoder: video)
+        videoStream.pointee.avg_frame_rate = AVRational(num: Int32(settings.frameRate), den: 1)
+        if let audioSettings = settings.audio {
+            let encoder = try MediaEncoder(codecName: "aac") { ctx in
+                ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+                ctx.pointee.sample_rate = Int32(audioSettings.sampleRate)
+                av_channel_layout_default(&ctx.pointee.ch_layout, Int32(audioSettings.channels))
+                ctx.pointee.bit_rate = Int64(audioSettings.bitRate)
+                ctx.pointee.time_base = AVRational(num: 1, den: Int32(audioSettings.sampleRate))
+                if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            }
+            audio = encoder
+            audioStream = try muxer.addStream(encoder: encoder)
+            pendingAudio = Array(repeating: [], count: audioSettings.channels)
+        } else {
+            audio = nil
+            audioStream = nil
+            pendingAudio = []
+        }
+        packet = try Packet()
+        frame = try Frame()
+        lastFrame = try Frame()
+        try muxer.writeHeader(faststart: true)
+    }
+
+    /// Appends the next video frame: `draw` paints into a fresh yuv420p frame.
+    public func appendVideoFrame(_ draw: (YUVPlanes) throws -> Void) throws {
+        frame.unref()
+        let f = frame.pointer
+        f.pointee.width = Int32(settings.width)
+        f.pointee.height = Int32(settings.height)
+        f.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        let status = av_frame_get_buffer(f, 0)
+        guard status >= 0, let y = f.pointee.data.0, let u = f.pointee.data.1, let v = f.pointee.data.2 else {
+            throw MediaError(.encodeFailed, path: path, operation: "allocating a video frame",
+                             reason: "out of memory", ffmpegCode: status)
+        }
+        try draw(YUVPlanes(width: settings.width, height: settings.height,
+                           lumaStride: Int(f.pointee.linesize.0), chromaStride: Int(f.pointee.linesize.1),
+                           luma: y, cb: u, cr: v))
+        try encodeVideo(frame)
+    }
+
+    /// Appends a decoded or filtered frame of the clip's size in yuv420p (module-internal: the synthetic renderer).
+    func appendVideoFrame(_ source: Frame) throws {
+        let f = source.pointer.pointee
+        guard f.width == Int32(settings.width), f.height == Int32(settings.height),
+              f.format == AV_PIX_FMT_YUV420P.rawValue
+        else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending a video frame",
+                             reason: "the frame is \(f.width)x\(f.height) format \(f.format), the clip "
+                                 + "\(settings.width)x\(settings.height) yuv420p")
+        }
+        try encodeVideo(source)
+    }
+
+    private func encodeVideo(_ source: Frame) throws {
+        source.pointer.pointee.pts = Int64(videoFrameCount)
+        source.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        lastFrame.unref()
+        av_frame_ref(lastFrame.pointer, source.pointer)
+        try send(source, to: video, stream: videoStream)
+        videoFrameCount += 1
+    }
+
+    /// Appends audio: `samples` interleaved by channel (L R L R ...), floats in -1...1.
+    public func appendAudio(interleaved samples: [Float]) throws {
+        guard let audioSettings = settings.audio else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending audio",
+                             reason: "the clip was set up without audio")
+        }
+        let channels = audioSettings.channels
+        guard samples.count % channels == 0 else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending audio",
+                             reason: "\(samples.count) samples do not divide into \(channels) channels")
+        }
+        for (index, sample) in samples.enumerated() { pendingAudio[index % channels].append(sample) }
+        audioSampleCount += samples.count / channels
+        try flushAudio(final: false)
+    }
+
+    /// Sends whole encoder frames of pending audio (and the remainder when `final`).
+    private func flushAudio(final: Bool) throws {
+        guard let audio, let audioStream, let first = pendingAudio.first else { return }
+        let frameSize = max(1, Int(audio.context.pointee.frame_size))
+        var available = first.count
+        var offset = 0
+        while available >= frameSize || (final && available > 0) {
+            let count = min(frameSize, available)
+            frame.unref()
+            let f = frame.pointer
+            f.pointee.nb_samples = Int32(count)
+            f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
+            f.pointee.sample_rate = audio.context.pointee.sample_rate
+            av_channel_layout_copy(&f.pointee.ch_layout, &audio.context.pointee.ch_layout)
+            let status = av_frame_get_buffer(f, 0)
+            if status < 0 {
+                throw MediaError(.encodeFailed, path: path, operation: "allocating an audio frame",
+                                 reason: "out of memory", ffmpegCode: status)
+            }
+            for channel in 0..<pendingAudio.count {
+                guard let plane = f.pointee.extended_data[channel] else { continue }
+                plane.withMemoryRebound(to: Float.self, capacity: count) { destination in
+                    pendingAudio[channel].withUnsafeBufferPointer { source in
+                        destination.update(from: source.baseAddress! + offset, count: count)
+                    }
+                }
+            }
+            f.pointee.pts = Int64(audioFramesSent)
+            audioFramesSent += count
+            try send(frame, to: audio, stream: audioStream)
+            offset += count
+            available -= count
+        }
+        if offset > 0 {
+            for channel in 0..<pendingAudio.count { pendingAudio[channel].removeFirst(offset) }
+        }
+    }
+
+    private func send(_ source: Frame?, to encoder: MediaEncoder, stream: UnsafeMutablePointer<AVStream>) throws {
+        while true {
+            let step = try encoder.send(source)
+            try drain(encoder, stream: stream)
+            if step != .needsInput { break }
+        }
+    }
+
+    private func drain(_ encoder: MediaEncoder, stream: UnsafeMutablePointer<AVStream>) throws {
+        while try encoder.receive(into: packet) == .produced {
+            av_packet_rescale_ts(packet.pointer, encoder.context.pointee.time_base, stream.pointee.time_base)
+            packet.pointer.pointee.stream_index = stream.pointee.index
+            try muxer.write(packet)
+        }
+    }
+
+    /// Flushes the encoders, writes the trailer (moov first) and moves the file into place.
+    ///
+    /// With `lastFramePNG`, the last video frame is also written there as an RGB PNG of the clip's size.
+    public func finish(lastFramePNG: String? = nil) throws {
+        guard !finished else { return }
+        guard videoFrameCount > 0 else {
+            throw MediaError(.invalidArgument, path: path, operation: "finishing the clip", reason: "no video frames")
+        }
+        if let audio, let audioStream {
+            try flushAudio(final: true)
+            try send(nil, to: audio, stream: audioStream)
+        }
+        try send(nil, to: video, stream: videoStream)
+        if let lastFramePNG { try writePNG(lastFrame, to: lastFramePNG) }
+        try muxer.finish()
+        finished = true
+    }
+
+    /// Converts `source` to RGB24 through a filter graph and writes it as a one-image PNG, atomically.
+    private func writePNG(_ source: Frame, to pngPath: String) throws {
+        let graph = try FilterGraph(
+            sources: [("in", .video(width: Int32(settings.width), height: Int32(settings.height),
+                                    pixelFormat: AV_PIX_FMT_YUV420P, timeBase: AVRational(num: 1, den: 1),
+                                    sampleAspectRatio: AVRational(num: 1, den: 1)))],
+            sinks: [("out", true)], description: "[in]format=rgb24[out]")
+        let copy = try Frame()
+        av_frame_ref(copy.pointer, source.pointer)
+        copy.pointer.pointee.pts = 0
+        try graph.push(copy, to: 0)
+        try graph.push(nil, to: 0)
+        let rgb = try Frame()
+        guard try graph.pull(from: 0, into: rgb) == .produced else {
+            throw MediaError(.encodeFailed, path: pngPath, operation: "converting the last frame", reason: "no frame")
+        }
+        let image = try OutputFile(path: pngPath, formatName: "image2")
+        let encoder = try MediaEncoder(codecName: "png") { ctx in
+            ctx.pointee.width = Int32(settings.width)
+            ctx.pointee.height = Int32(settings.height)
+            ctx.pointee.pix_fmt = AV_PIX_FMT_RGB24
+            ctx.pointee.time_base = AVRational(num: 1, den: 1)
+        }
+        let stream = try image.addStream(encoder: encoder)
+        try image.writeHeader(faststart: false, options: ["update": "1"])
+        rgb.pointer.pointee.pts = 0
+        _ = try encoder.send(rgb)
+        _ = try encoder.send(nil)
+        let out = try Packet()
+        while try encoder.receive(into: out) == .produced {
+            out.pointer.pointee.stream_index = stream.pointee.index
+            out.pointer.pointee.pts = 0
+            out.pointer.pointee.dts = 0
+            try image.write(out)
+        }
+        try image.finish()
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Simulator
+
+/// `seedance simulator [--host H] [--port N] [--time-scale X] [--faults SPEC] [--api-key K]`.
+struct SimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulator",
+        abstract: "Run a local Seedance API that renders real clips: no key, no network, no cost.",
+        discussion: """
+            Serves the API's routes (create, get, list, delete under /api/v3/contents/generations/tasks) with the \
+            service's validation, error envelope, status life cycle (queued, running, succeeded or failed) and \
+            limits, and renders real H.264 MP4s at the documented size for the model, resolution and ratio: 24 fps, \
+            24 x duration + 1 frames, AAC audio when generate_audio is true. video_url links are served by the \
+            simulator and expire like the service's signed links. GET /_simulator/stats counts what it was asked.
+
+            When ready it prints its base URL on stdout, one line, e.g. http://127.0.0.1:8123/api/v3, and serves \
+            until SIGINT (Ctrl-C) or SIGTERM. --port 0 (the default) picks a free port.
+
+            Time: the service takes about a minute per clip; every simulated duration (5 s in the queue, 60 s \
+            running, links valid 24 h, execution_expires_after) is multiplied by --time-scale (default 0.05: a clip \
+            in about 3 s). The rate limit window stays one real minute.
+
+            Faults (--faults SPEC): a comma-separated list of KIND=RATE (RATE in 0...1), drawn reproducibly from \
+            seed=N; slow-seconds=S sets the delay of slow answers; all=RATE sets every kind.
+              429         an API call answered 429 ServerOverloaded (nothing created)
+              500         an API call answered 500 InternalServiceError (nothing created)
+              drop        the connection closes without an answer (a create still creates its task)
+              slow        the answer comes slow-seconds late
+              fail        the task fails with OutputVideoSensitiveContentDetected
+              truncate    a download is cut short (first 60% of the file)
+              expire      a link is handed out already expired (403; re-read the task for a fresh one)
+              wrong-size  the clip has another documented size
+              no-audio    the clip has no audio track although audio was asked for
+              silent      the clip's audio is silence
+              black       the clip is black
+              frozen      the clip shows one frozen picture
+              short       the clip has half the frames
+
+            Examples:
+              seedance simulator --port 8123
+              seedance simulator --time-scale 0.01 --faults seed=7,429=0.1,fail=0.05,black=0.2
+              SEEDANCE_BASE_URL=$(seedance simulator & ...)   # point a client at the printed URL
+              curl -s -H 'Authorization: Bearer any' -H 'Content-Type: application/json' \\
+                -d '{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"a red kite"}],"duration":5}' \\
+                http://127.0.0.1:8123/api/v3/contents/generations/tasks
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 0
+
+    @Option(name: .customLong("time-scale"), help: "Multiplies every simulated duration (1 = the service's pace).")
+    var timeScale = 0.05
+
+    @Option(help: "Faults to inject, e.g. seed=7,429=0.1,fail=0.05 (see above).")
+    var faults: String?
+
+    @Option(name: .customLong("api-key"), help: "The only API key accepted (default: any non-empty key).")
+    var apiKey: String?
+
+    @Option(name: .customLong("max-running"), help: "Tasks running at once; more wait in the queue.")
+    var maxRunning = 10
+
+    @Option(name: .customLong("rpm"), help: "Create calls per model per minute before 429.")
+    var requestsPerMinute = 600
+
+    @Option(name: .customLong("queue-capacity"), help: "Queued tasks at most before 429 QuotaExceeded.")
+    var queueCapacity = 120
+
+    @Option(name: .customLong("link-lifetime"), help: "Simulated seconds a video_url stays valid (scaled).")
+    var linkLifetime = 86_400.0
+
+    func run() async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.host = host
+        guard (0...65_535).contains(port) else { throw CommandFailure(.badInput, "--port \(port) is not a port number") }
+        configuration.port = port
+        guard timeScale > 0, timeScale.isFinite else {
+            throw CommandFailure(.badInput, "--time-scale must be a positive number")
+        }
+        configuration.timeScale = timeScale
+        configuration.apiKey = apiKey
+        configuration.maxRunning = max(1, maxRunning)
+        configuration.requestsPerMinute = max(1, requestsPerMinute)
+        configuration.queueCapacity = max(0, queueCapacity)
+        configuration.linkLifetime = linkLifetime
+        if let faults {
+            do {
+                configuration.faults = try FaultPlan(spec: faults)
+            } catch {
+                throw CommandFailure(.badInput, "--faults: \(error.description)")
+            }
+        }
+        var logger = Logger(label: "seedance.simulator")
+        logger.logLevel = .warning
+        let server = SimulatorServer(configuration: configuration, logger: logger)
+        do {
+            try await server.run(handleSignals: true) { url in
+                StandardOutput.write(url.absoluteString + "\n")
+            }
+        } catch {
+            throw CommandFailure(.remoteFailure, "simulator: \(error)")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+import Media
+
+/// A rendered clip on disk: the MP4 and its last frame as PNG.
+struct RenderedClip: Sendable, Hashable {
+    var video: String
+    var lastFrame: String
+}
+
+/// Renders synthetic clips one at a time off Swift's cooperative pool, keeping each result on disk under a name
+/// derived from its spec, so identical requests reuse the file and concurrent identical requests share one render.
+actor RenderCache {
+    private let directory: URL
+    private let threads: Int
+    private let queue = DispatchQueue(label: "seedance.simulator.render")
+    private var inFlight: [String: Task<RenderedClip, any Error>] = [:]
+    private(set) var renders = 0
+    private(set) var hits = 0
+
+    init(directory: URL, threads: Int) {
+        self.directory = directory
+        self.threads = threads
+    }
+
+    /// The clip for `spec`, rendered now or taken from the cache.
+    func clip(for spec: SyntheticClipSpec) async throws -> RenderedClip {
+        let key = Self.key(spec)
+        let clip = RenderedClip(video: directory.appendingPathComponent("\(key).mp4").path,
+                                lastFrame: directory.appendingPathComponent("\(key).png").path)
+        if let running = inFlight[key] {
+            hits += 1
+            return try await running.value
+        }
+        if FileManager.default.fileExists(atPath: clip.video), FileManager.default.fileExists(atPath: clip.lastFrame) {
+            hits += 1
+            return clip
+        }
+        renders += 1
+        let queue = self.queue, threads = self.threads
+        let task = Task<RenderedClip, any Error> {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result {
+                        try renderSyntheticClip(spec, to: clip.video, lastFramePNG: clip.lastFrame, threads: threads)
+                        return clip
+                    })
+                }
+            }
+        }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        return try await task.value
+    }
+
+    /// Waits for renders under way (used at stop so no render writes into a removed directory).
+    func drain() async {
+        for task in inFlight.values { _ = try? await task.value }
+    }
+
+    /// A file name that is a pure function of the spec.
+    static func key(_ spec: SyntheticClipSpec) -> String {
+        var parts = "\(spec.width)x\(spec.height)-\(spec.frameCount)f-\(spec.frameRate)fps-\(spec.picture.rawValue)"
+        parts += "-\(spec.sound?.rawValue ?? "mute")-\(spec.watermark ? "wm" : "nowm")-\(String(spec.variant, radix: 16))"
+        return parts
+    }
+}

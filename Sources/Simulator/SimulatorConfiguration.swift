@@ -1,0 +1,42 @@
+import Foundation
+
+/// How a simulator behaves: where it listens, how fast time runs, its limits and its faults.
+///
+/// Durations marked "simulated" are multiplied by `timeScale` (0.01 makes a 60 s generation take 0.6 s); the
+/// rate-limit window is real time.
+public struct SimulatorConfiguration: Sendable {
+    /// Address to bind (loopback by default).
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one.
+    public var port: Int = 0
+    /// The only API key accepted (`Authorization: Bearer KEY`); nil accepts any non-empty key.
+    public var apiKey: String?
+    /// Multiplies every simulated duration.
+    public var timeScale: Double = 1
+    /// Simulated seconds a task waits in the queue before it may start.
+    public var queueSeconds: Double = 5
+    /// Simulated seconds a task runs (the clip is rendered meanwhile; it finishes when both are done).
+    public var runSeconds: Double = 60
+    /// Simulated seconds a `video_url` / `last_frame_url` stays valid (the service's signed links: 24 h).
+    public var linkLifetime: Double = 86_400
+    /// Create calls per model per real minute before 429 (the service's 600 for enterprise accounts).
+    public var requestsPerMinute: Int = 600
+    /// Tasks running at once; more wait in the queue (10 for enterprise accounts).
+    public var maxRunning: Int = 10
+    /// Tasks waiting in the queue at most; more are refused with 429 `QuotaExceeded`.
+    public var queueCapacity: Int = 120
+    /// Largest request body accepted (64 MB).
+    public var maxBodyBytes: Int = 64 * 1024 * 1024
+    /// Where rendered clips are cached; nil uses a fresh temporary directory removed at stop.
+    public var dataDirectory: URL?
+    /// Encoder threads per render (0: FFmpeg chooses).
+    public var renderThreads: Int = 0
+    /// Injected faults.
+    public var faults: FaultPlan = FaultPlan()
+
+    /// The defaults: loopback, a free port, real-time durations, the service's documented limits, no faults.
+    public init() {}
+
+    /// `seconds` of simulated time in real seconds.
+    func real(_ seconds: Double) -> Double { max(0, seconds * timeScale) }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import Hummingbird
+import Media
+import NIOCore
+import SeedanceAPI
+
+/// The request context: Hummingbird's core storage plus the channel (a `drop` fault closes it).
+struct SimulatorContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+
+    var maxUploadSize: Int { 64 * 1024 * 1024 }
+}
+
+/// The HTTP face of the engine: the service's routes, auth, envelope and injected request faults.
+struct SimulatorRoutes: Sendable {
+    let engine: SimulatorEngine
+    let configuration: SimulatorConfiguration
+
+    static let tasksPath = "/api/v3/contents/generations/tasks"
+
+    func build() -> Router<SimulatorContext> {
+        let router = Router(context: SimulatorContext.self)
+        router.post(RouterPath(Self.tasksPath)) { request, context in
+            try await self.guarded(request, context, route: .createRefused) { try await self.create(request, context) }
+        }
+        router.get(RouterPath(Self.tasksPath)) { request, context in
+            try await self.guarded(request, context, route: .list) { try await self.list(request) }
+        }
+        router.get(RouterPath(Self.tasksPath + "/:id")) { request, context in
+            try await self.guarded(request, context, route: .get) {
+                let id = context.parameters.get("id") ?? ""
+                guard let task = await self.engine.task(id) else { throw APIError.taskNotFound(id) }
+                return try Self.json(task)
+            }
+        }
+        router.delete(RouterPath(Self.tasksPath + "/:id")) { request, context in
+            try await self.guarded(request, context, route: .delete) {
+                try await self.engine.delete(context.parameters.get("id") ?? "")
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            }
+        }
+        router.get("/_simulator/files/:id/:name") { request, context in
+            try await self.download(request, context)
+        }
+        router.get("/_simulator/stats") { _, _ in
+            try Self.json(await self.engine.currentStats())
+        }
+        return router
+    }
+
+    /// Counts the call, checks the key, injects request faults, runs `body`, and turns `APIError` into the envelope.
+    private func guarded(_ request: Request, _ context: SimulatorContext, route: SimulatorEngine.Route,
+                         _ body: () async throws -> Response) async throws -> Response {
+        let isCreate = route == .createRefused
+        if !isCreate { await engine.count(route) }
+        do {
+            try authorize(request)
+            if await engine.drawFault(.slow) { try await Task.sleep(for: .seconds(configuration.faults.slowSeconds)) }
+            if await engine.drawFault(.rateLimited) {
+                throw APIError(httpStatus: 429, code: "ServerOverloaded",
+                               message: "The service is overloaded. Please retry later.")
+            }
+            if await engine.drawFault(.serverError) {
+                throw APIError(httpStatus: 500, code: "InternalServiceError",
+                               message: "The service encountered an unexpected internal error.")
+            }
+            let dropped = await engine.drawFault(.drop)
+            if dropped && !isCreate { return try await drop(context) }
+            let response = try await body()
+            // A dropped create has created its task: the client cannot know (the ambiguous create).
+            if dropped { return try await drop(context) }
+            return response
+        } catch let error as APIError {
+            if isCreate { await engine.count(.createRefused) }
+            return await errorResponse(error)
+        }
+    }
+
+    private func drop(_ context: SimulatorContext) async throws -> Response {
+        try? await context.channel.close()
+        throw CancellationError()
+    }
+
+    private func authorize(_ request: Request) throws(APIError) {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw APIError.authentication()
+        }
+        let key = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        if key.isEmpty || (configuration.apiKey.map { $0 != key } ?? false) {
+            throw APIError.authentication()
+        }
+    }
+
+    private func create(_ request: Request, _ context: SimulatorContext) async throws -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError.invalidParameter("body", "the request body is larger than \(configuration.maxBodyBytes) bytes")
+        }
+        let body = try GenerationRequest.decode(Data(buffer: buffer))
+        let resolved = try RequestValidation().validate(body)
+        let imageSize = try await Self.firstFrameSize(body, resolved: resolved)
+        let id = try await engine.create(body, resolved: resolved, imageSize: imageSize)
+        return try Self.json(TaskCreated(id: id))
+    }
+
+    /// The size of the first-frame image when it is a data URL (probed with Media); checks the documented limits.
+    static func firstFrameSize(_ request: GenerationRequest, resolved: ResolvedRequest) async throws(APIError)
+        -> PixelSize?
+    {
+        for (index, item) in request.content.enumerated() where item.type == .imageURL {
+            guard let url = item.imageURL?.url, let dataURL = DataURL(url), let data = dataURL.data else { continue }
+            let size = await Self.imageSize(data, format: dataURL.format)
+            guard let size else {
+                throw APIError.invalidParameter("content.image_url.url", "content[\(index)]: the image cannot be read")
+            }
+            let ratio = Double(size.width) / Double(size.height)
+            if !(300...6000).contains(size.width) || !(300...6000).contains(size.height) {
+                throw APIError.invalidParameter("content.image_url.url",
+                                                "content[\(index)]: image sides must be 300...6000 px (got \(size))")
+            }
+            if !(0.4...2.5).contains(ratio) {
+                throw APIError.invalidParameter("content.image_url.url",
+                                                "content[\(index)]: image width/height must be 0.4...2.5 (got \(size))")
+            }
+            if item.role == nil || item.role == .firstFrame { return size }
+        }
+        return nil
+    }
+
+    /// Width and height of an encoded image, via a temporary file and `Media.probe`, off the cooperative pool.
+    private static func imageSize(_ data: Data, format: String) async -> PixelSize? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let path = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("seedance-sim-\(UUID().uuidString).\(format)").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                guard FileManager.default.createFile(atPath: path, contents: data),
+                      let info = try? probe(path), let video = info.video
+                else { return continuation.resume(returning: nil) }
+                continuation.resume(returning: PixelSize(video.displayWidth, video.displayHeight))
+            }
+        }
+    }
+
+    private func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        func number(_ name: String, default value: Int) throws(APIError) -> Int {
+            guard let text = query[Substring(name)] else { return value }
+            guard let number = Int(text), (1...500).contains(number) else {
+                throw APIError.invalidParameter(name, "\(name) must be an integer in 1...500")
+            }
+            return number
+        }
+        let pageNumber = try number("page_num", default: 1)
+        let pageSize = try number("page_size", default: 10)
+        var status: TaskStatus?
+        if let text = query["filter.status"], !text.isEmpty {
+            status = TaskStatus(rawValue: String(text))
+            guard let status, TaskStatus.known.contains(status) else {
+                throw APIError.invalidParameter("filter.status", "\"\(text)\" is not a task status")
+            }
+        }
+        let ids = query[values: "filter.task_ids"].flatMap { $0.split(separator: ",") }.map(String.init)
+        let model = query["filter.model"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        return try Self.json(await engine.list(status: status, ids: ids, model: model, pageNumber: pageNumber,
+                                               pageSize: pageSize))
+    }
+
+    private func download(_ request: Request, _ context: SimulatorContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let answer = await engine.file(taskID: context.parameters.get("id") ?? "",
+                                       name: context.parameters.get("name") ?? "",
+                                       expires: query["expires"].map(String.init),
+                                       signature: query["signature"].map(String.init))
+        switch answer {
+        case let .file(path, contentType, truncated):
+            guard var data = FileManager.default.contents(atPath: path) else {
+                return Self.xmlError(404, "NoSuchKey", "The specified key does not exist.")
+            }
+            if truncated { data = data.prefix(data.count * 3 / 5) }
+            return Response(status: .ok, headers: [.contentType: contentType],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        case .expired:
+            return Self.xmlError(403, "AccessDenied", "Request has expired")
+        case .forbidden:
+            return Self.xmlError(403, "SignatureDoesNotMatch", "The request signature does not match")
+        case .notFound:
+            return Self.xmlError(404, "NoSuchKey", "The specified key does not exist.")
+        }
+    }
+
+    // MARK: Bodies
+
+    private func errorResponse(_ error: APIError) async -> Response {
+        var error = error
+        error.message += (error.message.hasSuffix(".") ? " " : ". ") + "Request id: \(await engine.nextRequestID())"
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if error.httpStatus == 429 { headers[.retryAfter] = "1" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = (try? encoder.encode(APIErrorEnvelope(error: error))) ?? Data("{}".utf8)
+        return Response(status: .init(code: error.httpStatus), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// An object-storage style XML error, as signed-link hosts answer.
+    private static func xmlError(_ status: Int, _ code: String, _ message: String) -> Response {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
+        return Response(status: .init(code: status), headers: [.contentType: "application/xml"],
+                        body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Media
+import SeedanceAPI
+import Simulator
+import Testing
+import TestSupport
+
+/// The life cycle end to end over loopback, with the rendered clips probed.
+@Suite struct SimulatorLifecycleTests {
+    @Test func clipHasTheDocumentedGeometryFramesAudioAndUsage() async throws {
+        try await SimulatorHarness.with { h in
+            let request = body(#""resolution":"480p","ratio":"9:16","duration":4,"generate_audio":true,"#
+                + #""watermark":true,"return_last_frame":true,"seed":11"#)
+            let id = try await h.create(request)
+            #expect(id.hasPrefix("cgt-"))
+            let task = try await h.waitUntilDone(id)
+            #expect(task.status == .succeeded)
+            #expect(task.ratio == "9:16" && task.resolution == "480p" && task.duration == 4 && task.seed == 11)
+            #expect(task.framesPerSecond == 24)
+            #expect(task.usage?.completionTokens == 496 * 864 * 97 / 1024)
+            let video = try #require(task.content?.videoURL)
+            let (status, path) = try await h.download(video, name: "clip.mp4")
+            #expect(status == 200)
+            let info = try probe(path)
+            let stream = try #require(info.video)
+            #expect(stream.codec == "h264" && stream.width == 496 && stream.height == 864)
+            #expect(stream.frameCount == 97 && stream.frameRate == Rational(24, 1))
+            #expect(info.audio?.codec == "aac")
+            #expect(info.faststart == true)
+            let png = try await h.download(try #require(task.content?.lastFrameURL), name: "last.png")
+            #expect(png.status == 200)
+            #expect(try probe(png.path).video.map { [$0.width, $0.height] } == [496, 864])
+
+            // The same request again is served from the render cache.
+            let again = try await h.waitUntilDone(try await h.create(request))
+            #expect(again.status == .succeeded)
+            let stats = try await h.stats()
+            #expect(stats.createsAccepted == 2 && stats.renders == 1 && stats.cacheHits == 1)
+            #expect(stats.downloads == 2)
+        }
+    }
+
+    @Test func seedance1FramesAndNoAudio() async throws {
+        try await SimulatorHarness.with { h in
+            let id = try await h.create(#"{"model":"doubao-seedance-1-0-lite-t2v-250428","content":[{"type":"text","#
+                + #""text":"a fox --rs 480p --rt 21:9"}],"frames":29,"generate_audio":false}"#)
+            let task = try await h.waitUntilDone(id)
+            #expect(task.status == .succeeded && task.frames == 29 && task.duration == nil)
+            #expect(task.resolution == "480p" && task.ratio == "21:9")
+            let (_, path) = try await h.download(try #require(task.content?.videoURL), name: "v1.mp4")
+            let info = try probe(path)
+            #expect(info.video?.width == 960 && info.video?.height == 416 && info.video?.frameCount == 29)
+            #expect(info.audio == nil)
+        }
+    }
+
+    @Test func adaptiveRatioFollowsTheFirstFrameImage() async throws {
+        try await SimulatorHarness.with { h in
+            // A 600x800 PNG made here: 3:4 is the nearest ratio.
+            let clip = h.directory.appendingPathComponent("src.mp4").path
+            let png = h.directory.appendingPathComponent("first.png").path
+            try renderSyntheticClip(SyntheticClipSpec(width: 600, height: 800, frameCount: 1, sound: nil),
+                                    to: clip, lastFramePNG: png)
+            let data = try Data(contentsOf: URL(fileURLWithPath: png)).base64EncodedString()
+            let request = #"{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"zoom in"},"#
+                + #"{"type":"image_url","image_url":{"url":"data:image/png;base64,\#(data)"},"role":"first_frame"}],"#
+                + #""resolution":"720p","ratio":"adaptive","duration":4,"generate_audio":false}"#
+            let task = try await h.waitUntilDone(try await h.create(request))
+            #expect(task.ratio == "3:4")
+            let (_, path) = try await h.download(try #require(task.content?.videoURL), name: "adaptive.mp4")
+            let info = try probe(path)
+            #expect(info.video?.width == 834 && info.video?.height == 1112)
+        }
+    }
+
+    @Test func callbacksReceiveEveryStatusChange() async throws {
+        let receiver = try await CallbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try await SimulatorHarness.with { h in
+            let id = try await h.create(body(#""duration":4,"resolution":"480p","callback_url":"\#(receiver.url)""#))
+            _ = try await h.waitUntilDone(id)
+            let deadline = Date().addingTimeInterval(10)
+            while await receiver.statuses(of: id).count < 3 && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(await receiver.statuses(of: id) == ["queued", "running", "succeeded"])
+        }
+        await receiver.stop()
+    }
+
+    @Test func unfinishedTaskExpires() async throws {
+        try await SimulatorHarness.with({ c in
+            c.timeScale = 0.0001       // execution_expires_after 3600 s -> 0.36 s
+            c.runSeconds = 1_000_000   // never finishes by itself
+        }) { h in
+            let id = try await h.create(body(#""execution_expires_after":3600,"resolution":"480p","duration":4"#))
+            let task = try await h.waitUntilDone(id)
+            #expect(task.status == .expired)
+        }
+    }
+
+    @Test func linksExpireAndRereadingGivesAFreshOne() async throws {
+        try await SimulatorHarness.with({ c in
+            c.linkLifetime = 1_000     // 1 s of real time at 0.001
+        }) { h in
+            let id = try await h.create(body(#""resolution":"480p","duration":4,"generate_audio":false"#))
+            let task = try await h.waitUntilDone(id)
+            let url = try #require(task.content?.videoURL)
+            #expect(try await h.download(url, name: "a.mp4").status == 200)
+            try await Task.sleep(for: .milliseconds(1200))
+            let expired = try await h.send("GET", url, key: nil)
+            #expect(expired.status == 403)
+            #expect(String(decoding: expired.body, as: UTF8.self).contains("AccessDenied"))
+            let fresh = try #require(try await h.task(id).content?.videoURL)
+            #expect(try await h.download(fresh, name: "b.mp4").status == 200)
+            // A tampered link is refused.
+            #expect(try await h.send("GET", fresh.replacingOccurrences(of: "signature=", with: "signature=0"),
+                                     key: nil).status == 403)
+        }
+    }
+}
