@@ -13,19 +13,22 @@ let package = Package(
         .executable(name: "seedance", targets: ["seedance"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "SeedanceAPI", targets: ["SeedanceAPI"]),
+        .library(name: "QA", targets: ["QA"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // The C surface of FFmpeg: module map and static inline shims only.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
@@ -35,6 +38,7 @@ let package = Package(
                 .brew(["ffmpeg", "pkg-config"]),
             ]
         ),
+        // FFmpeg-backed work on files; knows nothing of Seedance.
         .target(
             name: "Media",
             dependencies: [
@@ -43,10 +47,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The API contract and client; knows nothing of FFmpeg.
         .target(
             name: "SeedanceAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
+        // Checks of a delivered clip against what was asked.
+        .target(
+            name: "QA",
+            dependencies: ["Media", "SeedanceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs, the job store, plans, reports: the only module that knows both the API and the media.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Media",
+                "SeedanceAPI",
+                "QA",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The local Seedance server.
         .target(
             name: "Simulator",
             dependencies: [
@@ -60,22 +90,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "Pipeline",
-            dependencies: [
-                "Media",
-                "SeedanceAPI",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // The command line: thin commands over the libraries.
         .target(
             name: "SeedanceCLI",
             dependencies: [
                 "Media",
                 "SeedanceAPI",
+                "QA",
+                "Pipeline",
                 "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +127,17 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceAPITests",
-            dependencies: ["SeedanceAPI"],
+            dependencies: ["SeedanceAPI", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QATests",
+            dependencies: ["QA", "Media", "SeedanceAPI", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Simulator", "QA", "Media", "SeedanceAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -115,11 +147,6 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "PipelineTests",
-            dependencies: ["Pipeline", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -97,6 +97,16 @@ final class FilterGraph {
         frame?.unref()
     }
 
+    /// Ends source `index` at `pts` (in the source's time base): filters that fill up to the end of their input,
+    /// like `fps`, then know where it is (pushing nil ends at the last frame's start instead).
+    func close(_ index: Int, at pts: Int64) throws {
+        let status = av_buffersrc_close(sources[index], pts, 0)
+        if status < 0 {
+            throw MediaError(.decodeFailed, operation: "filtering", reason: "the filter graph could not end an input",
+                             ffmpegCode: status)
+        }
+    }
+
     /// Pulls the next frame from sink `index`.
     func pull(from index: Int, into frame: Frame) throws -> CodecStep {
         let status = av_buffersink_get_frame(sinks[index], frame.pointer)

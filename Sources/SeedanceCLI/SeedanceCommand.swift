@@ -10,7 +10,14 @@ public struct SeedanceCommand: AsyncParsableCommand {
             network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
-        subcommands: [ProbeCommand.self, SimulatorCommand.self]
+        subcommands: [
+            ProbeCommand.self,
+            VerifyCommand.self,
+            ThumbnailCommand.self,
+            ContactSheetCommand.self,
+            ConcatCommand.self,
+            SimulatorCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,0 +1,183 @@
+import Dispatch
+import Foundation
+
+/// How `concatenate` joins clips.
+public enum ConcatMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Copy when every clip has the same codec parameters, otherwise normalize (the default).
+    case auto
+    /// Remux the compressed packets without re-encoding; fails, naming the parameter, when clips differ.
+    case copy
+    /// Decode, bring every clip to one size, frame rate and audio format, and encode H.264 + AAC.
+    case normalize
+}
+
+/// Settings of `concatenate`. The target fields only matter when re-encoding (normalize).
+public struct ConcatOptions: Sendable, Hashable {
+    /// The strategy; `.auto` picks copy when valid.
+    public var mode: ConcatMode = .auto
+    /// Output width in pixels; nil = the first clip's display width.
+    public var width: Int?
+    /// Output height in pixels; nil = the first clip's display height.
+    public var height: Int?
+    /// Output frame rate; nil = the first clip's frame rate.
+    public var frameRate: Rational?
+    /// Output audio sample rate in Hz; nil = the first clip with audio's rate.
+    public var sampleRate: Int?
+    /// Output audio channels (1 or 2); nil = the first clip with audio's count.
+    public var channels: Int?
+    /// libx264 constant rate factor (0 = lossless, 18 = visually transparent, 23 = x264's default).
+    public var crf: Int = 18
+    /// libx264 preset (`ultrafast` ... `veryslow`).
+    public var preset: String = "veryfast"
+    /// AAC bit rate in bits per second.
+    public var audioBitRate: Int = 128_000
+    /// Move the moov box to the front so players can start before the download ends.
+    public var faststart = true
+
+    /// The defaults: auto mode, first clip's geometry, x264 veryfast CRF 18, AAC 128 kb/s, faststart.
+    public init(mode: ConcatMode = .auto) { self.mode = mode }
+}
+
+/// How far a concatenation has got, for a progress display.
+public struct ConcatProgress: Sendable, Hashable {
+    /// Media time written so far.
+    public var done: Seconds
+    /// The expected total (the sum of the clips).
+    public var total: Seconds
+    /// `done / total` clamped to 0...1.
+    public var fraction: Double { total > 0 ? min(1, max(0, done / total)) : 0 }
+}
+
+/// What `concatenate` did: the strategy and why, and the output's facts (probed after writing).
+public struct ConcatSummary: Sendable, Hashable, Codable {
+    /// The output file.
+    public var output: String
+    /// The inputs, in order.
+    public var inputs: [String]
+    /// `copy` or `normalize` (never `auto`).
+    public var strategy: ConcatMode
+    /// Why this strategy: all parameters matched, or which one differed, or that it was asked for.
+    public var reason: String
+    /// The output's duration (longest stream).
+    public var duration: Seconds
+    /// The sum of the input clips' durations (each clip's longest stream).
+    public var inputDuration: Seconds
+    /// The output's video stream duration.
+    public var videoDuration: Seconds?
+    /// The output's audio stream duration (nil without audio).
+    public var audioDuration: Seconds?
+    /// Output video frames.
+    public var videoFrames: Int?
+    /// Output width, height and frame rate.
+    public var width: Int
+    /// Output height.
+    public var height: Int
+    /// Output frame rate as a number.
+    public var frameRate: Double?
+    /// Copy mode: seconds added at each join so every clip's audio and video start together (the coded AAC
+    /// priming and padding of the previous clip; the last frame before the join is shown that much longer).
+    public var joinPadding: [Seconds]
+    /// Output size in bytes.
+    public var sizeBytes: Int64
+    /// Wall-clock seconds the work took.
+    public var elapsed: Seconds
+
+    private enum CodingKeys: String, CodingKey {
+        case output, inputs, strategy, reason, duration, width, height, elapsed
+        case inputDuration = "input_duration", videoDuration = "video_duration", audioDuration = "audio_duration"
+        case videoFrames = "video_frames", frameRate = "frame_rate", joinPadding = "join_padding"
+        case sizeBytes = "size_bytes"
+    }
+}
+
+/// Joins `inputs` in order into one MP4 at `output`, frame-accurate and with audio and video in sync.
+///
+/// Copy mode remuxes without re-encoding when every clip has the same codec parameters; normalize decodes and
+/// encodes H.264 + AAC at one size, frame rate and audio format; auto (the default) copies when valid. The output is
+/// written under a temporary name and renamed at the end: on any error nothing is left at `output`.
+/// Blocks the calling thread (use the async overload from async code); `progress` is called on that thread.
+/// Throws `MediaError`: an unreadable clip, copy on clips that differ (naming the parameter), `output` equal to an
+/// input, or a failure while decoding, encoding or writing.
+public func concatenate(_ inputs: [String], to output: String, options: ConcatOptions = ConcatOptions(),
+                        progress: ((ConcatProgress) -> Void)? = nil) throws -> ConcatSummary {
+    let started = DispatchTime.now().uptimeNanoseconds
+    guard !inputs.isEmpty else {
+        throw MediaError(.invalidArgument, operation: "concatenating", reason: "no input clips were given")
+    }
+    try ConcatPaths.requireDistinct(output: output, inputs: inputs)
+    let clips = try inputs.map { try ConcatClip(path: $0) }
+    let mismatch = ConcatClip.firstCopyMismatch(clips)
+
+    let strategy: ConcatMode
+    let reason: String
+    switch (options.mode, mismatch) {
+    case (.copy, let mismatch?):
+        throw MediaError(.unsupported, path: mismatch.file, operation: "checking the clips for stream copy",
+                         reason: "cannot concatenate by stream copy: \(mismatch) (use --mode normalize or auto)")
+    case (.normalize, _):
+        strategy = .normalize
+        reason = "normalize was asked for"
+    case (_, let mismatch?):
+        strategy = .normalize
+        reason = "clips differ, re-encoding: \(mismatch)"
+    case (_, nil):
+        strategy = .copy
+        reason = clips.count == 1
+            ? "one clip: stream copy"
+            : "all \(clips.count) clips share codec parameters (\(clips[0].parameterSummary)): stream copy, no re-encoding"
+    }
+
+    let total = clips.reduce(0) { $0 + $1.duration }
+    let report: (Seconds) -> Void = { done in progress?(ConcatProgress(done: done, total: total)) }
+    var joinPadding: [Seconds] = []
+    if strategy == .copy {
+        joinPadding = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
+    } else {
+        try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
+    }
+
+    let info = try probe(output)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    return ConcatSummary(
+        output: output, inputs: inputs, strategy: strategy, reason: reason,
+        duration: info.duration ?? 0, inputDuration: (total * 1_000_000).rounded() / 1_000_000,
+        videoDuration: info.video?.duration, audioDuration: info.audio?.duration,
+        videoFrames: info.video?.frameCount, width: info.video?.displayWidth ?? 0,
+        height: info.video?.displayHeight ?? 0, frameRate: info.video?.frameRate.value,
+        joinPadding: joinPadding, sizeBytes: info.sizeBytes, elapsed: elapsed)
+}
+
+/// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).
+public func concatenate(_ inputs: [String], to output: String, options: ConcatOptions = ConcatOptions(),
+                        progress: (@Sendable (ConcatProgress) -> Void)? = nil) async throws -> ConcatSummary {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result {
+                try concatenate(inputs, to: output, options: options, progress: progress.map { p in { p($0) } })
+            }.mapError(MediaError.wrap))
+        }
+    }
+}
+
+/// Path checks done before any work.
+enum ConcatPaths {
+    /// Throws when `output` names the same file as an input (writing it would destroy the input).
+    static func requireDistinct(output: String, inputs: [String]) throws {
+        let target = canonical(output)
+        var outputStat = stat()
+        let outputExists = stat(output, &outputStat) == 0
+        for input in inputs {
+            var inputStat = stat()
+            let sameInode = outputExists && stat(input, &inputStat) == 0
+                && inputStat.st_dev == outputStat.st_dev && inputStat.st_ino == outputStat.st_ino
+            if sameInode || canonical(input) == target {
+                throw MediaError(.invalidArgument, path: output, operation: "checking the output path",
+                                 reason: "the output is also an input clip; choose another output path")
+            }
+        }
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}

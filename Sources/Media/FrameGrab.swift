@@ -1,0 +1,284 @@
+import CFFmpeg
+import Foundation
+import Logging
+
+/// Which frame of a clip to take.
+public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
+    /// The frame the ffmpeg CLI picks for `ffmpeg -ss T -i FILE -frames:v 1`: the first frame whose presentation
+    /// time is at or after `T` seconds from the start of the file. When `T` falls after the last frame's time but
+    /// within the clip, the last frame (the one still on screen at `T`).
+    case seconds(Seconds)
+    /// The last frame in presentation order (the frame to continue a multi-shot edit from).
+    case last
+
+    public var description: String {
+        switch self {
+        case .seconds(let t): return String(format: "%.3f s", t)
+        case .last: return "the last frame"
+        }
+    }
+}
+
+/// Decodes chosen frames of one file's main video stream with the ffmpeg CLI's accurate-seek method.
+///
+/// For a time T: seek to the keyframe at or before T (in AV_TIME_BASE units, plus the file's start time, exactly as
+/// `ffmpeg -ss` does), flush the decoder, decode and discard frames until `best_effort_timestamp >= T`, and drain
+/// the decoder at the end of the file so the last frames are reachable. Several increasing times reuse the
+/// decoding already done when the next time's keyframe lies behind what has been read (no re-seek).
+/// Not thread-safe: one thread at a time.
+final class FrameGrabber {
+    let path: String
+    let info: MediaInfo
+    let video: VideoStream
+    private var input: InputFile
+    private var stream: UnsafeMutablePointer<AVStream>
+    private var decoder: MediaDecoder
+    private let logger: Logger
+    private let packet: Packet
+    private var current: Frame
+    /// The file's start time in AV_TIME_BASE units (0 when unknown), added to every requested time like ffmpeg.
+    private var startMicroseconds: Int64 = 0
+
+    // Decoding state between requests.
+    private var started = false
+    private var drained = false
+    /// The decode timestamp of the last video packet sent, in stream time base.
+    private var lastSentDTS: Int64 = Int64.min
+    /// The presentation timestamp of the last frame decoded (returned or passed over), in stream time base.
+    private var lastDecodedPTS: Int64 = Int64.min
+    /// Frames decoded since the last seek (for the log and the "nothing decodable" error).
+    private(set) var decodedSinceSeek = 0
+    private var decodeErrors = 0
+    /// Frames the last grab decoded in all (for logs and benchmarks).
+    private(set) var framesDecoded = 0
+
+    /// How long decoding one request may take before it is abandoned (hostile input).
+    static let decodeTimeLimit: Seconds = 120
+
+    /// Opens `path`, checks it like `probe` does (a truncated download or a non-media file fails here with the
+    /// same words), and opens a decoder for its main video stream.
+    init(path: String, limits: OpenLimits = OpenLimits(), logger: Logger) throws {
+        try MediaFileCheck.requireReadableFile(path)
+        let input: InputFile
+        do {
+            input = try InputFile(path: path, limits: limits)
+        } catch let error as MediaError where error.kind == .notMedia {
+            throw MediaFileCheck.explainUnreadable(path: path, original: error)
+        }
+        let info = try ProbeReader(input: input).info()
+        guard let video = info.video, video.index < input.streams.count else {
+            let what = info.audio.map { "it has only audio (\($0.codec))" } ?? "it has no video stream"
+            throw MediaError(.noVideo, path: path, operation: "finding the video stream",
+                             reason: "no video to take a frame from: \(what)")
+        }
+        self.path = path
+        self.info = info
+        self.video = video
+        self.input = input
+        self.logger = logger
+        stream = input.streams[video.index]
+        decoder = try MediaDecoder(stream: stream, path: path)
+        packet = try Packet()
+        current = try Frame()
+        let start = input.context.pointee.start_time
+        startMicroseconds = start == cff_nopts_value() ? 0 : start
+        input.extendDeadline(by: Self.decodeTimeLimit)
+    }
+
+    /// The clip's length in seconds (the container's duration, which is the longest stream), nil when unknown.
+    var duration: Seconds? { info.duration }
+
+    /// The time base of the decoded frames' timestamps.
+    var timeBase: AVRational { stream.pointee.time_base }
+
+    /// The display matrix of the video stream (9 values, 16.16 fixed point), nil when there is none.
+    var displayMatrix: [Int32]? {
+        var size: Int = 0
+        guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else {
+            return nil
+        }
+        return data.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
+    }
+
+    /// The decoder (for the frame parameters a filter graph is built with).
+    var videoDecoder: MediaDecoder { decoder }
+
+    /// A frame's presentation time in seconds from the start of the file (as `-ss` counts).
+    func seconds(of frame: Frame) -> Seconds? {
+        let ts = frame.pointer.pointee.best_effort_timestamp
+        guard ts != cff_nopts_value() else { return nil }
+        let micro = av_rescale_q(ts, stream.pointee.time_base, cff_time_base_q()) - startMicroseconds
+        return Double(micro) / 1_000_000
+    }
+
+    /// Decodes the frame at `position`; throws `.invalidArgument` for a time before 0 or past the clip's end.
+    func frame(at position: FramePosition) throws -> Frame {
+        switch position {
+        case .seconds(let t):
+            try checkInRange(t)
+            let micro = Int64((t * 1_000_000).rounded()) + startMicroseconds
+            let target = av_rescale_q(micro, cff_time_base_q(), stream.pointee.time_base)
+            return try grab(targetPTS: target, seekMicroseconds: micro)
+        case .last:
+            // Seek to the keyframe before the end, decode to the end, keep the last frame shown.
+            let end = duration.map { Int64(($0 * 1_000_000).rounded()) + startMicroseconds } ?? Int64.max / 2
+            return try grab(targetPTS: nil, seekMicroseconds: end)
+        }
+    }
+
+    /// Throws a clear error when `t` is not within the clip.
+    func checkInRange(_ t: Seconds) throws {
+        guard t.isFinite else {
+            throw MediaError(.invalidArgument, path: path, operation: "choosing a frame", reason: "the time is not a number")
+        }
+        if t < 0 {
+            throw MediaError(.invalidArgument, path: path, operation: "choosing a frame",
+                             reason: "time \(Self.format(t)) is negative: \(clipLength)")
+        }
+        if let duration, t > duration {
+            throw MediaError(.invalidArgument, path: path, operation: "choosing a frame",
+                             reason: "time \(Self.format(t)) is past the end: \(clipLength)")
+        }
+    }
+
+    private var clipLength: String {
+        guard let duration else { return "the clip's duration is unknown" }
+        return "the clip is \(Self.format(duration)) long (times run from 0 to \(Self.format(duration)))"
+    }
+
+    static func format(_ t: Seconds) -> String {
+        var text = String(format: "%.3f", t)
+        while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + " s"
+    }
+
+    /// Decodes until the first frame with `best_effort_timestamp >= targetPTS` (nil: none, keep going to the end)
+    /// and returns it; at the end of the stream returns the last frame decoded.
+    private func grab(targetPTS: Int64?, seekMicroseconds: Int64) throws -> Frame {
+        let seeked = needsSeek(targetPTS: targetPTS)
+        if seeked { try seek(toMicroseconds: seekMicroseconds) }
+        framesDecoded = 0
+        var previous: Frame?
+        var sendPending = false
+        while true {
+            // Take every frame the decoder has ready before feeding it more.
+            while try receive() {
+                framesDecoded += 1
+                let ts = current.pointer.pointee.best_effort_timestamp
+                if ts != cff_nopts_value() { lastDecodedPTS = ts }
+                if let targetPTS, ts == cff_nopts_value() || ts >= targetPTS {
+                    logger.debug("frame found", metadata: ["pts": "\(ts)", "decoded": "\(framesDecoded)"])
+                    return try take(current)
+                }
+                // Keep it: at the end of the stream the last frame before the target is the answer.
+                let kept = try previous ?? Frame()
+                kept.unref()
+                av_frame_move_ref(kept.pointer, current.pointer)
+                previous = kept
+            }
+            if drained { break }
+            if !sendPending {
+                packet.unref()
+                if try !input.read(into: packet) {
+                    drained = true
+                    _ = try? decoder.send(nil)
+                    continue
+                }
+                guard packet.pointer.pointee.stream_index == stream.pointee.index else { continue }
+            }
+            sendPending = try send(packet)
+        }
+        if let previous {
+            logger.debug("end of stream: returning the last frame", metadata: ["decoded": "\(framesDecoded)"])
+            return previous
+        }
+        if !seeked {
+            // The last frame went out with an earlier request: start over from a seek.
+            started = false
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds)
+        }
+        throw MediaError(.decodeFailed, path: path, operation: "decoding video",
+                         reason: decodeErrors > 0
+                            ? "no frame could be decoded (\(decodeErrors) damaged packets: the video data is broken)"
+                            : "the video stream holds no frames")
+    }
+
+    /// Whether reading on from here could reach the target, or a seek is needed.
+    private func needsSeek(targetPTS: Int64?) -> Bool {
+        guard started, !drained else { return true }
+        guard let targetPTS, targetPTS > lastDecodedPTS else { return true }
+        // The keyframe that decoding `targetPTS` needs: if it was already read past, decoding on gets there.
+        let index = av_index_search_timestamp(stream, targetPTS, AVSEEK_FLAG_BACKWARD)
+        guard index >= 0, let entry = avformat_index_get_entry(stream, index) else { return true }
+        return entry.pointee.timestamp > lastSentDTS
+    }
+
+    private func seek(toMicroseconds micro: Int64) throws {
+        var seekTo = micro
+        // ffmpeg's heuristic for formats that seek by DTS and streams with B-frames: seek a little earlier.
+        let formatFlags = input.context.pointee.iformat.map { $0.pointee.flags } ?? 0
+        if formatFlags & AVFMT_SEEK_TO_PTS == 0,
+           input.streams.contains(where: { $0.pointee.codecpar.pointee.video_delay > 0 }) {
+            seekTo -= 3 * cff_time_base() / 23
+        }
+        let status = avformat_seek_file(input.context, -1, Int64.min, seekTo, seekTo, 0)
+        if status < 0 {
+            logger.debug("seek failed; reading from the start", metadata: ["status": "\(status)"])
+            if started { try reopen() }
+        }
+        decoder.flush()
+        started = true
+        drained = false
+        lastSentDTS = Int64.min
+        lastDecodedPTS = Int64.min
+        decodedSinceSeek = 0
+    }
+
+    /// A fresh demuxer and decoder at the start of the file (when a seek back is refused).
+    private func reopen() throws {
+        input = try InputFile(path: path)
+        input.extendDeadline(by: Self.decodeTimeLimit)
+        stream = input.streams[video.index]
+        decoder = try MediaDecoder(stream: stream, path: path)
+    }
+
+    /// Sends `packet`; returns true when the decoder was full and the packet must be sent again.
+    private func send(_ packet: Packet) throws -> Bool {
+        do {
+            let step = try decoder.send(packet)
+            if step == .needsInput { return true }
+        } catch let error as MediaError {
+            // Like the ffmpeg CLI: a damaged packet is skipped, decoding goes on.
+            decodeErrors += 1
+            logger.debug("skipping a damaged packet", metadata: ["error": "\(error)"])
+            if decodeErrors > 1000 { throw error }
+        }
+        let dts = packet.pointer.pointee.dts
+        if dts != cff_nopts_value() { lastSentDTS = max(lastSentDTS, dts) }
+        return false
+    }
+
+    private func receive() throws -> Bool {
+        current.unref()
+        do {
+            if try decoder.receive(into: current) == .produced {
+                decodedSinceSeek += 1
+                return true
+            }
+        } catch let error as MediaError {
+            decodeErrors += 1
+            logger.debug("the decoder failed on a frame", metadata: ["error": "\(error)"])
+            if decodeErrors > 1000 { throw error }
+            return try receive()
+        }
+        return false
+    }
+
+    /// Moves `frame`'s content into a new frame the caller owns.
+    private func take(_ frame: Frame) throws -> Frame {
+        let result = try Frame()
+        av_frame_move_ref(result.pointer, frame.pointer)
+        return result
+    }
+}
