@@ -137,7 +137,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Simulator", "QA", "Media", "SeedanceAPI", "TestSupport"],
+            dependencies: [
+                "Pipeline", "Simulator", "QA", "Media", "SeedanceAPI", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
