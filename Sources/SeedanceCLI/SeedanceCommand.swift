@@ -16,6 +16,17 @@ public struct SeedanceCommand: AsyncParsableCommand {
             ThumbnailCommand.self,
             ContactSheetCommand.self,
             ConcatCommand.self,
+            SubmitCommand.self,
+            StatusCommand.self,
+            WaitCommand.self,
+            ListCommand.self,
+            CancelCommand.self,
+            DownloadCommand.self,
+            GenerateCommand.self,
+            RunCommand.self,
+            ResumeCommand.self,
+            ReportCommand.self,
+            DemoCommand.self,
             SimulatorCommand.self,
         ]
     )

@@ -1,0 +1,265 @@
+import ArgumentParser
+import Foundation
+import SeedanceAPI
+
+/// `seedance submit`: build (or read) a create body, check it, estimate its cost, create the task.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Create a video-generation task (checked and costed before anything is sent).",
+        discussion: """
+            Builds the create body from the flags (or sends --body FILE as it is), checks it against the API's \
+            documented rules (duration, frames, resolution and ratio per model, content modes and roles, seed, \
+            execution_expires_after, data URLs, 64 MB), prints the token estimate (W x H x (24 x duration + 1) / 1024) \
+            on stderr and the new task id on stdout. Unset fields are left out so the service's defaults apply.
+
+            Inputs: --image PATH|URL[:role] (repeat; role first_frame, last_frame or reference_image; a local file \
+            becomes a data URL), --video URL[:reference_video], --audio URL[:reference_audio] (2.x reference mode).
+
+            The create call is paid: it is retried only when the request surely was not accepted (no connection, \
+            429, 503). After a timeout or 5xx the outcome is unknown: check `seedance list` before submitting again.
+
+            Configuration: --base-url or SEEDANCE_BASE_URL; key in SEEDANCE_API_KEY or ARK_API_KEY; model from \
+            --model or SEEDANCE_MODEL (default doubao-seedance-2-0-260128).
+
+            Examples:
+              seedance submit --prompt "a red kite over a beach" --resolution 720p --ratio 16:9 --duration 5 --dry-run
+              seedance submit --prompt "puppy birthday" --image dog.png:reference_image \\
+                --image https://example.com/happy.png:reference_image --generate-audio --wait -o clip.mp4
+              seedance submit --body request.json --json
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+
+    @Option(help: "Model id or endpoint id (default: $SEEDANCE_MODEL, else doubao-seedance-2-0-260128).")
+    var model: String?
+
+    @Option(help: "The text prompt (may carry legacy flags such as --rs 720p).")
+    var prompt: String?
+
+    @Option(help: "An image: PATH|URL[:first_frame|last_frame|reference_image]. Repeatable.")
+    var image: [String] = []
+
+    @Option(help: "A reference video: URL[:reference_video] (2.x). Repeatable.")
+    var video: [String] = []
+
+    @Option(help: "A reference audio: URL[:reference_audio] (2.x). Repeatable.")
+    var audio: [String] = []
+
+    @Option(name: .customLong("draft-task"), help: "Turn this draft task (cgt-...) into the final clip.")
+    var draftTask: String?
+
+    @Flag(inversion: .prefixedNo, help: "Whether the clip has synchronized sound (sent explicitly when given).")
+    var generateAudio: Bool?
+
+    @Option(help: "480p, 720p, 1080p or 4k (2.0 standard only).")
+    var resolution: Resolution?
+
+    @Option(help: "16:9, 4:3, 1:1, 3:4, 9:16, 21:9 or adaptive.")
+    var ratio: AspectRatio?
+
+    @Option(help: "Seconds: 2.x 4...15 or -1 (model chooses); 1.5 4...12 or -1; 1.0 2...12.")
+    var duration: Int?
+
+    @Option(help: "Frames (1.0 models only): 29...289 of the form 25+4n.")
+    var frames: Int?
+
+    @Option(help: "Seed: -1 (random) ... 4294967295.")
+    var seed: Int64?
+
+    @Flag(inversion: .prefixedNo, help: "Whether the camera stays still (not in reference mode).")
+    var cameraFixed: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Whether a small 'AI generated' mark is drawn.")
+    var watermark: Bool?
+
+    @Flag(name: .customLong("return-last-frame"), help: "Also deliver the last frame as PNG (for chaining shots).")
+    var returnLastFrame = false
+
+    @Option(name: .customLong("callback-url"), help: "URL the service POSTs the task to on each status change.")
+    var callbackURL: String?
+
+    @Option(name: .customLong("service-tier"), help: "default or flex (offline, half price; not on 2.x).")
+    var serviceTier: ServiceTier?
+
+    @Option(name: .customLong("execution-expires-after"), help: "Seconds (3600...259200) before an unfinished task expires.")
+    var executionExpiresAfter: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Make a cheap draft first (newer models).")
+    var draft: Bool?
+
+    @Option(name: .customLong("safety-identifier"), help: "End-user identifier for abuse monitoring.")
+    var safetyIdentifier: String?
+
+    @Option(help: "Scheduling priority (JSON value, passed through).")
+    var priority: String?
+
+    @Option(help: "Tools (JSON value, passed through).")
+    var tools: String?
+
+    @Option(name: .customLong("output-format"), help: "Output format options (JSON value, passed through).")
+    var outputFormat: String?
+
+    @Option(help: "Send this prepared JSON body instead of building one from flags (it is still checked).")
+    var body: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Print the body and the estimate; send nothing (no key needed).")
+    var dryRun = false
+
+    @Flag(help: "Wait for the task and download the clip (to -o, default ID.mp4).")
+    var wait = false
+
+    @Option(name: .shortAndLong, help: "Where --wait saves the clip.")
+    var output: String?
+
+    @Option(help: "With --wait: give up waiting after this many seconds.")
+    var timeout: Double?
+
+    @Flag(help: "Print JSON on stdout: {id, estimate} (and the task with --wait).")
+    var json = false
+
+    func run() async throws {
+        let configuration = try api.configuration(model: model, requireKey: !dryRun)
+        let (request, bodyData) = try buildBody(model: configuration.model)
+        let estimate: CostEstimate
+        do {
+            let resolved = try RequestChecks.validate(request, bodySize: bodyData.count)
+            estimate = CostEstimate(model: request.model, resolved: resolved, askedDuration: request.duration)
+        } catch {
+            throw CommandFailure(.badInput, error.description)
+        }
+        if dryRun {
+            for warning in configuration.warnings { StandardError.write("seedance: warning: \(warning)\n") }
+            if json {
+                let bodyValue = try JSONDecoder().decode(JSONValue.self, from: bodyData)
+                StandardOutput.write(try JSONOutput.encode(DryRun(body: bodyValue, estimate: estimate)) + "\n")
+            } else {
+                // The exact bytes that would be sent (documented member order), then the estimate.
+                StandardOutput.write(String(decoding: bodyData, as: UTF8.self) + "\n")
+                StandardError.write("estimate: \(estimate.summary)\n")
+            }
+            return
+        }
+        StandardError.write("estimate: \(estimate.summary)\n")
+        try await api.withClient(configuration) { client in
+            let created = try await client.create(body: bodyData)
+            guard wait else {
+                if json {
+                    StandardOutput.write(try JSONOutput.encode(Submitted(id: created.id, estimate: estimate)) + "\n")
+                } else {
+                    StandardOutput.write(created.id + "\n")
+                }
+                return
+            }
+            StandardError.write("created \(created.id); waiting\n")
+            let task = try await client.wait(for: created.id, timeout: timeout) { task in
+                if stderrIsTerminal { StandardError.write("\(task.id): \(task.status)\n") }
+            }
+            if let usage = task.usage { StandardError.write("\(estimate.compare(with: usage))\n") }
+            try await finish(task, client: client, output: output, json: json, estimate: estimate)
+        }
+    }
+
+    /// The request and the exact bytes to send.
+    func buildBody(model: String) throws -> (GenerationRequest, Data) {
+        if let body {
+            guard let data = FileManager.default.contents(atPath: body) else {
+                throw CommandFailure(.badInput, "--body \(body): cannot read the file")
+            }
+            do {
+                return (try GenerationRequest.decode(data), data)
+            } catch {
+                throw CommandFailure(.badInput, "--body \(body): \(error)")
+            }
+        }
+        var content: [ContentItem] = []
+        if let prompt { content.append(.text(prompt)) }
+        for value in image {
+            let input = try MediaInput.parse(value, type: .imageURL, option: "--image")
+            content.append(.image(url: input.url, role: input.role))
+        }
+        for value in video {
+            let input = try MediaInput.parse(value, type: .videoURL, option: "--video")
+            content.append(.video(url: input.url, role: input.role ?? .referenceVideo))
+        }
+        for value in audio {
+            let input = try MediaInput.parse(value, type: .audioURL, option: "--audio")
+            content.append(.audio(url: input.url, role: input.role ?? .referenceAudio))
+        }
+        if let draftTask { content.append(.draft(taskID: draftTask)) }
+        if content.isEmpty { throw CommandFailure(.badInput, "give --prompt, --image or --body") }
+        let request = GenerationRequest(
+            model: model, content: content, generateAudio: generateAudio, resolution: resolution, ratio: ratio,
+            duration: duration, frames: frames, seed: seed, cameraFixed: cameraFixed, watermark: watermark,
+            returnLastFrame: returnLastFrame ? true : nil, callbackURL: callbackURL, serviceTier: serviceTier,
+            executionExpiresAfter: executionExpiresAfter, draft: draft, safetyIdentifier: safetyIdentifier,
+            priority: try jsonValue(priority, "--priority"), tools: try jsonValue(tools, "--tools"),
+            outputFormat: try jsonValue(outputFormat, "--output-format"))
+        do {
+            return (request, try WireJSON.encode(request))
+        } catch {
+            throw CommandFailure(.badInput, "cannot encode the request: \(error)")
+        }
+    }
+
+    private func jsonValue(_ text: String?, _ option: String) throws -> JSONValue? {
+        guard let text else { return nil }
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) { return value }
+        return .string(text)
+    }
+}
+
+/// `--dry-run --json` output.
+private struct DryRun: Encodable {
+    var body: JSONValue
+    var estimate: CostEstimate
+}
+
+/// `submit --json` output.
+private struct Submitted: Encodable {
+    var id: String
+    var estimate: CostEstimate
+}
+
+/// After a wait: download a succeeded clip to `output` (default `ID.mp4`), report the task; exit 3 when the task
+/// did not succeed.
+func finish(_ task: GenerationTask, client: Client, output: String?, json: Bool, estimate: CostEstimate? = nil,
+            download: Bool = true) async throws {
+    var savedPath: String?
+    if task.status == .succeeded && download {
+        let path = output ?? "\(task.id).mp4"
+        let result = try await client.download(task.id, .video, to: URL(fileURLWithPath: path), task: task,
+                                               progress: downloadProgress)
+        if stderrIsTerminal { StandardError.write("\n") }
+        savedPath = result.path
+        if !json { StandardError.write("saved \(result.path) (\(result.bytes) bytes)\n") }
+    }
+    if json {
+        StandardOutput.write(try JSONOutput.encode(WaitResult(task: task, file: savedPath, estimate: estimate)) + "\n")
+    } else {
+        StandardOutput.write(summaryLine(task) + "\n")
+    }
+    if task.status != .succeeded {
+        throw CommandFailure(.remoteFailure, "task \(task.id) ended \(task.status)"
+            + (task.error.map { ": \($0.code): \($0.message)" } ?? ""))
+    }
+}
+
+/// Progress on a terminal: `downloaded 1.2 / 3.4 MB`.
+let downloadProgress: @Sendable (Int64, Int64?) -> Void = { done, total in
+    guard stderrIsTerminal else { return }
+    let mb = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_048_576) }
+    StandardError.write("\rdownloaded \(mb(done))" + (total.map { " / \(mb($0))" } ?? "") + " MB")
+}
+
+/// The JSON of `wait` / `submit --wait`: the task plus where the clip was saved.
+struct WaitResult: Encodable {
+    var task: GenerationTask
+    var file: String?
+    var estimate: CostEstimate?
+}
+
+extension Resolution: ExpressibleByArgument {}
+extension AspectRatio: ExpressibleByArgument {}
+extension ServiceTier: ExpressibleByArgument {}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import SeedanceAPI
+
+/// `seedance status ID [--json]`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a task: status, size, tokens, links.",
+        discussion: """
+            One GET of the task. Without --json prints one line (id, status, model, resolution, ratio, duration, \
+            tokens, error, links); with --json the task object as the API returns it (snake_case).
+
+            Examples:
+              seedance status cgt-20251225201056-abc
+              seedance status cgt-20251225201056-abc --json | jq -r .content.video_url
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+    @Argument(help: "The task id (cgt-...).") var id: String
+    @Flag(help: "Print the task as JSON.") var json = false
+
+    func run() async throws {
+        let task = try await api.withClient(try api.configuration()) { try await $0.task(id) }
+        StandardOutput.write((json ? try JSONOutput.encode(task) : summaryLine(task)) + "\n")
+    }
+}
+
+/// `seedance wait ID [-o FILE] [--timeout S] [--json]`.
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait until a task finishes, then download its clip.",
+        discussion: """
+            Polls with growing, jittered pauses (5 s up to 20 s), honouring Retry-After, until the task succeeds, \
+            fails, expires or is cancelled, or --timeout seconds pass (exit 3). A succeeded clip is downloaded to \
+            -o FILE (default ID.mp4; --no-download to skip), streamed, size-checked and renamed into place. A task \
+            that did not succeed exits 3 with its error.
+
+            Examples:
+              seedance wait cgt-20251225201056-abc -o clip.mp4 --timeout 900
+              seedance wait cgt-20251225201056-abc --no-download --json
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+    @Argument(help: "The task id (cgt-...).") var id: String
+    @Option(name: .shortAndLong, help: "Where to save the clip (default ID.mp4).") var output: String?
+    @Option(help: "Give up after this many seconds.") var timeout: Double?
+    @Flag(name: .customLong("no-download"), help: "Only wait; do not download.") var noDownload = false
+    @Flag(help: "Print {task, file} as JSON.") var json = false
+
+    func run() async throws {
+        if let timeout, timeout <= 0 { throw CommandFailure(.badInput, "--timeout must be a positive number of seconds") }
+        try await api.withClient(try api.configuration()) { client in
+            let task = try await client.wait(for: id, timeout: timeout) { task in
+                if stderrIsTerminal { StandardError.write("\(task.id): \(task.status)\n") }
+            }
+            try await finish(task, client: client, output: output, json: json, download: !noDownload)
+        }
+    }
+}
+
+/// `seedance list [--status S] [--model M] [--page N] [--page-size N] [--id ID]... [--json]`.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List recent tasks (the service keeps 7 days).",
+        discussion: """
+            One list call with filters and paging. Use it to reconcile after an unknown create outcome: a task \
+            created by a create call that timed out shows up here.
+
+            Examples:
+              seedance list --status running
+              seedance list --id cgt-a --id cgt-b --json
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+    @Option(help: "Only tasks with this status (queued, running, succeeded, failed, expired, cancelled).")
+    var status: String?
+    @Option(help: "Only tasks of this model.") var model: String?
+    @Option(name: .customLong("id"), help: "Only these task ids (repeatable).") var ids: [String] = []
+    @Option(help: "Page number (1...500).") var page = 1
+    @Option(name: .customLong("page-size"), help: "Tasks per page (1...500).") var pageSize = 20
+    @Flag(help: "Print {total, items} as JSON.") var json = false
+
+    func run() async throws {
+        if let status, !TaskStatus.known.map(\.rawValue).contains(status) {
+            throw CommandFailure(.badInput, "--status \(status): not one of "
+                + TaskStatus.known.map(\.rawValue).joined(separator: ", "))
+        }
+        guard (1...500).contains(page), (1...500).contains(pageSize) else {
+            throw CommandFailure(.badInput, "--page and --page-size must be in 1...500")
+        }
+        let query = TaskQuery(pageNumber: page, pageSize: pageSize, status: status.map { TaskStatus(rawValue: $0) },
+                              taskIDs: ids, model: model)
+        let list = try await api.withClient(try api.configuration()) { try await $0.list(query) }
+        if json {
+            StandardOutput.write(try JSONOutput.encode(list) + "\n")
+        } else {
+            for task in list.items { StandardOutput.write(summaryLine(task) + "\n") }
+            StandardError.write("\(list.items.count) of \(list.total) task(s)\n")
+        }
+    }
+}
+
+/// `seedance cancel ID`.
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a queued task, or delete a finished task's record.",
+        discussion: """
+            The DELETE call: a queued task becomes cancelled; a succeeded, failed or expired task is deleted. The \
+            service refuses running and cancelled tasks (exit 3 with its error).
+
+            Example:
+              seedance cancel cgt-20251225201056-abc
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+    @Argument(help: "The task id (cgt-...).") var id: String
+
+    func run() async throws {
+        try await api.withClient(try api.configuration()) { try await $0.delete(id) }
+        StandardOutput.write("\(id) cancelled or deleted\n")
+    }
+}
+
+/// `seedance download ID -o FILE [--last-frame]`.
+struct DownloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download a succeeded task's clip (or last frame).",
+        discussion: """
+            Reads the task for its signed link and streams the file to FILE.part, checks its size against \
+            Content-Length, resumes with a Range request after a drop, re-reads the task when the link has expired, \
+            and renames into place: FILE exists only when complete.
+
+            Examples:
+              seedance download cgt-20251225201056-abc -o clip.mp4
+              seedance download cgt-20251225201056-abc --last-frame -o last.png
+            """
+    )
+
+    @OptionGroup var api: APIOptions
+    @Argument(help: "The task id (cgt-...).") var id: String
+    @Option(name: .shortAndLong, help: "Where to save the file.") var output: String
+    @Flag(name: .customLong("last-frame"), help: "Fetch content.last_frame_url (PNG) instead of the video.")
+    var lastFrame = false
+
+    func run() async throws {
+        let result = try await api.withClient(try api.configuration()) { client in
+            try await client.download(id, lastFrame ? .lastFrame : .video, to: URL(fileURLWithPath: output),
+                                      progress: downloadProgress)
+        }
+        if stderrIsTerminal { StandardError.write("\n") }
+        StandardOutput.write("\(result.path) \(result.bytes) bytes"
+            + (result.resumes > 0 ? ", resumed \(result.resumes)x" : "")
+            + (result.linkRefreshes > 0 ? ", link refreshed \(result.linkRefreshes)x" : "") + "\n")
+    }
+}
