@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         if !json { StandardError.write("simulator listening at \(simulator.baseURL.absoluteString)\n") }
 
         var clientConfiguration = ClientConfiguration(baseURL: simulator.baseURL, apiKey: APIKey("demo-key"))
-        clientConfiguration.poll = PollSchedule(initial: 0.1, maximum: 0.5)
+        clientConfiguration.poll = PollSchedule(initialInterval: 0.1, maxInterval: 0.5)
         let client = Client(configuration: clientConfiguration, logger: logger)
         var run = RunConfiguration(outputDirectory: output)
         run.pollInterval = 0.25

@@ -25,7 +25,7 @@ struct SimulatorHarness {
         logger.logLevel = .critical
         let simulator = try await SimulatorServer(configuration: configuration, logger: logger).start()
         var clientConfiguration = ClientConfiguration(baseURL: simulator.baseURL, apiKey: APIKey(apiKey))
-        clientConfiguration.poll = PollSchedule(initial: 0.05, maximum: 0.2)
+        clientConfiguration.poll = PollSchedule(initialInterval: 0.05, maxInterval: 0.2)
         clientConfiguration.requestTimeout = 10
         let client = Client(configuration: clientConfiguration, logger: logger)
         return SimulatorHarness(simulator: simulator, client: client, directory: directory)
