@@ -27,6 +27,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Print progress as JSON lines on stdout (one event per line).")
     var json = false
 
+    @Option(help: ArgumentHelp("Seconds before a create of unknown outcome that the list call does not show is taken as never made and sent again.", visibility: .hidden))
+    var reconcileGrace: Double = 30
+
     func configuration(directory: String) -> RunConfiguration {
         var configuration = RunConfiguration(outputDirectory: directory)
         configuration.maxInFlight = max(1, maxInFlight)
@@ -35,6 +38,7 @@ struct RunOptions: ParsableArguments {
         configuration.maxRegenerations = max(0, regenerations)
         configuration.verify = !noVerify
         configuration.concatenate = !noConcat
+        configuration.reconcileGrace = max(0, reconcileGrace)
         return configuration
     }
 }
