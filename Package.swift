@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "SeedanceAPI", targets: ["SeedanceAPI"]),
         .library(name: "QA", targets: ["QA"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The C surface of FFmpeg: module map and static inline shims only.
@@ -63,6 +66,19 @@ let package = Package(
             dependencies: ["Media", "SeedanceAPI"],
             swiftSettings: swiftSettings
         ),
+        // Runs, the job store, plans, reports: the only module that knows both the API and the media.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Media",
+                "SeedanceAPI",
+                "QA",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The local Seedance server.
         .target(
             name: "Simulator",
@@ -84,6 +100,7 @@ let package = Package(
                 "Media",
                 "SeedanceAPI",
                 "QA",
+                "Pipeline",
                 "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +136,15 @@ let package = Package(
         .testTarget(
             name: "QATests",
             dependencies: ["QA", "Media", "SeedanceAPI", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "Simulator", "QA", "Media", "SeedanceAPI", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

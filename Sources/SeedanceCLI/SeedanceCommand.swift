@@ -22,6 +22,11 @@ public struct SeedanceCommand: AsyncParsableCommand {
             ListCommand.self,
             CancelCommand.self,
             DownloadCommand.self,
+            GenerateCommand.self,
+            RunCommand.self,
+            ResumeCommand.self,
+            ReportCommand.self,
+            DemoCommand.self,
             SimulatorCommand.self,
         ]
     )

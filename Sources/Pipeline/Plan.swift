@@ -1,0 +1,122 @@
+/// An edit to make: shared defaults and an ordered list of shots, read from a JSON or YAML plan file.
+public struct Plan: Sendable, Hashable, Codable {
+    /// A name for the edit (shown in reports).
+    public var name: String?
+    /// Settings every shot gets unless it says otherwise.
+    public var defaults: ShotSettings
+    /// The shots, in edit order.
+    public var shots: [PlanShot]
+
+    /// Makes a plan.
+    public init(name: String? = nil, defaults: ShotSettings = ShotSettings(), shots: [PlanShot]) {
+        self.name = name
+        self.defaults = defaults
+        self.shots = shots
+    }
+}
+
+/// Generation settings of a shot; nil means "not said here" (a shot falls back to the plan's defaults).
+public struct ShotSettings: Sendable, Hashable, Codable {
+    /// Model id.
+    public var model: String?
+    /// `480p`, `720p`, `1080p`, `4k`.
+    public var resolution: String?
+    /// `16:9`, `9:16`, ..., `adaptive`.
+    public var ratio: String?
+    /// Seconds.
+    public var duration: Int?
+    /// Whether the clip has sound (`generate_audio`).
+    public var audio: Bool?
+    /// Whether the clip carries the "AI generated" mark.
+    public var watermark: Bool?
+    /// Seed (-1 random).
+    public var seed: Int64?
+    /// Whether the camera stays still.
+    public var cameraFixed: Bool?
+
+    /// Makes settings.
+    public init(model: String? = nil, resolution: String? = nil, ratio: String? = nil, duration: Int? = nil,
+                audio: Bool? = nil, watermark: Bool? = nil, seed: Int64? = nil, cameraFixed: Bool? = nil) {
+        self.model = model
+        self.resolution = resolution
+        self.ratio = ratio
+        self.duration = duration
+        self.audio = audio
+        self.watermark = watermark
+        self.seed = seed
+        self.cameraFixed = cameraFixed
+    }
+
+    /// These settings with every unset member taken from `defaults`.
+    public func over(_ defaults: ShotSettings) -> ShotSettings {
+        ShotSettings(model: model ?? defaults.model, resolution: resolution ?? defaults.resolution,
+                     ratio: ratio ?? defaults.ratio, duration: duration ?? defaults.duration,
+                     audio: audio ?? defaults.audio, watermark: watermark ?? defaults.watermark,
+                     seed: seed ?? defaults.seed, cameraFixed: cameraFixed ?? defaults.cameraFixed)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, resolution, ratio, duration, audio, watermark, seed
+        case cameraFixed = "camera_fixed"
+    }
+}
+
+/// One shot of a plan.
+public struct PlanShot: Sendable, Hashable, Codable {
+    /// A short name, unique in the plan (`shot-01` ... when not given); clips are saved under it.
+    public var id: String
+    /// What to make.
+    public var prompt: String
+    /// Reference media: local paths (sent as data URLs) or URLs, each with its role.
+    public var references: [PlanReference]
+    /// Start from the previous shot's last frame (`first_frame: previous`): the pipeline extracts it.
+    public var firstFrameFromPrevious: Bool
+    /// This shot's own settings, over the plan's defaults.
+    public var settings: ShotSettings
+    /// The line of the plan file where the shot starts (for messages).
+    public var line: Int?
+
+    /// Makes a shot.
+    public init(id: String, prompt: String, references: [PlanReference] = [], firstFrameFromPrevious: Bool = false,
+                settings: ShotSettings = ShotSettings(), line: Int? = nil) {
+        self.id = id
+        self.prompt = prompt
+        self.references = references
+        self.firstFrameFromPrevious = firstFrameFromPrevious
+        self.settings = settings
+        self.line = line
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, prompt, references, settings, line
+        case firstFrameFromPrevious = "first_frame_from_previous"
+    }
+}
+
+/// A reference image, video or audio of a shot.
+public struct PlanReference: Sendable, Hashable, Codable {
+    /// The kind of media.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case image, video, audio
+    }
+
+    /// Image, video or audio.
+    public var kind: Kind
+    /// A local path (relative to the plan file) or an `https://`, `data:` or `asset://` URL.
+    public var source: String
+    /// `first_frame`, `last_frame`, `reference_image`, `reference_video`, `reference_audio`; nil lets the API decide.
+    public var role: String?
+
+    /// Makes a reference.
+    public init(kind: Kind, source: String, role: String? = nil) {
+        self.kind = kind
+        self.source = source
+        self.role = role
+    }
+
+    /// Whether `source` is a URL rather than a local path.
+    public var isURL: Bool {
+        source.hasPrefix("https://") || source.hasPrefix("http://") || source.hasPrefix("data:")
+            || source.hasPrefix("asset://")
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Yams
+
+/// A plan file that cannot be used: says where (file and line) and which field, and what was expected.
+public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The plan file.
+    public var file: String
+    /// The 1-based line, when known.
+    public var line: Int?
+    /// The field, as a path (`shots[2].duration`), when known.
+    public var field: String?
+    /// What is wrong.
+    public var reason: String
+
+    /// `plan.yaml:12: shots[2].duration: expected a whole number of seconds, got "five"`.
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let field { text += "\(field): " }
+        return text + reason
+    }
+}
+
+/// Reads plan files (YAML, or JSON, which YAML reads too) strictly: unknown fields and wrong types are errors that
+/// name the line and the field.
+public enum PlanLoader {
+    /// Loads and checks `path`.
+    public static func load(path: String) throws -> Plan {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PlanError(file: path, reason: "cannot read the plan file (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses plan text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws -> Plan {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw PlanError(file: file, line: 1, reason: "the plan is empty")
+            }
+            root = node
+        } catch let error as PlanError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw PlanError(file: file, reason: "not valid YAML or JSON: \(error)")
+        }
+        return try PlanReader(file: file).plan(root)
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> PlanError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
+            return PlanError(file: file, line: mark.line, reason: "not valid YAML or JSON: \(what)")
+        default:
+            return PlanError(file: file, reason: "not valid YAML or JSON: \(error)")
+        }
+    }
+}
+
+/// Walks the YAML node tree, checking every field.
+struct PlanReader {
+    let file: String
+
+    static let settingKeys: Set<String> = ["model", "resolution", "ratio", "duration", "audio", "watermark", "seed",
+                                           "camera_fixed"]
+    static let shotKeys: Set<String> = settingKeys.union(["id", "prompt", "images", "videos", "audios",
+                                                          "first_frame"])
+    static let topKeys: Set<String> = ["name", "defaults", "shots"]
+
+    func plan(_ root: Node) throws -> Plan {
+        let top = try mapping(root, "the plan")
+        try checkKeys(top, allowed: Self.topKeys, path: nil)
+        let name = try top["name"].map { try string($0, "name") }
+        let defaults = try top["defaults"].map { node -> ShotSettings in
+            let map = try mapping(node, "defaults")
+            try checkKeys(map, allowed: Self.settingKeys, path: "defaults")
+            return try settings(map, path: "defaults")
+        } ?? ShotSettings()
+        guard let shotsNode = top["shots"] else {
+            throw PlanError(file: file, line: line(root), field: "shots", reason: "missing: a plan needs a list of shots")
+        }
+        guard case .sequence(let sequence) = shotsNode else {
+            throw PlanError(file: file, line: line(shotsNode), field: "shots", reason: "expected a list of shots")
+        }
+        if sequence.isEmpty {
+            throw PlanError(file: file, line: line(shotsNode), field: "shots", reason: "the list of shots is empty")
+        }
+        var shots: [PlanShot] = []
+        var seen: [String: Int] = [:]
+        for (index, node) in sequence.enumerated() {
+            let shot = try self.shot(node, index: index)
+            if let first = seen[shot.id] {
+                throw PlanError(file: file, line: shot.line, field: "shots[\(index)].id",
+                                reason: "\"\(shot.id)\" is already the id of shots[\(first)]")
+            }
+            if index == 0 && shot.firstFrameFromPrevious {
+                throw PlanError(file: file, line: shot.line, field: "shots[0].first_frame",
+                                reason: "the first shot has no previous shot to start from")
+            }
+            seen[shot.id] = index
+            shots.append(shot)
+        }
+        return Plan(name: name, defaults: defaults, shots: shots)
+    }
+
+    private func shot(_ node: Node, index: Int) throws -> PlanShot {
+        let path = "shots[\(index)]"
+        let map = try mapping(node, path)
+        try checkKeys(map, allowed: Self.shotKeys, path: path)
+        guard let promptNode = map["prompt"] else {
+            throw PlanError(file: file, line: line(node), field: "\(path).prompt", reason: "missing: every shot needs a prompt")
+        }
+        let prompt = try string(promptNode, "\(path).prompt")
+        if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw PlanError(file: file, line: line(promptNode), field: "\(path).prompt", reason: "the prompt is empty")
+        }
+        let id = try map["id"].map { try identifier($0, "\(path).id") } ?? String(format: "shot-%02d", index + 1)
+        var references: [PlanReference] = []
+        for (key, kind) in [("images", PlanReference.Kind.image), ("videos", .video), ("audios", .audio)] {
+            guard let listNode = map[key] else { continue }
+            guard case .sequence(let list) = listNode else {
+                throw PlanError(file: file, line: line(listNode), field: "\(path).\(key)",
+                                reason: "expected a list of {path: ..., role: ...} or plain paths/URLs")
+            }
+            for (i, item) in list.enumerated() {
+                references.append(try reference(item, kind: kind, path: "\(path).\(key)[\(i)]"))
+            }
+        }
+        var fromPrevious = false
+        if let firstFrame = map["first_frame"] {
+            let value = try string(firstFrame, "\(path).first_frame")
+            if value == "previous" {
+                fromPrevious = true
+            } else {
+                // Any other value is an image for the first frame.
+                references.insert(PlanReference(kind: .image, source: value, role: "first_frame"), at: 0)
+            }
+        }
+        return PlanShot(id: id, prompt: prompt, references: references, firstFrameFromPrevious: fromPrevious,
+                        settings: try settings(map, path: path), line: line(node))
+    }
+
+    private func reference(_ node: Node, kind: PlanReference.Kind, path: String) throws -> PlanReference {
+        if case .scalar = node {
+            return PlanReference(kind: kind, source: try string(node, path))
+        }
+        let map = try mapping(node, path)
+        try checkKeys(map, allowed: ["path", "url", "role"], path: path)
+        let sourceNode = map["path"] ?? map["url"]
+        guard let sourceNode else {
+            throw PlanError(file: file, line: line(node), field: path, reason: "needs a path or a url")
+        }
+        let roles = ["image": ["first_frame", "last_frame", "reference_image"], "video": ["reference_video"],
+                     "audio": ["reference_audio"]][kind.rawValue] ?? []
+        let role = try map["role"].map { try string($0, "\(path).role") }
+        if let role, !roles.contains(role) {
+            throw PlanError(file: file, line: line(map["role"]!), field: "\(path).role",
+                            reason: "\"\(role)\" is not a role for \(kind.rawValue)s; expected one of \(roles.joined(separator: ", "))")
+        }
+        return PlanReference(kind: kind, source: try string(sourceNode, "\(path).\(map["path"] != nil ? "path" : "url")"),
+                             role: role)
+    }
+
+    private func settings(_ map: Node.Mapping, path: String) throws -> ShotSettings {
+        ShotSettings(
+            model: try map["model"].map { try string($0, "\(path).model") },
+            resolution: try map["resolution"].map { try string($0, "\(path).resolution") },
+            ratio: try map["ratio"].map { try string($0, "\(path).ratio") },
+            duration: try map["duration"].map { try integer($0, "\(path).duration", what: "a whole number of seconds") },
+            audio: try map["audio"].map { try bool($0, "\(path).audio") },
+            watermark: try map["watermark"].map { try bool($0, "\(path).watermark") },
+            seed: try map["seed"].map { Int64(try integer($0, "\(path).seed", what: "an integer seed")) },
+            cameraFixed: try map["camera_fixed"].map { try bool($0, "\(path).camera_fixed") }
+        )
+    }
+
+    // MARK: typed scalars with positions
+
+    private func line(_ node: Node) -> Int? { node.mark?.line }
+
+    private func mapping(_ node: Node, _ what: String) throws -> Node.Mapping {
+        guard case .mapping(let map) = node else {
+            throw PlanError(file: file, line: line(node), field: what == "the plan" ? nil : what,
+                            reason: "expected a mapping of fields (key: value)")
+        }
+        return map
+    }
+
+    private func checkKeys(_ map: Node.Mapping, allowed: Set<String>, path: String?) throws {
+        for (key, _) in map {
+            guard let name = key.string else {
+                throw PlanError(file: file, line: line(key), field: path, reason: "field names must be text")
+            }
+            if !allowed.contains(name) {
+                let suggestion = allowed.min { distance($0, name) < distance($1, name) }
+                    .flatMap { distance($0, name) <= 2 ? " (did you mean \($0)?)" : nil } ?? ""
+                throw PlanError(file: file, line: line(key), field: path.map { "\($0).\(name)" } ?? name,
+                                reason: "unknown field\(suggestion); expected one of \(allowed.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    private func string(_ node: Node, _ field: String) throws -> String {
+        guard case .scalar(let scalar) = node else {
+            throw PlanError(file: file, line: line(node), field: field, reason: "expected text")
+        }
+        return scalar.string
+    }
+
+    private func identifier(_ node: Node, _ field: String) throws -> String {
+        let value = try string(node, field)
+        // Shot ids become file names: keep them to a safe alphabet.
+        guard !value.isEmpty, value.count <= 64,
+              value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw PlanError(file: file, line: line(node), field: field,
+                            reason: "\"\(value)\": ids may use letters, digits, - and _ (at most 64)")
+        }
+        return value
+    }
+
+    private func integer(_ node: Node, _ field: String, what: String) throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+            throw PlanError(file: file, line: line(node), field: field, reason: "expected \(what), got \(describe(node))")
+        }
+        return value
+    }
+
+    private func bool(_ node: Node, _ field: String) throws -> Bool {
+        guard case .scalar(let scalar) = node else {
+            throw PlanError(file: file, line: line(node), field: field, reason: "expected true or false")
+        }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw PlanError(file: file, line: line(node), field: field, reason: "expected true or false, got \"\(scalar.string)\"")
+        }
+    }
+
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "\"\(s.string)\""
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    private func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}

@@ -1,0 +1,30 @@
+import QA
+
+/// How a run behaves: where it writes, how hard it pushes the API, how it checks clips.
+public struct RunConfiguration: Sendable {
+    /// The run's folder (`state.sqlite`, `clips/`, `thumbs/`, `final.mp4`, `report.json`, `report.html`).
+    public var outputDirectory: String
+    /// Tasks queued or running at the service at once (the account's concurrency is 3 to 10).
+    public var maxInFlight: Int = 10
+    /// Create calls per minute (the API's per-model limit is 180 to 600 on 2.0).
+    public var requestsPerMinute: Int = 180
+    /// Seconds between polls of the tasks in flight (one list call for all of them).
+    public var pollInterval: Double = 10
+    /// How many times a shot is regenerated after a clip fails QA or output moderation.
+    public var maxRegenerations: Int = 2
+    /// Whether clips are checked (probe plus content checks) against their request.
+    public var verify: Bool = true
+    /// QA thresholds.
+    public var thresholds: QAThresholds = QAThresholds()
+    /// Whether finished clips are joined into `final.mp4`.
+    public var concatenate: Bool = true
+    /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.
+    public var reconcileGrace: Double = 30
+    /// Wall-clock limit of the whole run in seconds (nil: none).
+    public var timeLimit: Double?
+
+    /// A configuration writing into `outputDirectory`.
+    public init(outputDirectory: String) {
+        self.outputDirectory = outputDirectory
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Media
+import SeedanceAPI
+
+/// Turns a plan's shot into the create body, checking local images against the API's limits and sending them as
+/// data URLs. Errors name the plan file, the shot's line and the field.
+public struct ShotRequestBuilder: Sendable {
+    /// The model used when neither the shot nor the defaults name one.
+    public static let defaultModel = "doubao-seedance-2-0-260128"
+    /// The API's image limits: 30 MB, sides 300...6000 px, width/height 0.4...2.5.
+    public static let maxImageBytes = 30 * 1024 * 1024
+
+    /// The plan file (for messages) and the folder local paths are relative to.
+    public var planFile: String
+    public var planDirectory: String
+
+    /// Makes a builder for a plan file.
+    public init(planFile: String) {
+        self.planFile = planFile
+        self.planDirectory = (planFile as NSString).deletingLastPathComponent
+    }
+
+    /// The create body of `shot` under `defaults` (seed left to each attempt; the previous shot's last frame is
+    /// added at submission time by `addingFirstFrame`).
+    public func request(for shot: PlanShot, index: Int, defaults: ShotSettings) throws -> GenerationRequest {
+        let settings = shot.settings.over(defaults)
+        let field = { (name: String) in "shots[\(index)].\(name)" }
+        func fail(_ name: String, _ reason: String) -> PlanError {
+            PlanError(file: planFile, line: shot.line, field: field(name), reason: reason)
+        }
+        var resolution: Resolution?
+        if let text = settings.resolution {
+            guard let value = Resolution(rawValue: text) else {
+                throw fail("resolution", "\"\(text)\" is not a resolution; expected one of \(Resolution.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            resolution = value
+        }
+        var ratio: AspectRatio?
+        if let text = settings.ratio {
+            guard let value = AspectRatio(rawValue: text) else {
+                throw fail("ratio", "\"\(text)\" is not a ratio; expected one of \(AspectRatio.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            ratio = value
+        }
+        var content: [ContentItem] = [.text(shot.prompt)]
+        for (i, reference) in shot.references.enumerated() {
+            let url = try reference.isURL ? reference.source : dataURL(forLocal: reference, shot: shot, index: index, item: i)
+            let media = MediaReference(url: url)
+            let role = reference.role.map { ContentRole(rawValue: $0) }
+            switch reference.kind {
+            case .image: content.append(ContentItem(type: .imageURL, imageURL: media, role: role))
+            case .video: content.append(ContentItem(type: .videoURL, videoURL: media, role: role))
+            case .audio: content.append(ContentItem(type: .audioURL, audioURL: media, role: role))
+            }
+        }
+        let request = GenerationRequest(
+            model: settings.model ?? Self.defaultModel, content: content,
+            generateAudio: settings.audio ?? true, resolution: resolution ?? .p720, ratio: ratio ?? .r16x9,
+            duration: settings.duration ?? 5, seed: settings.seed, cameraFixed: settings.cameraFixed,
+            watermark: settings.watermark ?? false)
+        try validate(shot.firstFrameFromPrevious ? addingFirstFrame(request, dataURL: Self.placeholderImage) : request,
+                     shot: shot, index: index)
+        return request
+    }
+
+    /// `request` with the previous shot's last frame as its first frame.
+    public func addingFirstFrame(_ request: GenerationRequest, dataURL: String) -> GenerationRequest {
+        var copy = request
+        let item = ContentItem(type: .imageURL, imageURL: MediaReference(url: dataURL), role: .firstFrame)
+        copy.content.insert(item, at: min(1, copy.content.count))
+        return copy
+    }
+
+    /// The same checks the service makes, before any money is spent.
+    private func validate(_ request: GenerationRequest, shot: PlanShot, index: Int) throws {
+        do {
+            _ = try RequestValidation(requireKnownModel: false).validate(request)
+        } catch {
+            let param = error.param.map { "shots[\(index)].\($0)" }
+            throw PlanError(file: planFile, line: shot.line, field: param, reason: "\(error.code): \(error.message)")
+        }
+    }
+
+    /// A local image as a data URL, after checking it against the API's input limits.
+    func dataURL(forLocal reference: PlanReference, shot: PlanShot, index: Int, item: Int) throws -> String {
+        let path = reference.source.hasPrefix("/") ? reference.source
+            : (planDirectory as NSString).appendingPathComponent(reference.source)
+        let field = "shots[\(index)].\(reference.kind.rawValue)s[\(item)]"
+        func fail(_ reason: String) -> PlanError {
+            PlanError(file: planFile, line: shot.line, field: field, reason: "\(reference.source): \(reason)")
+        }
+        guard reference.kind == .image else {
+            throw fail("reference \(reference.kind.rawValue)s must be URLs (the API takes no base64 \(reference.kind.rawValue))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
+        guard data.count < Self.maxImageBytes else { throw fail("\(data.count) bytes; images must be under 30 MB") }
+        let format = try Self.imageFormat(of: data).orThrow(fail("not a JPEG, PNG, WebP, BMP, TIFF or GIF image"))
+        let info: MediaInfo
+        do { info = try probe(path) } catch { throw fail("not a readable image (\(error))") }
+        guard let video = info.video else { throw fail("not a readable image") }
+        let (w, h) = (video.width, video.height)
+        guard (300...6000).contains(w), (300...6000).contains(h) else {
+            throw fail("\(w)x\(h): each side must be 300...6000 px")
+        }
+        let aspect = Double(w) / Double(h)
+        guard aspect >= 0.4, aspect <= 2.5 else {
+            throw fail("\(w)x\(h): width/height \(String(format: "%.2f", aspect)) must be within 0.4...2.5")
+        }
+        return "data:image/\(format);base64,\(data.base64EncodedString())"
+    }
+
+    /// The image format from the file's first bytes (lowercase, as data URLs want it).
+    static func imageFormat(of data: Data) -> String? {
+        let b = [UInt8](data.prefix(12))
+        guard b.count >= 4 else { return nil }
+        if b.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
+        if b.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpeg" }
+        if b.starts(with: [0x47, 0x49, 0x46]) { return "gif" }
+        if b.starts(with: [0x42, 0x4D]) { return "bmp" }
+        if b.starts(with: [0x49, 0x49, 0x2A, 0x00]) || b.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return "tiff" }
+        if b.count >= 12, b.starts(with: [0x52, 0x49, 0x46, 0x46]), Array(b[8..<12]) == [0x57, 0x45, 0x42, 0x50] {
+            return "webp"
+        }
+        return nil
+    }
+
+    /// A valid stand-in first frame, used only to validate a shot that will start from the previous shot's frame.
+    static let placeholderImage = "data:image/png;base64,iVBORw0KGgo="
+}
+
+extension Optional {
+    func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
+    }
+}

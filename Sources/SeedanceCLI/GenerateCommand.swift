@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import SeedanceAPI
+
+/// `seedance generate --prompt TEXT ... -o DIR`: one shot through the whole pipeline.
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate one clip: submit, wait, download, verify, thumbnail and report into a run folder.",
+        discussion: """
+            The one-shot form of `seedance run` (same folder layout, same resume). Local images are checked against \
+            the API's limits and sent as data URLs.
+
+            Example:
+              seedance generate --prompt "A puppy in a party hat" --image dog.png:first_frame \\
+                --resolution 720p --ratio 16:9 --duration 5 -o out/puppy
+            """
+    )
+
+    @Option(help: "What to make.")
+    var prompt: String
+
+    @Option(name: .customLong("image"), help: "An image: PATH or URL, optionally :first_frame, :last_frame or :reference_image. Repeatable.")
+    var images: [String] = []
+
+    @Option(help: "Model id (default: SEEDANCE_MODEL, else doubao-seedance-2-0-260128).")
+    var model: String?
+
+    @Option(help: "480p, 720p, 1080p or 4k.")
+    var resolution = "720p"
+
+    @Option(help: "16:9, 4:3, 1:1, 3:4, 9:16, 21:9 or adaptive.")
+    var ratio = "16:9"
+
+    @Option(help: "Seconds.")
+    var duration = 5
+
+    @Flag(inversion: .prefixedNo, help: "Whether the clip has sound.")
+    var audio = true
+
+    @Flag(help: "Add the small \"AI generated\" mark.")
+    var watermark = false
+
+    @Option(help: "Seed (-1 random).")
+    var seed: Int64?
+
+    @Option(name: .shortAndLong, help: "The run folder.")
+    var output: String
+
+    @OptionGroup var api: APIOptions
+    @OptionGroup var options: RunOptions
+
+    func run() async throws {
+        let references = images.map { spec -> PlanReference in
+            let roles = ["first_frame", "last_frame", "reference_image"]
+            if let colon = spec.lastIndex(of: ":"), roles.contains(String(spec[spec.index(after: colon)...])) {
+                return PlanReference(kind: .image, source: String(spec[..<colon]),
+                                     role: String(spec[spec.index(after: colon)...]))
+            }
+            return PlanReference(kind: .image, source: spec)
+        }
+        let model = self.model ?? APIOptions.environment["SEEDANCE_MODEL"]
+        let plan = Plan(name: String(prompt.prefix(60)),
+                        defaults: ShotSettings(model: model, resolution: resolution, ratio: ratio, duration: duration,
+                                               audio: audio, watermark: watermark, seed: seed),
+                        shots: [PlanShot(id: "shot-01", prompt: prompt, references: references)])
+        // Relative image paths are relative to where the command runs.
+        let planFile = FileManager.default.currentDirectoryPath + "/(command line)"
+        var runConfiguration = options.configuration(directory: output)
+        runConfiguration.concatenate = false
+        let configuration = try api.configuration(model: model)
+        try await api.withClient(configuration) { client in
+            let runner: PipelineRunner
+            do {
+                runner = try PipelineRunner(plan: plan, planFile: planFile, configuration: runConfiguration,
+                                            service: ClientService(client: client), logger: api.logger,
+                                            observer: ProgressPrinter(json: options.json).observer)
+            } catch let error as PlanError {
+                throw CommandFailure(.badInput, error.description.replacingOccurrences(of: "shots[0].", with: "--"))
+            }
+            try await RunOutcome.finish(runner, json: options.json)
+        }
+    }
+}
