@@ -106,13 +106,13 @@ import TestSupport
         #expect(abs(try #require(info.duration) - total) <= 1.0 / 24)
     }
 
-    /// frame-index.mp4's audio (1.45 s) is shorter than its video (2 s): copy fills the hole with coded silence so
+    /// index-short-audio.mp4's audio (1.45 s) is shorter than its video (2 s): copy fills the hole with coded silence so
     /// the second clip's sound starts with its first frame, and the output's streams end together.
     @Test func shortAudioIsFilledWithSilenceAndStaysInSync() throws {
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("joined.mp4").path
-        let clip = FixturePaths.fixture("probe/frame-index.mp4")
+        let clip = FixturePaths.fixture("concat/index-short-audio.mp4")
         let (summary, muxWarnings) = try FFmpegLog.capturingWarnings(.callingThread) {
             try concatenate([clip, clip], to: output, options: ConcatOptions(mode: .copy))
         }
