@@ -155,12 +155,19 @@ final class FrameGrabber {
 
     /// Decodes until the first frame with `best_effort_timestamp >= targetPTS` (nil: none, keep going to the end)
     /// and returns it; at the end of the stream returns the last frame decoded.
-    private func grab(targetPTS: Int64?, seekMicroseconds: Int64) throws -> Frame {
+    ///
+    /// With `skipping`, packets shown before the target are decoded only if other frames refer to them
+    /// (`skip_frame = AVDISCARD_NONREF`): their pictures would be thrown away anyway, so the frame returned is the
+    /// same, sooner. Should the end of the stream come first (the answer is then the last frame, which may have been
+    /// skipped), the request is decoded again without skipping.
+    private func grab(targetPTS: Int64?, seekMicroseconds: Int64, skipping: Bool = true) throws -> Frame {
         let seeked = needsSeek(targetPTS: targetPTS)
         if seeked { try seek(toMicroseconds: seekMicroseconds) }
         framesDecoded = 0
         var previous: Frame?
         var sendPending = false
+        var skippable = 0
+        defer { decoder.context.pointee.skip_frame = AVDISCARD_DEFAULT }
         while true {
             // Take every frame the decoder has ready before feeding it more.
             while try receive() {
@@ -186,8 +193,17 @@ final class FrameGrabber {
                     continue
                 }
                 guard packet.pointer.pointee.stream_index == stream.pointee.index else { continue }
+                let pts = packet.pointer.pointee.pts
+                let before = skipping && targetPTS.map { pts != cff_nopts_value() && pts < $0 } == true
+                decoder.context.pointee.skip_frame = before ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+                if before { skippable += 1 }
             }
             sendPending = try send(packet)
+        }
+        if skippable > 0 {
+            logger.debug("end of stream before the target: decoding again without skipping")
+            started = false
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: false)
         }
         if let previous {
             logger.debug("end of stream: returning the last frame", metadata: ["decoded": "\(framesDecoded)"])
