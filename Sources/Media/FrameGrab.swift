@@ -11,6 +11,7 @@ public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
     /// The last frame in presentation order (the frame to continue a multi-shot edit from).
     case last
 
+    /// `1.500 s` or `the last frame`, for messages.
     public var description: String {
         switch self {
         case .seconds(let t): return String(format: "%.3f s", t)

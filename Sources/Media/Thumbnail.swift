@@ -51,8 +51,8 @@ public struct ThumbnailResult: Sendable, Hashable, Codable {
         case clipDuration = "clip_duration"
     }
 
+    /// Encodes with explicit nulls for absent values, like probe's JSON.
     public func encode(to encoder: any Encoder) throws {
-        // Explicit nulls, like probe's JSON.
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(file, forKey: .file)
         try c.encode(output, forKey: .output)
