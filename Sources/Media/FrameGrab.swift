@@ -161,9 +161,18 @@ final class FrameGrabber {
     /// (`skip_frame = AVDISCARD_NONREF`): their pictures would be thrown away anyway, so the frame returned is the
     /// same, sooner. Should the end of the stream come first (the answer is then the last frame, which may have been
     /// skipped), the request is decoded again without skipping.
-    private func grab(targetPTS: Int64?, seekMicroseconds: Int64, skipping: Bool = true) throws -> Frame {
-        let seeked = needsSeek(targetPTS: targetPTS)
-        if seeked { try seek(toMicroseconds: seekMicroseconds) }
+    ///
+    /// `fromStart` decodes from the beginning of the file instead of seeking: the fallback when a seek lands where
+    /// nothing can be decoded (an MPEG-TS seek past the last keyframe, where the ffmpeg CLI writes no image).
+    private func grab(targetPTS: Int64?, seekMicroseconds: Int64, skipping: Bool = true,
+                      fromStart: Bool = false) throws -> Frame {
+        let seeked = fromStart || needsSeek(targetPTS: targetPTS)
+        if fromStart {
+            try reopen()
+            resetDecodingState()
+        } else if seeked {
+            try seek(toMicroseconds: seekMicroseconds)
+        }
         framesDecoded = 0
         var previous: Frame?
         var sendPending = false
@@ -175,6 +184,14 @@ final class FrameGrabber {
                 framesDecoded += 1
                 let ts = current.pointer.pointee.best_effort_timestamp
                 if ts != cff_nopts_value() { lastDecodedPTS = ts }
+                if seeked, !fromStart, decodedSinceSeek == 1, let targetPTS, overshot(firstPTS: ts, target: targetPTS) {
+                    // A seek to a keyframe at or before T gives a first frame at or before T. This one is later: the
+                    // demuxer landed past T (MPEG-TS seeks by timestamp, not keyframe), where the ffmpeg CLI returns
+                    // whatever decodes first. Decoding from the start finds the frame the rule asks for.
+                    logger.debug("the seek overshot the target: decoding from the start", metadata: ["pts": "\(ts)"])
+                    return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: skipping,
+                                    fromStart: true)
+                }
                 if let targetPTS, ts == cff_nopts_value() || ts >= targetPTS {
                     logger.debug("frame found", metadata: ["pts": "\(ts)", "decoded": "\(framesDecoded)"])
                     return try take(current)
@@ -201,10 +218,16 @@ final class FrameGrabber {
             }
             sendPending = try send(packet)
         }
+        if seeked && decodedSinceSeek == 0 && !fromStart {
+            logger.debug("nothing decodable after the seek: decoding from the start")
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: skipping,
+                            fromStart: true)
+        }
         if skippable > 0 {
             logger.debug("end of stream before the target: decoding again without skipping")
             started = false
-            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: false)
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: false,
+                            fromStart: fromStart)
         }
         if let previous {
             logger.debug("end of stream: returning the last frame", metadata: ["decoded": "\(framesDecoded)"])
@@ -219,6 +242,14 @@ final class FrameGrabber {
                          reason: decodeErrors > 0
                             ? "no frame could be decoded (\(decodeErrors) damaged packets: the video data is broken)"
                             : "the video stream holds no frames")
+    }
+
+    /// Whether the first frame after a seek shows that the seek went past `target`: it is later than the target,
+    /// and the target is not before the stream's first frame (then any first frame is later).
+    private func overshot(firstPTS: Int64, target: Int64) -> Bool {
+        guard firstPTS != cff_nopts_value(), firstPTS > target else { return false }
+        let streamStart = stream.pointee.start_time
+        return streamStart == cff_nopts_value() || target > streamStart
     }
 
     /// Whether reading on from here could reach the target, or a seek is needed.
@@ -245,6 +276,11 @@ final class FrameGrabber {
             if started { try reopen() }
         }
         decoder.flush()
+        resetDecodingState()
+    }
+
+    /// The state of a decoder that has just been flushed or opened.
+    private func resetDecodingState() {
         started = true
         drained = false
         lastSentDTS = Int64.min

@@ -108,6 +108,21 @@ enum FrameIndex {
         #expect(evenlySpacedTimes(duration: 2, count: 4) == [0, 0.5, 1, 1.5])
     }
 
+    /// MPEG-TS: times count from the file's start time (1.483 s here), like `-ss`. Its seek goes by timestamp, not to
+    /// a keyframe, and can land past T: there the ffmpeg CLI 5.1 writes the next keyframe (frame 12 for 0.3 s, 36 for
+    /// 1.21 s) or nothing (1.6 s and later); seedance notices the overshoot and decodes from the start, giving the frame
+    /// the rule (first frame at or after T) asks for.
+    @Test(arguments: [(0.3, 8), (0.51, 13), (1.21, 30), (1.6, 39), (1.9, 46), (1.99, 47)])
+    func transportStreamTimesAreExact(time: Double, frame: Int) throws {
+        let image = try extractFrame(from: FixturePaths.fixture("frames/frame-index.ts"), at: .seconds(time))
+        #expect(FrameIndex.of(image) == frame)
+        #expect(image.time.map { abs($0 - Double(frame) / 24) < 0.001 } == true)
+    }
+
+    @Test func transportStreamLastFrame() throws {
+        #expect(FrameIndex.of(try lastFrame(of: FixturePaths.fixture("frames/frame-index.ts"))) == 47)
+    }
+
     /// The same frame as the ffmpeg CLI for a sweep of times over B-frame content (when the CLI is installed).
     @Test func matchesTheFFmpegCLIOverASweepOfTimes() throws {
         guard let ffmpeg = ReferenceFFmpeg.path else { return }
