@@ -25,7 +25,9 @@ public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
 /// For a time T: seek to the keyframe at or before T (in AV_TIME_BASE units, plus the file's start time, exactly as
 /// `ffmpeg -ss` does), flush the decoder, decode and discard frames until `best_effort_timestamp >= T`, and drain
 /// the decoder at the end of the file so the last frames are reachable. Several increasing times reuse the
-/// decoding already done when the next time's keyframe lies behind what has been read (no re-seek).
+/// decoding already done when the next time's keyframe lies behind what has been read (no re-seek). Frames shown
+/// before T that nothing refers to are not decoded at all. A seek that lands past T or where nothing decodes
+/// (MPEG-TS seeks by timestamp, not keyframe) is followed by decoding from the start of the file.
 /// Not thread-safe: one thread at a time.
 final class FrameGrabber {
     let path: String
@@ -35,6 +37,7 @@ final class FrameGrabber {
     private var stream: UnsafeMutablePointer<AVStream>
     private var decoder: MediaDecoder
     private let logger: Logger
+    private let limits: OpenLimits
     private let packet: Packet
     private var current: Frame
     /// The file's start time in AV_TIME_BASE units (0 when unknown), added to every requested time like ffmpeg.
@@ -77,6 +80,7 @@ final class FrameGrabber {
         self.video = video
         self.input = input
         self.logger = logger
+        self.limits = limits
         stream = input.streams[video.index]
         decoder = try MediaDecoder(stream: stream, path: path)
         packet = try Packet()
@@ -290,7 +294,7 @@ final class FrameGrabber {
 
     /// A fresh demuxer and decoder at the start of the file (when a seek back is refused).
     private func reopen() throws {
-        input = try InputFile(path: path)
+        input = try InputFile(path: path, limits: limits)
         input.extendDeadline(by: Self.decodeTimeLimit)
         stream = input.streams[video.index]
         decoder = try MediaDecoder(stream: stream, path: path)
