@@ -79,6 +79,7 @@ public struct ContactSheetResult: Sendable, Hashable, Codable {
 /// `i * duration / count`); the tiles are scaled and laid out by libavfilter (`scale`, `tile`). Atomic like
 /// `writeThumbnail`; throws the same errors, plus `.invalidArgument` for a count, column count or tile width out
 /// of range.
+@discardableResult
 public func writeContactSheet(of file: String, to output: String,
                               options: ContactSheetOptions = ContactSheetOptions(),
                               logger: Logger? = nil) throws -> ContactSheetResult {
@@ -131,6 +132,7 @@ public func writeContactSheet(of file: String, to output: String,
 }
 
 /// `writeContactSheet` off Swift's cooperative pool.
+@discardableResult
 public func writeContactSheet(of file: String, to output: String,
                               options: ContactSheetOptions = ContactSheetOptions(),
                               logger: Logger? = nil) async throws -> ContactSheetResult {

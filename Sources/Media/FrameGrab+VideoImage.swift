@@ -80,10 +80,11 @@ public func extractFrames(from path: String, count: Int, width: Int? = nil, auto
 }
 
 /// `count` times splitting a clip of `duration` seconds into equal parts, each the start of its part:
-/// `i * duration / count` for `i` in `0..<count` (so the first is the first frame). Empty for `count < 1`.
+/// `i * duration / count` for `i` in `0..<count` (so the first is the first frame), rounded to the microsecond
+/// (FFmpeg's `AV_TIME_BASE`). Empty for `count < 1`.
 public func evenlySpacedTimes(duration: Seconds, count: Int) -> [Seconds] {
     guard count > 0, duration.isFinite, duration >= 0 else { return [] }
-    return (0..<count).map { Double($0) * duration / Double(count) }
+    return (0..<count).map { (Double($0) * duration / Double(count) * 1_000_000).rounded() / 1_000_000 }
 }
 
 /// Reads an image file (JPEG, PNG or any still image FFmpeg decodes) as RGB, to check what was written.

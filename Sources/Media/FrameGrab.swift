@@ -11,6 +11,7 @@ public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
     /// The last frame in presentation order (the frame to continue a multi-shot edit from).
     case last
 
+    /// `1.500 s` or `the last frame`, for messages.
     public var description: String {
         switch self {
         case .seconds(let t): return String(format: "%.3f s", t)
@@ -24,7 +25,9 @@ public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
 /// For a time T: seek to the keyframe at or before T (in AV_TIME_BASE units, plus the file's start time, exactly as
 /// `ffmpeg -ss` does), flush the decoder, decode and discard frames until `best_effort_timestamp >= T`, and drain
 /// the decoder at the end of the file so the last frames are reachable. Several increasing times reuse the
-/// decoding already done when the next time's keyframe lies behind what has been read (no re-seek).
+/// decoding already done when the next time's keyframe lies behind what has been read (no re-seek). Frames shown
+/// before T that nothing refers to are not decoded at all. A seek that lands past T or where nothing decodes
+/// (MPEG-TS seeks by timestamp, not keyframe) is followed by decoding from the start of the file.
 /// Not thread-safe: one thread at a time.
 final class FrameGrabber {
     let path: String
@@ -34,6 +37,7 @@ final class FrameGrabber {
     private var stream: UnsafeMutablePointer<AVStream>
     private var decoder: MediaDecoder
     private let logger: Logger
+    private let limits: OpenLimits
     private let packet: Packet
     private var current: Frame
     /// The file's start time in AV_TIME_BASE units (0 when unknown), added to every requested time like ffmpeg.
@@ -76,6 +80,7 @@ final class FrameGrabber {
         self.video = video
         self.input = input
         self.logger = logger
+        self.limits = limits
         stream = input.streams[video.index]
         decoder = try MediaDecoder(stream: stream, path: path)
         packet = try Packet()
@@ -155,18 +160,42 @@ final class FrameGrabber {
 
     /// Decodes until the first frame with `best_effort_timestamp >= targetPTS` (nil: none, keep going to the end)
     /// and returns it; at the end of the stream returns the last frame decoded.
-    private func grab(targetPTS: Int64?, seekMicroseconds: Int64) throws -> Frame {
-        let seeked = needsSeek(targetPTS: targetPTS)
-        if seeked { try seek(toMicroseconds: seekMicroseconds) }
+    ///
+    /// With `skipping`, packets shown before the target are decoded only if other frames refer to them
+    /// (`skip_frame = AVDISCARD_NONREF`): their pictures would be thrown away anyway, so the frame returned is the
+    /// same, sooner. Should the end of the stream come first (the answer is then the last frame, which may have been
+    /// skipped), the request is decoded again without skipping.
+    ///
+    /// `fromStart` decodes from the beginning of the file instead of seeking: the fallback when a seek lands where
+    /// nothing can be decoded (an MPEG-TS seek past the last keyframe, where the ffmpeg CLI writes no image).
+    private func grab(targetPTS: Int64?, seekMicroseconds: Int64, skipping: Bool = true,
+                      fromStart: Bool = false) throws -> Frame {
+        let seeked = fromStart || needsSeek(targetPTS: targetPTS)
+        if fromStart {
+            try reopen()
+            resetDecodingState()
+        } else if seeked {
+            try seek(toMicroseconds: seekMicroseconds)
+        }
         framesDecoded = 0
         var previous: Frame?
         var sendPending = false
+        var skippable = 0
+        defer { decoder.context.pointee.skip_frame = AVDISCARD_DEFAULT }
         while true {
             // Take every frame the decoder has ready before feeding it more.
             while try receive() {
                 framesDecoded += 1
                 let ts = current.pointer.pointee.best_effort_timestamp
                 if ts != cff_nopts_value() { lastDecodedPTS = ts }
+                if seeked, !fromStart, decodedSinceSeek == 1, let targetPTS, overshot(firstPTS: ts, target: targetPTS) {
+                    // A seek to a keyframe at or before T gives a first frame at or before T. This one is later: the
+                    // demuxer landed past T (MPEG-TS seeks by timestamp, not keyframe), where the ffmpeg CLI returns
+                    // whatever decodes first. Decoding from the start finds the frame the rule asks for.
+                    logger.debug("the seek overshot the target: decoding from the start", metadata: ["pts": "\(ts)"])
+                    return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: skipping,
+                                    fromStart: true)
+                }
                 if let targetPTS, ts == cff_nopts_value() || ts >= targetPTS {
                     logger.debug("frame found", metadata: ["pts": "\(ts)", "decoded": "\(framesDecoded)"])
                     return try take(current)
@@ -186,8 +215,23 @@ final class FrameGrabber {
                     continue
                 }
                 guard packet.pointer.pointee.stream_index == stream.pointee.index else { continue }
+                let pts = packet.pointer.pointee.pts
+                let before = skipping && targetPTS.map { pts != cff_nopts_value() && pts < $0 } == true
+                decoder.context.pointee.skip_frame = before ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+                if before { skippable += 1 }
             }
             sendPending = try send(packet)
+        }
+        if seeked && decodedSinceSeek == 0 && !fromStart {
+            logger.debug("nothing decodable after the seek: decoding from the start")
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: skipping,
+                            fromStart: true)
+        }
+        if skippable > 0 {
+            logger.debug("end of stream before the target: decoding again without skipping")
+            started = false
+            return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds, skipping: false,
+                            fromStart: fromStart)
         }
         if let previous {
             logger.debug("end of stream: returning the last frame", metadata: ["decoded": "\(framesDecoded)"])
@@ -202,6 +246,14 @@ final class FrameGrabber {
                          reason: decodeErrors > 0
                             ? "no frame could be decoded (\(decodeErrors) damaged packets: the video data is broken)"
                             : "the video stream holds no frames")
+    }
+
+    /// Whether the first frame after a seek shows that the seek went past `target`: it is later than the target,
+    /// and the target is not before the stream's first frame (then any first frame is later).
+    private func overshot(firstPTS: Int64, target: Int64) -> Bool {
+        guard firstPTS != cff_nopts_value(), firstPTS > target else { return false }
+        let streamStart = stream.pointee.start_time
+        return streamStart == cff_nopts_value() || target > streamStart
     }
 
     /// Whether reading on from here could reach the target, or a seek is needed.
@@ -228,6 +280,11 @@ final class FrameGrabber {
             if started { try reopen() }
         }
         decoder.flush()
+        resetDecodingState()
+    }
+
+    /// The state of a decoder that has just been flushed or opened.
+    private func resetDecodingState() {
         started = true
         drained = false
         lastSentDTS = Int64.min
@@ -237,7 +294,7 @@ final class FrameGrabber {
 
     /// A fresh demuxer and decoder at the start of the file (when a seek back is refused).
     private func reopen() throws {
-        input = try InputFile(path: path)
+        input = try InputFile(path: path, limits: limits)
         input.extendDeadline(by: Self.decodeTimeLimit)
         stream = input.streams[video.index]
         decoder = try MediaDecoder(stream: stream, path: path)

@@ -15,9 +15,9 @@ public enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable {
         case "jpg", "jpeg": self = .jpeg
         case "png": self = .png
         default:
-            let shown = ext.isEmpty ? "no extension" : "the extension .\(ext)"
+            let problem = ext.isEmpty ? "the name has no extension" : "unknown image extension .\(ext)"
             throw MediaError(.invalidArgument, path: outputPath, operation: "choosing the image format",
-                             reason: "cannot tell the image format from \(shown): name the output .jpg, .jpeg or .png")
+                             reason: "\(problem): name the output .jpg, .jpeg or .png")
         }
     }
 
@@ -26,9 +26,6 @@ public enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The pixel format the encoder is fed: JPEG wants full-range YUV, PNG RGB.
     var pixelFormat: AVPixelFormat { self == .jpeg ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_RGB24 }
-
-    /// JPEG 4:2:0 needs even sizes for exact chroma; PNG takes any size.
-    var needsEvenSize: Bool { self == .jpeg }
 }
 
 /// JPEG quality as a percentage (1 worst ... 100 best), mapped onto the mjpeg encoder's fixed quantiser
@@ -82,12 +79,6 @@ final class ImageScaler {
     }
 
     deinit { sws_freeContext(context) }
-
-    /// Whether this scaler still fits frames like `frame` (size and format can change mid-stream).
-    func fits(_ frame: UnsafePointer<AVFrame>, sourceWidth: Int32, sourceHeight: Int32,
-              sourceFormat: Int32) -> Bool {
-        frame.pointee.width == sourceWidth && frame.pointee.height == sourceHeight && frame.pointee.format == sourceFormat
-    }
 
     /// Converts `frame` into a new frame of this scaler's size and format.
     func scale(_ frame: Frame) throws -> Frame {

@@ -51,8 +51,8 @@ public struct ThumbnailResult: Sendable, Hashable, Codable {
         case clipDuration = "clip_duration"
     }
 
+    /// Encodes with explicit nulls for absent values, like probe's JSON.
     public func encode(to encoder: any Encoder) throws {
-        // Explicit nulls, like probe's JSON.
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(file, forKey: .file)
         try c.encode(output, forKey: .output)
@@ -74,6 +74,7 @@ public struct ThumbnailResult: Sendable, Hashable, Codable {
 /// `output`. Throws `MediaError`: `.invalidArgument` for an unknown extension, a bad width or a time before 0 or
 /// past the end (the message says the clip's duration); `.io` for an unwritable output; `.noVideo` for a file with
 /// no video; the errors of `probe(_:)` for files that are not readable media; `.decodeFailed` for broken video data.
+@discardableResult
 public func writeThumbnail(of file: String, at position: FramePosition, to output: String,
                            options: ThumbnailOptions = ThumbnailOptions(),
                            logger: Logger? = nil) throws -> ThumbnailResult {
@@ -103,6 +104,7 @@ public func writeThumbnail(of file: String, at position: FramePosition, to outpu
 }
 
 /// `writeThumbnail` off Swift's cooperative pool (FFmpeg's reads and decoding block).
+@discardableResult
 public func writeThumbnail(of file: String, at position: FramePosition, to output: String,
                            options: ThumbnailOptions = ThumbnailOptions(),
                            logger: Logger? = nil) async throws -> ThumbnailResult {

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Benchmark: `seedance thumbnail` against the ffmpeg CLI (`ffmpeg -ss T -i FILE -frames:v 1 -y out.jpg`) for the same
+# frame, as whole commands (process start included), interleaved in one hyperfine run per case.
+#
+#   Benchmarks/bench-frames.sh            # all cases, 20 runs each
+#   RUNS=50 Benchmarks/bench-frames.sh    # more runs
+#
+# Needs: a release build (made here if missing), hyperfine (apt-get install hyperfine), ffmpeg, python3.
+# Cases use the committed fixtures and, when present, the shared real-world corpus (../shared/realworld or
+# SEEDANCE_REALWORLD). Prints one line per case: median and minimum wall time of each command, the ratio of the
+# medians ffmpeg/seedance (> 1: seedance is faster),
+# and the PSNR between the two images (inf: identical pixels; both are JPEG, so the same frame gives inf or > 40 dB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUNS=${RUNS:-20}
+WARMUP=${WARMUP:-3}
+for tool in hyperfine ffmpeg python3; do
+  command -v "$tool" >/dev/null || { echo "bench-frames: needs $tool" >&2; exit 2; }
+done
+SEEDANCE="$ROOT/.build/release/seedance"
+if [ ! -x "$SEEDANCE" ] || [ -n "${REBUILD:-}" ]; then
+  swift build -c release --product seedance >&2
+fi
+REALWORLD=${SEEDANCE_REALWORLD:-$ROOT/../shared/realworld}
+[ -d "$REALWORLD" ] || REALWORLD=/work/shared/realworld
+OUT=$(mktemp -d /tmp/seedance-bench-frames.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+# name | file | time (or "last")
+CASES=(
+  "720p Seedance-like clip, poster at 0 s|fixtures/probe/seedance-720p.mp4|0"
+  "720p Seedance-like clip, 2.5 s (mid-GOP, B-frames)|fixtures/probe/seedance-720p.mp4|2.5"
+  "720p Seedance-like clip, 4.9 s (near the end)|fixtures/probe/seedance-720p.mp4|4.9"
+  "320x240 frame-index clip, 1.25 s|fixtures/probe/frame-index.mp4|1.25"
+)
+if [ -d "$REALWORLD" ]; then
+  [ -f "$REALWORLD/pixel7-h264-1080p-rot180-noaudio.mp4" ] &&
+    CASES+=("Pixel 7 1080p H.264 rot180, 0.6 s|$REALWORLD/pixel7-h264-1080p-rot180-noaudio.mp4|0.6")
+  [ -f "$REALWORLD/iphone-hevc10-dolbyvision-trimmed-editlist.mp4" ] &&
+    CASES+=("iPhone 1080p HEVC 10-bit rot90, 1.2 s|$REALWORLD/iphone-hevc10-dolbyvision-trimmed-editlist.mp4|1.2")
+  [ -f "$REALWORLD/android12-h264-4k60-portrait-rot90.mp4" ] &&
+    CASES+=("Android 4K60 H.264 rot90, 0.15 s|$REALWORLD/android12-h264-4k60-portrait-rot90.mp4|0.15")
+fi
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "seedance: $SEEDANCE ($("$SEEDANCE" --version)); ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3); runs: $RUNS"
+printf '%-52s %11s %9s %11s %9s %8s %8s\n' "case" "seedance" "(min)" "ffmpeg" "(min)" "ratio" "psnr"
+i=0
+for entry in "${CASES[@]}"; do
+  IFS='|' read -r name file t <<<"$entry"
+  i=$((i + 1))
+  ours="$OUT/ours-$i.jpg" theirs="$OUT/ffmpeg-$i.jpg" json="$OUT/case-$i.json"
+  hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+    "$SEEDANCE thumbnail $file --at $t -o $ours" \
+    "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" >/dev/null
+  psnr=$(ffmpeg -hide_banner -i "$ours" -i "$theirs" -filter_complex "[0][1]psnr" -f null - 2>&1 |
+    sed -n 's/.*average:\([^ ]*\).*/\1/p')
+  python3 - "$json" "$name" "$psnr" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+ours, theirs = results[0], results[1]
+print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
+      f"{theirs['min']*1000:6.1f} ms {theirs['median']/ours['median']:7.2f}x {sys.argv[3]:>8}")
+PY
+done
+
+# The last frame: seedance --last against the ffmpeg CLI's usual recipe (seek 1 s before the end, keep the final frame).
+json="$OUT/last.json"
+file=fixtures/probe/seedance-720p.mp4
+hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+  "$SEEDANCE thumbnail $file --last -o $OUT/ours-last.jpg" \
+  "ffmpeg -v error -sseof -1 -i $file -update 1 -y $OUT/ffmpeg-last.jpg" >/dev/null
+psnr=$(ffmpeg -hide_banner -i "$OUT/ours-last.jpg" -i "$OUT/ffmpeg-last.jpg" -filter_complex "[0][1]psnr" -f null - 2>&1 |
+  sed -n 's/.*average:\([^ ]*\).*/\1/p')
+python3 - "$json" "720p --last vs ffmpeg -sseof -1 -update 1" "$psnr" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+ours, theirs = results[0], results[1]
+print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
+      f"{theirs['min']*1000:6.1f} ms {theirs['median']/ours['median']:7.2f}x {sys.argv[3]:>8}")
+PY
+
+# Process start alone, the floor both pay (FFmpeg's shared libraries and their dependencies load at start).
+hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/start.json" \
+  "$SEEDANCE --version" "ffmpeg -version" >/dev/null
+python3 - "$OUT/start.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(f"{'process start only (--version / -version)':<52} {r[0]['median']*1000:8.1f} ms {r[0]['min']*1000:6.1f} ms "
+      f"{r[1]['median']*1000:8.1f} ms {r[1]['min']*1000:6.1f} ms")
+PY
