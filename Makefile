@@ -12,12 +12,14 @@ build: deps
 release: deps
 	swift build -c release
 
+# Serial: several tests start a simulator that renders real clips; run side by side on two cores they would only
+# measure the machine's load.
 test: deps
 	swift build --build-tests
-	swift test
+	swift test --no-parallel
 
 demo: release
-	@scripts/demo.sh
+	.build/release/seedance demo -o seedance-demo
 
 bench: deps
 	Benchmarks/run.sh
