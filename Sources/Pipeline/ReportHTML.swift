@@ -52,7 +52,10 @@ enum ReportHTML {
         if let final = report.final {
             html += " <span class=\"badge \(final.passed ? "pass" : "fail")\">\(final.passed ? "passed" : "failed")</span>"
             html += " <small>\(escape(final.strategy)): \(escape(final.reason))</small></h2>"
-            if finalExists { html += "<video controls preload=\"metadata\" src=\"\(escape(final.path))\"></video>" }
+            if finalExists {
+                let poster = report.shots.first?.poster.map { " poster=\"\(escape($0))\"" } ?? ""
+                html += "<video controls preload=\"metadata\"\(poster) src=\"\(escape(final.path))\"></video>"
+            }
             html += checksTable(final.checks)
         } else {
             html += "</h2><p class=\"meta\">No final video: not every shot finished.</p>"
