@@ -10,24 +10,19 @@ public struct SeedanceCommand: AsyncParsableCommand {
             network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
-        subcommands: [
-            ProbeCommand.self,
-            VerifyCommand.self,
-            ThumbnailCommand.self,
-            ContactSheetCommand.self,
-            ConcatCommand.self,
-            SubmitCommand.self,
-            StatusCommand.self,
-            WaitCommand.self,
-            ListCommand.self,
-            CancelCommand.self,
-            DownloadCommand.self,
-            GenerateCommand.self,
-            RunCommand.self,
-            ResumeCommand.self,
-            ReportCommand.self,
-            DemoCommand.self,
-            SimulatorCommand.self,
+        groupedSubcommands: [
+            CommandGroup(name: "Runs", subcommands: [
+                DemoCommand.self, GenerateCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self,
+            ]),
+            CommandGroup(name: "Clips", subcommands: [
+                ProbeCommand.self, VerifyCommand.self, ThumbnailCommand.self, ContactSheetCommand.self,
+                ConcatCommand.self,
+            ]),
+            CommandGroup(name: "API calls", subcommands: [
+                SubmitCommand.self, StatusCommand.self, WaitCommand.self, ListCommand.self, CancelCommand.self,
+                DownloadCommand.self,
+            ]),
+            CommandGroup(name: "Local service", subcommands: [SimulatorCommand.self]),
         ]
     )
 
