@@ -35,15 +35,10 @@ final class ConcatClip {
     var path: String { input.path }
 
     init(path: String) throws {
-        try MediaFileCheck.requireReadableFile(path)
-        do {
-            // The container's own tables (moov) hold what copy mode compares: codec, size, rates, the codec
-            // headers (whose SPS fixes profile and pixel format). Decoding frames for stream info (several ms per
-            // clip) waits until normalize needs it: `loadStreamInfo()`.
-            input = try InputFile(path: path, findStreamInfo: false)
-        } catch let error as MediaError where error.kind == .notMedia {
-            throw MediaFileCheck.explainUnreadable(path: path, original: error)
-        }
+        // The container's own tables (moov) hold what copy mode compares: codec, size, rates, the codec headers
+        // (whose SPS fixes profile and pixel format). Decoding frames for stream info (several ms per clip) waits
+        // until normalize needs it: `loadStreamInfo()`.
+        input = try InputFile.openChecked(path, findStreamInfo: false)
         guard let video = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noVideo, path: path, operation: "opening a clip to concatenate",
                              reason: "the file has no video stream")

@@ -11,15 +11,9 @@ import Foundation
 /// for unreadable input, like `probe`.
 public func analyzeContent(_ path: String, options: ContentAnalysisOptions = ContentAnalysisOptions(),
                            limits: OpenLimits = OpenLimits()) throws -> ContentAnalysis {
-    try MediaFileCheck.requireReadableFile(path)
-    let input: InputFile
-    do {
-        // The decoders learn pixel and sample formats from the first frame: find_stream_info's trial decode is
-        // not needed here.
-        input = try InputFile(path: path, limits: limits, findStreamInfo: false)
-    } catch let error as MediaError where error.kind == .notMedia {
-        throw MediaFileCheck.explainUnreadable(path: path, original: error)
-    }
+    // The decoders learn pixel and sample formats from the first frame: find_stream_info's trial decode is not
+    // needed here.
+    let input = try InputFile.openChecked(path, limits: limits, findStreamInfo: false)
     // The open limit is for opening; decoding a long file legitimately takes longer.
     input.extendDeadline(by: max(limits.timeout, 600))
 

@@ -62,13 +62,7 @@ final class FrameGrabber {
     /// Opens `path`, checks it like `probe` does (a truncated download or a non-media file fails here with the
     /// same words), and opens a decoder for its main video stream.
     init(path: String, limits: OpenLimits = OpenLimits(), logger: Logger) throws {
-        try MediaFileCheck.requireReadableFile(path)
-        let input: InputFile
-        do {
-            input = try InputFile(path: path, limits: limits)
-        } catch let error as MediaError where error.kind == .notMedia {
-            throw MediaFileCheck.explainUnreadable(path: path, original: error)
-        }
+        let input = try InputFile.openChecked(path, limits: limits)
         let info = try ProbeReader(input: input).info()
         guard let video = info.video, video.index < input.streams.count else {
             let what = info.audio.map { "it has only audio (\($0.codec))" } ?? "it has no video stream"

@@ -44,3 +44,18 @@ enum MediaFileCheck {
         return error
     }
 }
+
+extension InputFile {
+    /// Opens `path` after the plain checks (missing, directory, empty), explaining a file FFmpeg cannot read as
+    /// `probe` does (an HTML page, a truncated download), so every command says the same words.
+    static func openChecked(_ path: String, limits: OpenLimits = OpenLimits(), findStreamInfo: Bool = true) throws
+        -> InputFile
+    {
+        try MediaFileCheck.requireReadableFile(path)
+        do {
+            return try InputFile(path: path, limits: limits, findStreamInfo: findStreamInfo)
+        } catch let error as MediaError where error.kind == .notMedia {
+            throw MediaFileCheck.explainUnreadable(path: path, original: error)
+        }
+    }
+}

@@ -8,14 +8,7 @@ import Foundation
 /// page), a truncated download, or a container with no audio or video. An audio-only file is not an error: its
 /// `video` is nil.
 public func probe(_ path: String, limits: OpenLimits = OpenLimits()) throws -> MediaInfo {
-    try MediaFileCheck.requireReadableFile(path)
-    let input: InputFile
-    do {
-        input = try InputFile(path: path, limits: limits)
-    } catch let error as MediaError where error.kind == .notMedia {
-        throw MediaFileCheck.explainUnreadable(path: path, original: error)
-    }
-    return try ProbeReader(input: input).info()
+    try ProbeReader(input: InputFile.openChecked(path, limits: limits)).info()
 }
 
 /// Probes several files concurrently on all cores. Results are in the order of `paths`, one per path.

@@ -34,14 +34,7 @@ struct ContactSheetCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Width of each tile in pixels.", valueName: "pixels"))
     var tileWidth = 320
 
-    @Option(help: ArgumentHelp("JPEG quality, 1 (smallest) to 100 (best).", valueName: "percent"))
-    var quality: Int = JPEGQuality.standard.percent
-
-    @Flag(name: .customLong("no-autorotate"), help: "Keep the stored orientation; ignore rotation metadata.")
-    var noAutorotate = false
-
-    @Flag(help: "Print what was written as JSON.")
-    var json = false
+    @OptionGroup var image: ImageOutputOptions
 
     func run() async throws {
         guard (1...1000).contains(count) else {
@@ -53,18 +46,16 @@ struct ContactSheetCommand: AsyncParsableCommand {
         guard (16...4096).contains(tileWidth) else {
             throw CommandFailure(.badInput, "contact-sheet: --tile-width \(tileWidth) is out of range: use 16 to 4096")
         }
-        guard (1...100).contains(quality) else {
-            throw CommandFailure(.badInput, "contact-sheet: --quality \(quality) is out of range: use 1 to 100")
-        }
+        let quality = try image.jpegQuality(command: "contact-sheet")
         let options = ContactSheetOptions(count: count, columns: columns, tileWidth: tileWidth,
-                                          quality: JPEGQuality(percent: quality), autorotate: !noAutorotate)
+                                          quality: quality, autorotate: !image.noAutorotate)
         let result: ContactSheetResult
         do {
             result = try await writeContactSheet(of: file, to: output, options: options)
         } catch let error as MediaError {
             throw CommandFailure(.badInput, "contact-sheet: \(error.description)")
         }
-        if json {
+        if image.json {
             StandardOutput.write(try JSONOutput.encode(result) + "\n")
         } else {
             let first = result.times.first.flatMap { $0 }, last = result.times.last.flatMap { $0 }

@@ -42,31 +42,22 @@ struct ThumbnailCommand: AsyncParsableCommand {
                                valueName: "pixels"))
     var width: Int?
 
-    @Option(help: ArgumentHelp("JPEG quality, 1 (smallest) to 100 (best).", valueName: "percent"))
-    var quality: Int = JPEGQuality.standard.percent
-
-    @Flag(name: .customLong("no-autorotate"), help: "Keep the stored orientation; ignore rotation metadata.")
-    var noAutorotate = false
-
-    @Flag(help: "Print what was written as JSON.")
-    var json = false
+    @OptionGroup var image: ImageOutputOptions
 
     func run() async throws {
         let position = try framePosition()
-        guard (1...100).contains(quality) else {
-            throw CommandFailure(.badInput, "thumbnail: --quality \(quality) is out of range: use 1 to 100")
-        }
+        let quality = try image.jpegQuality(command: "thumbnail")
         if let width, width < 1 {
             throw CommandFailure(.badInput, "thumbnail: --width \(width) is out of range: use a positive number of pixels")
         }
-        let options = ThumbnailOptions(width: width, quality: JPEGQuality(percent: quality), autorotate: !noAutorotate)
+        let options = ThumbnailOptions(width: width, quality: quality, autorotate: !image.noAutorotate)
         let result: ThumbnailResult
         do {
             result = try await writeThumbnail(of: file, at: position, to: output, options: options)
         } catch let error as MediaError {
             throw CommandFailure(.badInput, "thumbnail: \(error.description)")
         }
-        if json {
+        if image.json {
             StandardOutput.write(try JSONOutput.encode(result) + "\n")
         } else {
             StandardOutput.write(Self.summary(result) + "\n")
