@@ -9,13 +9,20 @@ public final class JobStore: Sendable {
     /// The database file.
     public let path: String
 
-    /// Opens (creating and migrating as needed) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating and migrating as needed) the store at `path`; `readOnly` opens an existing store only to look
+    /// (a report, a watcher), never migrating it, so it cannot race the run that owns the file.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
         queue = try DatabaseQueue(path: path, configuration: configuration)
-        try JobStore.migrator.migrate(queue)
+        if readOnly {
+            let ready = try queue.read { db in try db.tableExists("event") }
+            guard ready else { throw StoreError(reason: "\(path): not a seedance run state (yet)") }
+        } else {
+            try JobStore.migrator.migrate(queue)
+        }
     }
 
     static var migrator: DatabaseMigrator {

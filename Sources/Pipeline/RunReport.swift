@@ -120,7 +120,7 @@ public struct ReportWriter: Sendable {
         guard FileManager.default.fileExists(atPath: layout.state) else {
             throw StoreError(reason: "\(directory): no run here (state.sqlite is missing)")
         }
-        let store = try JobStore(path: layout.state)
+        let store = try JobStore(path: layout.state, readOnly: true)
         let plan = try store.meta("plan").flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         return ReportWriter(store: store, layout: layout, plan: plan)
     }

@@ -38,3 +38,18 @@ import TestSupport
         #expect(try store.shot("a")?.attempts == 2)
     }
 }
+
+@Suite struct JobStoreReadOnlyTests {
+    @Test func watchersNeverCreateOrMigrate() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.sqlite").path
+        #expect(throws: (any Error).self) { try JobStore(path: path, readOnly: true) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let writer = try JobStore(path: path)
+        try writer.addShot(ShotRecord(id: "a", position: 0, request: "{}"))
+        let reader = try JobStore(path: path, readOnly: true)
+        #expect(try reader.shots().map(\.id) == ["a"])
+        #expect(throws: (any Error).self) { try reader.setMeta("k", "v") }
+    }
+}

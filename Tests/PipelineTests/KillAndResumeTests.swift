@@ -37,7 +37,8 @@ import TestSupport
     func waitFor(_ state: String, _ condition: (JobStore) throws -> Bool, timeout: Double = 60) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: state), let store = try? JobStore(path: state),
+            // Read-only: a watcher must not migrate (and so race) the file the run is creating.
+            if FileManager.default.fileExists(atPath: state), let store = try? JobStore(path: state, readOnly: true),
                (try? condition(store)) == true {
                 return true
             }
