@@ -51,6 +51,15 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
 
+    /// A plan error of the one-shot plan, said in terms of the command's flags (`--image`, `--duration`).
+    static func flagMessage(_ error: PlanError) -> String {
+        guard var field = error.field else { return error.reason }
+        field = field.replacingOccurrences(of: "shots[0].", with: "")
+        if let bracket = field.firstIndex(of: "[") { field = String(field[..<bracket]) }
+        let flag = ["images": "--image", "audio": "--audio", "camera_fixed": "--camera-fixed"][field] ?? "--\(field)"
+        return "\(flag): \(error.reason)"
+    }
+
     func run() async throws {
         let references = images.map { spec -> PlanReference in
             let roles = ["first_frame", "last_frame", "reference_image"]
@@ -77,7 +86,7 @@ struct GenerateCommand: AsyncParsableCommand {
                                             service: ClientService(client: client), logger: api.logger,
                                             observer: ProgressPrinter(json: options.json).observer)
             } catch let error as PlanError {
-                throw CommandFailure(.badInput, error.description.replacingOccurrences(of: "shots[0].", with: "--"))
+                throw CommandFailure(.badInput, Self.flagMessage(error))
             }
             try await RunOutcome.finish(runner, json: options.json)
         }

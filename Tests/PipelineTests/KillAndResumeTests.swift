@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Pipeline
 import Testing
 import TestSupport
@@ -88,6 +89,27 @@ import TestSupport
         #expect(madeTasks.count == 4)
         #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("final.mp4")))
         #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("report.html")))
+    }
+
+    @Test func generateMakesOneVerifiedClipAndNamesBadFlags() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let env = environment(harness)
+        let dir = harness.directory.appendingPathComponent("one").path
+        let image = FixturePaths.fixture("demo/garden.png")
+        let result = try runSeedance(["generate", "--prompt", "a kite", "--image", "\(image):first_frame",
+                                      "--resolution", "480p", "--duration", "4", "--poll-interval", "0.1", "-o", dir],
+                                     environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let info = try probe((dir as NSString).appendingPathComponent("clips/shot-01.mp4"))
+        #expect(info.video?.width == 864 && info.video?.frameCount == 97)
+        let store = try JobStore(path: (dir as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
+        #expect(try store.shots().first?.qaPassed == true)
+
+        let bad = try runSeedance(["generate", "--prompt", "x", "--image", "missing.png", "-o", dir + "2"], environment: env)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--image: missing.png: cannot read the file"))
+        #expect(try await harness.stats().createsAccepted == 1)
     }
 
     @Test func aBrokenPlanNamesTheLineAndTheField() throws {
