@@ -46,6 +46,7 @@ struct PipelineBench {
             Case(label: "single shot alone", shots: 1, resolution: "480p", duration: 4),
             Case(label: "\(shots) shots, 480p 4 s", shots: shots, resolution: "480p", duration: 4),
             Case(label: "20 shots, 480p 4 s", shots: 20, resolution: "480p", duration: 4),
+            Case(label: "20 shots, 480p 12 s", shots: 20, resolution: "480p", duration: 12),
             Case(label: "20 shots, 720p 8 s", shots: 20, resolution: "720p", duration: 8),
         ]
         print("pipeline: time scale \(timeScale) (a clip = \(queueSeconds) s queue + \(runSeconds) s run simulated "
