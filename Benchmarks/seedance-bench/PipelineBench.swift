@@ -75,8 +75,11 @@ struct PipelineBench {
         }
     }
 
+    /// Seconds between polls, when given (`--poll`).
+    var pollOverride: Double?
+
     /// Seconds between polls: the runner's default (10 s against a 65 s clip) scaled like the simulator's clock.
-    var pollInterval: Double { 10 * timeScale }
+    var pollInterval: Double { pollOverride ?? 10 * timeScale }
 
     /// A fresh simulator, one worker run against it, the simulator's counters.
     func measure(_ item: Case) async throws -> (WorkerResult, SimulatorStats) {

@@ -1,6 +1,6 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
 // the same run on the same files, and the pipeline against its ideal.
-// Usage: swift run -c release seedance-bench [probe] [pipeline] [--iterations N] [--time-scale S] [--shots N]
+// Usage: swift run -c release seedance-bench [probe] [pipeline] [--iterations N] [--time-scale S] [--shots N] [--poll S]
 import Foundation
 import Media
 
@@ -25,7 +25,8 @@ if cases.isEmpty || cases.contains("probe") {
 }
 if cases.isEmpty || cases.contains("pipeline") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-pipeline-\(getpid())")
-    let bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
+    var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
+    bench.pollOverride = option("--poll").flatMap { Double($0) }
     do { try await bench.run(shots: option("--shots").flatMap { Int($0) } ?? 100) } catch {
         FileHandle.standardError.write(Data("pipeline: \(error)\n".utf8))
         exit(1)
