@@ -114,7 +114,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "seedance-bench",
-            dependencies: ["Media"],
+            dependencies: [
+                "Media", "Pipeline", "Simulator", "SeedanceAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),

@@ -1,13 +1,35 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
-// the same run on the same files. Usage: swift run -c release seedance-bench [probe] [--iterations N]
+// the same run on the same files, and the pipeline against its ideal.
+// Usage: swift run -c release seedance-bench [probe] [pipeline] [--iterations N] [--time-scale S] [--shots N] [--poll S]
 import Foundation
 import Media
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 20
-let cases = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+if arguments.first == "pipeline-worker" {
+    // A child process of the pipeline case: one run, its figures written to a file.
+    do { try await PipelineBench.worker(arguments) } catch {
+        FileHandle.standardError.write(Data("pipeline-worker: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let iterations = option("--iterations").flatMap { Int($0) } ?? 20
+let cases = arguments.filter { !$0.hasPrefix("--") && Double($0) == nil }
 
 let root = BenchPaths.packageRoot
 if cases.isEmpty || cases.contains("probe") {
     ProbeBenchmark(files: BenchPaths.probeCorpus(root: root), iterations: iterations).run()
+}
+if cases.isEmpty || cases.contains("pipeline") {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-pipeline-\(getpid())")
+    var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
+    bench.pollOverride = option("--poll").flatMap { Double($0) }
+    do { try await bench.run(shots: option("--shots").flatMap { Int($0) } ?? 100) } catch {
+        FileHandle.standardError.write(Data("pipeline: \(error)\n".utf8))
+        exit(1)
+    }
+    try? FileManager.default.removeItem(at: scratch)
 }
