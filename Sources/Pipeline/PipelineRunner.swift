@@ -21,6 +21,8 @@ public actor PipelineRunner {
     let layout: RunLayout
     private var limiter: RateLimiter
     private var processing: Set<String> = []
+    /// Succeeded tasks waiting for a free check slot (not polled again meanwhile).
+    private var readyQueue: [(shotID: String, task: GenerationTask)] = []
     private var downloadFailures: [String: Int] = [:]
 
     /// Starts a new run of `plan` (read from `planFile`) into `configuration.outputDirectory`, or continues the run
@@ -91,14 +93,19 @@ public actor PipelineRunner {
                     throw StoreError(reason: "the run passed its time limit of \(Int(limit)) s; resume it to go on")
                 }
                 try await reconcile()
-                for (id, task) in try await poll() where !processing.contains(id) {
+                readyQueue += try await poll()
+                while processing.count < configuration.maxConcurrentChecks, !readyQueue.isEmpty {
+                    let (id, task) = readyQueue.removeFirst()
                     processing.insert(id)
                     group.addTask { await self.process(shotID: id, task: task) }
                 }
                 try await submitReady()
                 let shots = try store.shots()
                 if shots.allSatisfy(\.state.isFinal) && processing.isEmpty { break }
-                let waitingOnlyForLocalWork = shots.allSatisfy { $0.state.isFinal || processing.contains($0.id) }
+                let queued = Set(readyQueue.map(\.shotID))
+                let waitingOnlyForLocalWork = shots.allSatisfy {
+                    $0.state.isFinal || processing.contains($0.id) || queued.contains($0.id)
+                }
                 let pause = waitingOnlyForLocalWork ? min(0.1, configuration.pollInterval) : configuration.pollInterval
                 try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
             }
@@ -235,8 +242,10 @@ public actor PipelineRunner {
 
     /// One list call for every task in flight; returns the succeeded ones to download.
     private func poll() async throws -> [(String, GenerationTask)] {
+        let waiting = Set(readyQueue.map(\.shotID))
         let shots = try store.shots().filter {
             [.queued, .running, .downloading].contains($0.state) && $0.taskID != nil && !processing.contains($0.id)
+                && !waiting.contains($0.id)
         }
         guard !shots.isEmpty else { return [] }
         let tasks: [GenerationTask]

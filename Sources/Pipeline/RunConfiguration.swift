@@ -1,3 +1,4 @@
+import Foundation
 import QA
 
 /// How a run behaves: where it writes, how hard it pushes the API, how it checks clips.
@@ -16,6 +17,9 @@ public struct RunConfiguration: Sendable {
     public var verify: Bool = true
     /// QA thresholds.
     public var thresholds: QAThresholds = QAThresholds()
+    /// Clips downloaded and checked at once. Checking decodes the whole clip, so more than the machine's cores only
+    /// adds memory (each decode holds its frames), not speed.
+    public var maxConcurrentChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Whether finished clips are joined into `final.mp4`.
     public var concatenate: Bool = true
     /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.
