@@ -1,6 +1,7 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
 // the same run on the same files, and the pipeline against its ideal.
-// Usage: swift run -c release seedance-bench [probe] [pipeline] [--iterations N] [--time-scale S] [--shots N] [--poll S]
+// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [--iterations N] [--time-scale S]
+//        [--shots N] [--poll S]
 import Foundation
 import Media
 
@@ -22,6 +23,17 @@ let cases = arguments.filter { !$0.hasPrefix("--") && Double($0) == nil }
 let root = BenchPaths.packageRoot
 if cases.isEmpty || cases.contains("probe") {
     ProbeBenchmark(files: BenchPaths.probeCorpus(root: root), iterations: iterations).run()
+}
+if cases.isEmpty || cases.contains("frames") {
+    do { try FramesBench.run(root: root, runs: iterations) } catch {
+        FileHandle.standardError.write(Data("frames: \(error)\n".utf8))
+    }
+}
+if cases.isEmpty || cases.contains("verify") {
+    let clip = root.appendingPathComponent("fixtures/probe/seedance-720p.mp4").path
+    do { print(try ContentAnalysisBench.run(path: clip, runs: iterations)) } catch {
+        FileHandle.standardError.write(Data("verify: \(error)\n".utf8))
+    }
 }
 if cases.isEmpty || cases.contains("pipeline") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-pipeline-\(getpid())")
