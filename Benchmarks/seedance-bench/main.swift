@@ -11,3 +11,6 @@ let root = BenchPaths.packageRoot
 if cases.isEmpty || cases.contains("probe") {
     ProbeBenchmark(files: BenchPaths.probeCorpus(root: root), iterations: iterations).run()
 }
+if cases.contains("leaks") {
+    LeaksBench(root: root, iterations: arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 10_000).run()
+}
