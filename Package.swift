@@ -122,6 +122,13 @@ let package = Package(
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),
+        // libFuzzer targets over the media inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
+        .executableTarget(
+            name: "seedance-fuzz",
+            dependencies: ["Media"],
+            path: "Fuzz/seedance-fuzz",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport",

@@ -1,6 +1,6 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
 // the same run on the same files, and the pipeline against its ideal.
-// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [--iterations N] [--time-scale S]
+// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [leaks] [--iterations N] [--time-scale S]
 //        [--shots N] [--poll S]
 import Foundation
 import Media
@@ -44,4 +44,8 @@ if cases.isEmpty || cases.contains("pipeline") {
         exit(1)
     }
     try? FileManager.default.removeItem(at: scratch)
+}
+// Not part of the default run: 10,000 iterations take minutes (issue 9's flat-memory check).
+if cases.contains("leaks") {
+    LeaksBench(root: root, iterations: option("--iterations").flatMap { Int($0) } ?? 10_000).run()
 }
