@@ -194,12 +194,12 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).
 public func concatenate(_ inputs: [String], to output: String, options: ConcatOptions = ConcatOptions(),
                         progress: (@Sendable (ConcatProgress) -> Void)? = nil) async throws -> ConcatSummary {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result {
-                try concatenate(inputs, to: output, options: options, progress: progress.map { p in { p($0) } })
-            }.mapError(MediaError.wrap))
+    do {
+        return try await runOffThePool {
+            try concatenate(inputs, to: output, options: options, progress: progress.map { p in { p($0) } })
         }
+    } catch {
+        throw MediaError.wrap(error)
     }
 }
 

@@ -47,11 +47,7 @@ public func analyzeContent(_ path: String, options: ContentAnalysisOptions = Con
 /// `analyzeContent` off Swift's cooperative pool, for async callers.
 public func analyzeContent(_ path: String, options: ContentAnalysisOptions = ContentAnalysisOptions(),
                            limits: OpenLimits = OpenLimits()) async throws -> ContentAnalysis {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try analyzeContent(path, options: options, limits: limits) })
-        }
-    }
+    try await runOffThePool { try analyzeContent(path, options: options, limits: limits) }
 }
 
 /// One stream's decoder and detector graph, and what they found so far.

@@ -113,11 +113,3 @@ public func writeThumbnail(of file: String, at position: FramePosition, to outpu
     }
 }
 
-/// Runs blocking work on a Dispatch thread and awaits its result.
-func runOffThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}

@@ -72,13 +72,10 @@ public actor PipelineRunner {
                                   logger: logger, observer: observer)
     }
 
-    /// Tokens the request will cost by the documented formula, when its size is known.
+    /// Tokens the request will cost by the documented formula, when its size and length are known in advance.
     static func estimatedTokens(_ request: GenerationRequest) -> Int? {
-        guard let family = ModelFamily(model: request.model) ?? .some(.v2),
-              let resolution = request.resolution, let ratio = request.ratio,
-              let size = OutputGeometry.size(family: family, resolution: resolution, ratio: ratio) else { return nil }
-        let frames = request.frames ?? OutputGeometry.frameCount(duration: max(request.duration ?? 5, 1))
-        return OutputGeometry.tokens(size: size, frames: frames)
+        guard let estimate = try? CostEstimate(request: request), !estimate.approximate else { return nil }
+        return estimate.tokens
     }
 
     // MARK: the loop
@@ -329,19 +326,19 @@ public actor PipelineRunner {
         let clip = layout.clip(shotID)
         try await service.downloadVideo(of: task, to: layout.absolute(clip))
         let clipPath = layout.absolute(clip)
-        let info = try await offThePool { try probe(clipPath) }
+        let info = try await runOffThePool { try probe(clipPath) }
         var report: QAReport?
         if configuration.verify {
             var body = try JSONDecoder().decode(GenerationRequest.self, from: Data(shot.request.utf8))
             body.seed = attempt.markerSeed
             let expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
             let thresholds = configuration.thresholds
-            report = try await offThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+            report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
         }
         let poster = layout.poster(shotID), last = layout.lastFrame(shotID), sheet = layout.sheet(shotID)
         let posterPath = layout.absolute(poster), lastPath = layout.absolute(last), sheetPath = layout.absolute(sheet)
         let posterTime = min(1.0, (info.duration ?? 0) / 2)
-        try await offThePool {
+        try await runOffThePool {
             _ = try writeThumbnail(of: clipPath, at: .seconds(posterTime), to: posterPath,
                                    options: ThumbnailOptions(width: 640))
             _ = try writeThumbnail(of: clipPath, at: .last, to: lastPath)
@@ -409,8 +406,8 @@ public actor PipelineRunner {
         let output = layout.absolute(layout.final)
         observer(.note("joining \(clips.count) clips into \(layout.final)"))
         let summary = try await concatenate(clips, to: output)
-        let infos = try await offThePool { try clips.map { try probe($0) } }
-        let finalInfo = try await offThePool { try probe(output) }
+        let infos = try await runOffThePool { try clips.map { try probe($0) } }
+        let finalInfo = try await runOffThePool { try probe(output) }
         let check = FinalCheck.evaluate(final: finalInfo, clips: infos)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -459,11 +456,4 @@ public struct RunSummary: Sendable, Hashable, Codable {
 
     /// Whether everything worked.
     public var succeeded: Bool { failed == 0 && (finalPassed ?? true) }
-}
-
-/// Runs blocking FFmpeg work on a Dispatch thread, off Swift's cooperative pool.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
 }
