@@ -19,12 +19,21 @@ final class MediaDecoder {
     let stream: UnsafeMutablePointer<AVStream>
     let path: String
 
-    /// Opens a decoder for `stream`; `threads` 0 lets FFmpeg choose (frame and slice threads).
-    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0) throws {
+    /// Opens a decoder for `stream`; `threads` 0 lets FFmpeg choose (frame and slice threads). A picture larger
+    /// than `maxPixels` is refused before anything is allocated for it (and FFmpeg refuses one that only shows its
+    /// size while decoding).
+    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0,
+         maxPixels: Int64 = OpenLimits.defaultMaxPixels) throws {
         self.stream = stream
         self.path = path
         let par = stream.pointee.codecpar
         let codecName = String(cString: avcodec_get_name(par!.pointee.codec_id))
+        let width = Int64(par!.pointee.width), height = Int64(par!.pointee.height)
+        if width * height > maxPixels {
+            throw MediaError(.unsupported, path: path, operation: "opening the \(codecName) decoder",
+                             reason: "the picture is \(width)x\(height), larger than the limit of \(maxPixels) pixels "
+                                 + "(a damaged or crafted file?)")
+        }
         guard let codec = avcodec_find_decoder(par!.pointee.codec_id) else {
             throw MediaError(.unsupported, path: path, operation: "opening a decoder",
                              reason: "no decoder for codec \(codecName) in this FFmpeg")
@@ -38,6 +47,7 @@ final class MediaDecoder {
         if status >= 0 {
             ctx.pointee.pkt_timebase = stream.pointee.time_base
             ctx.pointee.thread_count = Int32(threads)
+            ctx.pointee.max_pixels = min(maxPixels, Int64(Int32.max))
             status = avcodec_open2(ctx, codec, nil)
         }
         if status < 0 {

@@ -76,7 +76,7 @@ final class FrameGrabber {
         self.logger = logger
         self.limits = limits
         stream = input.streams[video.index]
-        decoder = try MediaDecoder(stream: stream, path: path)
+        decoder = try MediaDecoder(stream: stream, path: path, maxPixels: limits.maxPixels)
         packet = try Packet()
         current = try Frame()
         let start = input.context.pointee.start_time
@@ -236,6 +236,12 @@ final class FrameGrabber {
             started = false
             return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds)
         }
+        if stream.pointee.codecpar.pointee.width <= 0 {
+            // Probing stops at `maxPixels` before it learns a picture's size: say so rather than "broken".
+            throw MediaError(.decodeFailed, path: path, operation: "decoding video",
+                             reason: "no frame could be decoded and the picture size is unknown: a picture larger "
+                                 + "than the limit of \(limits.maxPixels) pixels (a crafted file?) or a damaged header")
+        }
         throw MediaError(.decodeFailed, path: path, operation: "decoding video",
                          reason: decodeErrors > 0
                             ? "no frame could be decoded (\(decodeErrors) damaged packets: the video data is broken)"
@@ -291,7 +297,7 @@ final class FrameGrabber {
         input = try InputFile(path: path, limits: limits)
         input.extendDeadline(by: Self.decodeTimeLimit)
         stream = input.streams[video.index]
-        decoder = try MediaDecoder(stream: stream, path: path)
+        decoder = try MediaDecoder(stream: stream, path: path, maxPixels: limits.maxPixels)
     }
 
     /// Sends `packet`; returns true when the decoder was full and the packet must be sent again.

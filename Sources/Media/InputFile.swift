@@ -9,6 +9,13 @@ public struct OpenLimits: Sendable, Hashable {
     public var analyzeDuration: Int64 = 5_000_000
     /// Wall-clock limit for the whole open, after which it fails with `.timedOut`.
     public var timeout: Seconds = 20
+    /// Largest picture (width x height) any decoder may allocate: FFmpeg's `max_pixels`. A crafted header can claim
+    /// 16000x16000, which FFmpeg's own size check lets through and which costs gigabytes once frame threads each
+    /// hold one; 8192 x 8192 still admits every 8K format.
+    public var maxPixels: Int64 = OpenLimits.defaultMaxPixels
+
+    /// The default `maxPixels`: 8192 x 8192.
+    public static let defaultMaxPixels: Int64 = 8192 * 8192
 
     /// The defaults.
     public init() {}
@@ -62,7 +69,7 @@ final class InputFile {
         }
         ctx = opened
         if findStreamInfo {
-            let infoStatus = InputFile.findStreamInfo(ctx)
+            let infoStatus = InputFile.findStreamInfo(ctx, maxPixels: limits.maxPixels)
             if infoStatus < 0 {
                 var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
                 avformat_close_input(&doomed)
@@ -87,7 +94,10 @@ final class InputFile {
     /// Without this, FFmpeg decodes about seven H.264 frames single-threaded just to guess the decoder delay (which
     /// nothing here reports): 375 ms for one 4K phone clip. Every parameter we report (pixel format, profile, rates,
     /// timings) is found from the first keyframe and the packet timestamps, as the ffprobe-agreement tests check.
-    private static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>) -> Int32 {
+    /// `maxPixels` bounds the first picture decoded while probing: a 450 KB PNG claiming 12000x12000 costs ffprobe
+    /// 470 MB. A picture over it probes as 0x0 (its size is only known by decoding it); MP4 and MOV carry their
+    /// size in the container and still report it.
+    private static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int64) -> Int32 {
         let count = Int(ctx.pointee.nb_streams)
         guard count > 0 else { return avformat_find_stream_info(ctx, nil) }
         let options = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: count)
@@ -97,6 +107,7 @@ final class InputFile {
             options.deallocate()
         }
         for i in 0..<count where ctx.pointee.streams[i]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+            av_dict_set(&options[i], "max_pixels", String(min(maxPixels, Int64(Int32.max))), 0)
             av_dict_set(&options[i], "skip_frame", "nokey", 0)
             av_dict_set(&options[i], "skip_loop_filter", "all", 0)
             av_dict_set(&options[i], "skip_idct", "all", 0)

@@ -11,6 +11,12 @@ enum MediaFileCheck {
         if isDirectory.boolValue {
             throw MediaError(.isDirectory, path: path, operation: "", reason: "is a directory, not a video file")
         }
+        // A FIFO or a device never ends or blocks in read(), where FFmpeg's interrupt callback cannot stop it.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw MediaError(.io, path: path, operation: "", reason: "not a regular file (a pipe or a device): "
+                + "save the stream to a file first")
+        }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw MediaError(.io, path: path, operation: "", reason: "permission denied: the file is not readable")
         }
