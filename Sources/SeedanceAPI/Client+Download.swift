@@ -80,7 +80,17 @@ extension Client {
                         }
                         expected = response.headers.first(name: "content-length").flatMap { Int64($0) }
                     }
+                    let limit = configuration.maxDownloadBytes
+                    if let expected, expected > limit {
+                        throw ClientError(.download, "the \(file.rawValue) is \(expected) bytes, over the limit of "
+                            + "\(limit) bytes (maxDownloadBytes)", taskID: taskID, attempts: attempt)
+                    }
                     for try await chunk in response.body {
+                        // A body without a length (or longer than it said) is cut off at the limit.
+                        guard written + Int64(chunk.readableBytes) <= limit else {
+                            throw ClientError(.download, "the \(file.rawValue) passed the limit of \(limit) bytes "
+                                + "(maxDownloadBytes) without ending", taskID: taskID, attempts: attempt)
+                        }
                         try handle.write(contentsOf: chunk.readableBytesView)
                         written += Int64(chunk.readableBytes)
                         progress?(written, expected)
@@ -160,6 +170,13 @@ extension Client {
             throw ClientError(.download, file == .video ? "the task has no content.video_url"
                 : "the task has no content.last_frame_url (create it with return_last_frame: true)",
                 taskID: task.id, attempts: 0)
+        }
+        // AsyncHTTPClient also speaks http+unix and friends: a link from the API must not reach a local socket.
+        guard let scheme = URL(string: link)?.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              URL(string: link)?.host?.isEmpty == false
+        else {
+            throw ClientError(.invalidResponse, "the task's \(file.rawValue) link is not an http(s) URL: "
+                + String(link.prefix(80)), taskID: task.id, attempts: 0)
         }
         return link
     }

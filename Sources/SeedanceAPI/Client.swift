@@ -75,6 +75,7 @@ public final class Client: Sendable {
 
     /// Reads one task.
     public func task(_ id: String) async throws -> GenerationTask {
+        try TaskID.check(id)
         let reply = try await send(.read, .GET, tasksURL(id: id), taskID: id)
         return try decode(reply, as: GenerationTask.self, taskID: id)
     }
@@ -87,6 +88,7 @@ public final class Client: Sendable {
 
     /// Cancels a queued task, or deletes the record of a finished one (running and cancelled ones are refused).
     public func delete(_ id: String) async throws {
+        try TaskID.check(id)
         _ = try await send(.read, .DELETE, tasksURL(id: id), taskID: id)
     }
 

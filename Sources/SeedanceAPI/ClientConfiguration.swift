@@ -22,6 +22,12 @@ public struct ClientConfiguration: Sendable {
     public var maxLinkRefreshes: Int
     /// Times a dropped download is resumed (Range) before giving up.
     public var maxResumes: Int
+    /// Largest file a download may write. A 15 s 4K clip is well under 200 MB; a link that announces or streams more
+    /// is refused (or cut off) rather than filling the disk.
+    public var maxDownloadBytes: Int64
+
+    /// The default `maxDownloadBytes`: 2 GiB.
+    public static let defaultMaxDownloadBytes: Int64 = 2 << 30
 
     /// The official international endpoint (BytePlus ModelArk).
     public static let defaultBaseURL = URL(string: "https://ark.ap-southeast.bytepluses.com/api/v3")!
@@ -32,7 +38,8 @@ public struct ClientConfiguration: Sendable {
     public init(baseURL: URL = ClientConfiguration.defaultBaseURL, apiKey: APIKey? = nil,
                 model: String = ClientConfiguration.defaultModel, connectTimeout: Double = 10, requestTimeout: Double = 60,
                 downloadTimeout: Double = 1800, retry: RetryPolicy = RetryPolicy(), poll: PollSchedule = PollSchedule(),
-                maxLinkRefreshes: Int = 3, maxResumes: Int = 20) {
+                maxLinkRefreshes: Int = 3, maxResumes: Int = 20,
+                maxDownloadBytes: Int64 = ClientConfiguration.defaultMaxDownloadBytes) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.model = model
@@ -43,6 +50,7 @@ public struct ClientConfiguration: Sendable {
         self.poll = poll
         self.maxLinkRefreshes = maxLinkRefreshes
         self.maxResumes = maxResumes
+        self.maxDownloadBytes = maxDownloadBytes
     }
 
     /// Parses a base URL as the user wrote it (`--base-url`, `SEEDANCE_BASE_URL`); a trailing slash is dropped.

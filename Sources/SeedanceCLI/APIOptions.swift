@@ -13,6 +13,10 @@ struct APIOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each call and retry on stderr.")
     var verbose = false
 
+    @Option(name: .customLong("max-download-mb"),
+            help: "Largest file a download may write, in MiB; a bigger or endless body is refused (default 2048).")
+    var maxDownloadMB: Int?
+
     /// The environment, read once here (libraries never read it).
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
@@ -33,6 +37,10 @@ struct APIOptions: ParsableArguments {
             throw CommandFailure(.badInput, "no API key: set SEEDANCE_API_KEY (or ARK_API_KEY)")
         }
         configuration.apiKey = key
+        if let maxDownloadMB {
+            guard maxDownloadMB > 0 else { throw CommandFailure(.badInput, "--max-download-mb must be a positive number") }
+            configuration.maxDownloadBytes = Int64(maxDownloadMB) << 20
+        }
         configuration.model = model ?? env["SEEDANCE_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ClientConfiguration.defaultModel
         return configuration

@@ -228,7 +228,8 @@ func finish(_ task: GenerationTask, client: Client, output: String?, json: Bool,
             download: Bool = true) async throws {
     var savedPath: String?
     if task.status == .succeeded && download {
-        let path = output ?? "\(task.id).mp4"
+        // The id comes from the service: never let it pick a directory.
+        let path = output ?? "\(TaskID.fileName(task.id)).mp4"
         let result = try await client.download(task.id, .video, to: URL(fileURLWithPath: path), task: task,
                                                progress: downloadProgress)
         if stderrIsTerminal { StandardError.write("\n") }
