@@ -19,6 +19,8 @@ public actor PipelineRunner {
     let logger: Logger
     let observer: RunObserver
     let layout: RunLayout
+    /// Held for the runner's life: no second process drives this run meanwhile.
+    private let lock: RunLock
     private var limiter: RateLimiter
     private var processing: Set<String> = []
     /// Succeeded tasks waiting for a free check slot (not polled again meanwhile).
@@ -36,6 +38,10 @@ public actor PipelineRunner {
         self.observer = observer
         self.builder = ShotRequestBuilder(planFile: planFile)
         self.layout = try RunLayout(directory: configuration.outputDirectory)
+        self.lock = try RunLock(directory: configuration.outputDirectory)
+        // Holding the lock, any `.part` file here was left by a process that died mid-write.
+        let removed = layout.removeHalfWrittenFiles()
+        if removed > 0 { logger.notice("removed half-written files of an interrupted run", metadata: ["count": "\(removed)"]) }
         self.limiter = RateLimiter(perMinute: configuration.requestsPerMinute)
         self.store = try JobStore(path: layout.state)
         if try store.meta("plan") == nil {

@@ -34,6 +34,22 @@ public struct RunLayout: Sendable, Hashable {
     /// A shot's contact sheet, relative.
     public func sheet(_ shot: String) -> String { "thumbs/\(shot)-sheet.png" }
 
+    /// Deletes the `.part` files (downloads, images, videos being written) in the folder, `clips/` and `thumbs/`;
+    /// returns how many. Only for a run that holds the folder's lock: then no live writer owns them.
+    @discardableResult
+    public func removeHalfWrittenFiles() -> Int {
+        var removed = 0
+        for sub in ["", "clips", "thumbs"] {
+            let folder = absolute(sub)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".part") {
+                if (try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))) != nil {
+                    removed += 1
+                }
+            }
+        }
+        return removed
+    }
+
     /// A relative path made absolute inside the folder.
     public func absolute(_ relative: String) -> String {
         relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)

@@ -88,6 +88,8 @@ struct RunCommand: AsyncParsableCommand {
                                             observer: ProgressPrinter(json: options.json).observer)
             } catch let error as PlanError {
                 throw CommandFailure(.badInput, error.description)
+            } catch let error as StoreError {
+                throw CommandFailure(.badInput, error.description)
             }
             try await RunOutcome.finish(runner, json: options.json)
         }

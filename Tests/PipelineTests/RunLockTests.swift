@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import Pipeline
+import Testing
+import TestSupport
+
+/// One process at a time drives a run folder (two would each reconcile and create, paying twice), and a runner
+/// that takes a folder over clears what a killed process left half-written.
+@Suite(.serialized) struct RunLockTests {
+    var logger: Logger { var l = Logger(label: "test.lock"); l.logLevel = .critical; return l }
+
+    @Test func aSecondProcessIsRefusedWhileTheFirstHoldsTheRun() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+        let configuration = harness.configuration("locked")
+        let dir = configuration.outputDirectory
+
+        // What a process killed mid-write leaves behind.
+        try FileManager.default.createDirectory(atPath: dir + "/clips", withIntermediateDirectories: true)
+        let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part"]
+        for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2]))) }
+        let keep = dir + "/clips/notes.txt"
+        #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
+
+        var first: PipelineRunner? = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                                        configuration: configuration, service: harness.service,
+                                                        logger: logger)
+        #expect(first != nil)
+        for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) removed") }
+        #expect(FileManager.default.fileExists(atPath: keep), "only .part files are removed")
+
+        // Another runner in this process, and the real binary in another, are both refused.
+        #expect {
+            _ = try PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
+                                          logger: logger)
+        } throws: { error in
+            (error as? StoreError)?.reason.contains("another seedance process (pid \(getpid()))") == true
+        }
+        var env = ProcessInfo.processInfo.environment
+        env["SEEDANCE_BASE_URL"] = harness.simulator.baseURL.absoluteString
+        env["SEEDANCE_API_KEY"] = SimulatorHarness.apiKey
+        for arguments in [["resume", dir], ["run", plan, "-o", dir]] {
+            let refused = try runSeedance(arguments + ["--poll-interval", "0.1"], environment: env)
+            #expect(refused.status == 2, "\(arguments[0]): \(refused.stderr)")
+            #expect(refused.stderr.contains("another seedance process (pid \(getpid())) is running this run"))
+        }
+        #expect(try await harness.stats().createsAccepted == 0, "the refused processes created nothing")
+
+        // Once the holder is gone the run can be taken over and finished.
+        first = nil
+        let second = try PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
+                                               logger: logger)
+        let summary = try await second.run()
+        #expect(summary.done == 4)
+        #expect(try await harness.stats().createsAccepted == 4)
+    }
+}
