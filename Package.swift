@@ -179,7 +179,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceCLITests",
-            dependencies: ["SeedanceCLI", "Media", "TestSupport", "seedance"],
+            dependencies: ["SeedanceCLI", "Media", "TestSupport", "seedance",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,5 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import TestSupport
 
@@ -32,9 +30,12 @@ import TestSupport
         defer { if process.isRunning { process.terminate() } }
         #expect(line.wholeMatch(of: /http:\/\/127\.0\.0\.1:\d+\/api\/v3/) != nil, "got \(line)")
         let stats = try #require(URL(string: line.replacingOccurrences(of: "/api/v3", with: "/_simulator/stats")))
-        let (data, response) = try await URLSession.shared.data(from: stats)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        #expect(String(decoding: data, as: UTF8.self).contains("creates_accepted"))
+        // AsyncHTTPClient, like the client: URLSession's curl handles leak under LeakSanitizer.
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: stats.absoluteString),
+                                                           timeout: .seconds(10))
+        #expect(response.status.code == 200)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        #expect(String(decoding: body.readableBytesView, as: UTF8.self).contains("creates_accepted"))
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
