@@ -1,7 +1,7 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
 // the same run on the same files, and the pipeline against its ideal.
-// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [leaks] [--iterations N] [--time-scale S]
-//        [--shots N] [--poll S]
+// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [leaks] [soak] [--iterations N]
+//        [--time-scale S] [--shots N] [--poll S] [--rate R] [--clip-rate R] [--kills N] [--seed N]
 import Foundation
 import Media
 
@@ -48,4 +48,22 @@ if cases.isEmpty || cases.contains("pipeline") {
 // Not part of the default run: 10,000 iterations take minutes (issue 9's flat-memory check).
 if cases.contains("leaks") {
     LeaksBench(root: root, iterations: option("--iterations").flatMap { Int($0) } ?? 10_000).run()
+}
+// Not part of the default run either: issue 9's fault soak (scripts/soak.sh builds what it needs and runs it).
+if cases.contains("soak") {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-soak-\(getpid())")
+    var soak = SoakBench(scratch: scratch)
+    soak.shots = option("--shots").flatMap { Int($0) } ?? soak.shots
+    soak.transportRate = option("--rate").flatMap { Double($0) } ?? soak.transportRate
+    soak.clipRate = option("--clip-rate").flatMap { Double($0) } ?? soak.clipRate
+    soak.kills = option("--kills").flatMap { Int($0) } ?? soak.kills
+    soak.seed = option("--seed").flatMap { UInt64($0) } ?? soak.seed
+    soak.timeScale = option("--time-scale").flatMap { Double($0) } ?? soak.timeScale
+    let passed: Bool
+    do { passed = try await soak.run() } catch {
+        FileHandle.standardError.write(Data("soak: \(error)\n".utf8))
+        exit(1)
+    }
+    if passed { try? FileManager.default.removeItem(at: scratch) } else { print("soak: kept \(scratch.path) for a look") }
+    if !passed { exit(1) }
 }
