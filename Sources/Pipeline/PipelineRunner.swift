@@ -26,6 +26,9 @@ public actor PipelineRunner {
     /// Succeeded tasks waiting for a free check slot (not polled again meanwhile).
     private var readyQueue: [(shotID: String, task: GenerationTask)] = []
     private var downloadFailures: [String: Int] = [:]
+    /// Checks running, and the processors waiting for a check slot (handed over in order).
+    private var checksRunning = 0
+    private var checkWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Starts a new run of `plan` (read from `planFile`) into `configuration.outputDirectory`, or continues the run
     /// already there.
@@ -97,7 +100,8 @@ public actor PipelineRunner {
                 }
                 try await reconcile()
                 readyQueue += try await poll()
-                while processing.count < configuration.maxConcurrentChecks, !readyQueue.isEmpty {
+                while processing.count < max(configuration.maxConcurrentDownloads, configuration.maxConcurrentChecks),
+                      !readyQueue.isEmpty {
                     let (id, task) = readyQueue.removeFirst()
                     processing.insert(id)
                     group.addTask { await self.process(shotID: id, task: task) }
@@ -330,16 +334,31 @@ public actor PipelineRunner {
         guard let shot = try store.shot(shotID), shot.state == .downloading,
               var attempt = try store.attempts(shotID: shotID).last(where: { $0.taskID == task.id }) else { return }
         let clip = layout.clip(shotID)
-        try await service.downloadVideo(of: task, to: layout.absolute(clip))
         let clipPath = layout.absolute(clip)
-        let info = try await runOffThePool { try probe(clipPath) }
-        var report: QAReport?
+        try await service.downloadVideo(of: task, to: clipPath)
+        await acquireCheckSlot()
+        defer { releaseCheckSlot() }
+        var expectation: Expectation?
         if configuration.verify {
             var body = try JSONDecoder().decode(GenerationRequest.self, from: Data(shot.request.utf8))
             body.seed = attempt.markerSeed
-            let expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
-            let thresholds = configuration.thresholds
-            report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+            expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
+        }
+        var (info, report) = try await inspect(clipPath, expectation)
+        if report?.passed == false {
+            // Bytes can be damaged in transit with the length intact (a proxy, a CDN serving a stale or short
+            // object): only the content shows it. A second download is free and a regeneration is paid, so fetch
+            // once more, and check again only if the bytes differ. (`.part`: swept if the process dies here.)
+            let first = clipPath + ".first.part"
+            try? FileManager.default.removeItem(atPath: first)
+            try FileManager.default.moveItem(atPath: clipPath, toPath: first)
+            defer { try? FileManager.default.removeItem(atPath: first) }
+            try await service.downloadVideo(of: task, to: clipPath)
+            if !FileManager.default.contentsEqual(atPath: first, andPath: clipPath) {
+                _ = try store.updateShot(shotID, detail: "downloaded again after failing QA: the second copy differs "
+                    + "(\(Self.fileSize(first)) then \(Self.fileSize(clipPath)) bytes)") { _ in }
+                (info, report) = try await inspect(clipPath, expectation)
+            }
         }
         let poster = layout.poster(shotID), last = layout.lastFrame(shotID), sheet = layout.sheet(shotID)
         let posterPath = layout.absolute(poster), lastPath = layout.absolute(last), sheetPath = layout.absolute(sheet)
@@ -392,6 +411,33 @@ public actor PipelineRunner {
         }, detail: passed ? "verified" : "QA failed: \(failedChecks)")
         observer(.shot(id: shotID, state: passed ? .done : (retry ? .pending : .failed),
                        detail: passed ? "verified" : "QA failed: \(failedChecks)"))
+    }
+
+    /// Probe and, when `expectation` is given, QA of a downloaded clip (off the cooperative pool).
+    private func inspect(_ clipPath: String, _ expectation: Expectation?) async throws -> (MediaInfo, QAReport?) {
+        let info = try await runOffThePool { try probe(clipPath) }
+        guard let expectation else { return (info, nil) }
+        let thresholds = configuration.thresholds
+        let report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+        return (info, report)
+    }
+
+    private static func fileSize(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? -1
+    }
+
+    /// Waits for one of `maxConcurrentChecks` slots; every acquire is paired with `releaseCheckSlot`.
+    private func acquireCheckSlot() async {
+        if checksRunning < max(1, configuration.maxConcurrentChecks) {
+            checksRunning += 1
+            return
+        }
+        // The releasing processor hands its slot straight to the first waiter.
+        await withCheckedContinuation { checkWaiters.append($0) }
+    }
+
+    private func releaseCheckSlot() {
+        if checkWaiters.isEmpty { checksRunning -= 1 } else { checkWaiters.removeFirst().resume() }
     }
 
     private func fail(_ shotID: String, _ reason: String) throws {

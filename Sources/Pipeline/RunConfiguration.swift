@@ -17,9 +17,12 @@ public struct RunConfiguration: Sendable {
     public var verify: Bool = true
     /// QA thresholds.
     public var thresholds: QAThresholds = QAThresholds()
-    /// Clips downloaded and checked at once. Checking decodes the whole clip, so more than the machine's cores only
-    /// adds memory (each decode holds its frames), not speed.
+    /// Clips checked at once. Checking decodes the whole clip, so more than the machine's cores only adds memory
+    /// (each decode holds its frames), not speed.
     public var maxConcurrentChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Clips downloaded at once. Downloads wait on the network (and on retry back-off), not on the CPU, so they get
+    /// their own, larger limit: a slow link must not hold a check slot.
+    public var maxConcurrentDownloads: Int = 8
     /// Whether finished clips are joined into `final.mp4`.
     public var concatenate: Bool = true
     /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.

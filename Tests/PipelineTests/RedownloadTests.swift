@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import Pipeline
+import SeedanceAPI
+import Synchronization
+import Testing
+import TestSupport
+
+/// A clip that fails QA is downloaded once more before the shot is regenerated (a download is free, a regeneration
+/// is paid): when the second copy differs, it is the one checked.
+@Suite(.serialized) struct RedownloadTests {
+    /// The simulator's service, except that the first download of every task delivers other bytes: a clip with
+    /// silent audio at another size (what a proxy or CDN serving a stale object with its own length does).
+    final class CutFirstDownload: GenerationService {
+        let inner: ClientService
+        let seen = Mutex<Set<String>>([])
+
+        init(inner: ClientService) { self.inner = inner }
+
+        func create(_ request: GenerationRequest) async -> CreateOutcome { await inner.create(request) }
+        func tasks(ids: [String]) async throws -> [GenerationTask] { try await inner.tasks(ids: ids) }
+        func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] {
+            try await inner.recentTasks(model: model, since: since)
+        }
+        func downloadVideo(of task: GenerationTask, to path: String) async throws {
+            try await inner.downloadVideo(of: task, to: path)
+            let first = seen.withLock { $0.insert(task.id).inserted }
+            if first {
+                try FileManager.default.removeItem(atPath: path)
+                try FileManager.default.copyItem(atPath: FixturePaths.fixture("qa/silent-audio.mp4"), toPath: path)
+            }
+        }
+    }
+
+    @Test func aDamagedTransferIsFetchedAgainNotRegenerated() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+        let configuration = harness.configuration("cut")
+        var logger = Logger(label: "test.redownload")
+        logger.logLevel = .critical
+        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                        configuration: configuration,
+                                        service: CutFirstDownload(inner: harness.service), logger: logger)
+        let summary = try await runner.run()
+        #expect(summary.done == 4 && summary.failed == 0)
+        let stats = try await harness.stats()
+        #expect(stats.createsAccepted == 4, "no shot was paid for twice: \(stats)")
+        #expect(stats.downloads >= 8, "every clip was fetched twice")
+        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        for shot in try store.shots() {
+            let details = try store.events(shotID: shot.id).compactMap(\.detail)
+            #expect(details.contains { $0.hasPrefix("downloaded again after failing QA") }, "\(shot.id): \(details)")
+            #expect(shot.qaPassed == true && shot.attempts == 1)
+        }
+    }
+}
