@@ -29,6 +29,11 @@ public actor PipelineRunner {
     /// Checks running, and the processors waiting for a check slot (handed over in order).
     private var checksRunning = 0
     private var checkWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Shots whose create call this process is sending now: reconciliation leaves their attempts alone.
+    private var creating: Set<String> = []
+    /// No create starts before this time (Unix seconds): after one was surely not accepted (429, 503 after the
+    /// client's retries), the service is given a poll interval's rest.
+    private var createPauseUntil: Double = 0
 
     /// Starts a new run of `plan` (read from `planFile`) into `configuration.outputDirectory`, or continues the run
     /// already there.
@@ -106,7 +111,11 @@ public actor PipelineRunner {
                     processing.insert(id)
                     group.addTask { await self.process(shotID: id, task: task) }
                 }
-                try await submitReady()
+                // Creates run beside the loop: a create retried with back-off must not stop polls and downloads.
+                for create in try prepareCreates() {
+                    creating.insert(create.shotID)
+                    group.addTask { try await self.send(create) }
+                }
                 let shots = try store.shots()
                 if shots.allSatisfy(\.state.isFinal) && processing.isEmpty { break }
                 let queued = Set(readyQueue.map(\.shotID))
@@ -126,12 +135,23 @@ public actor PipelineRunner {
 
     // MARK: submit
 
-    private func submitReady() async throws {
+    /// A create recorded in the store (attempt `creating`) and ready to send.
+    struct PreparedCreate: Sendable {
+        var shotID: String
+        var attempt: AttemptRecord
+        var request: GenerationRequest
+    }
+
+    /// Records an attempt for each pending shot that may go now (within `maxInFlight` and the rate limit, its
+    /// previous shot done when it starts from its last frame), and returns them to send.
+    private func prepareCreates() throws -> [PreparedCreate] {
+        guard Date().timeIntervalSince1970 >= createPauseUntil else { return [] }
+        var prepared: [PreparedCreate] = []
         var shots = try store.shots()
         let active: Set<ShotState> = [.creating, .unknown, .queued, .running]
         for index in shots.indices where shots[index].state == .pending {
             let inFlight = shots.filter { active.contains($0.state) }.count
-            guard inFlight < configuration.maxInFlight else { return }
+            guard inFlight < configuration.maxInFlight else { return prepared }
             let shot = shots[index]
             let planShot = plan.shots[shot.position]
             var request = try JSONDecoder().decode(GenerationRequest.self, from: Data(shot.request.utf8))
@@ -146,7 +166,7 @@ public actor PipelineRunner {
                 request = builder.addingFirstFrame(request, dataURL: "data:image/png;base64,\(png.base64EncodedString())")
             }
             let wait = limiter.delay(now: Date().timeIntervalSince1970)
-            guard wait <= 0 else { return }
+            guard wait <= 0 else { return prepared }
             limiter.record(now: Date().timeIntervalSince1970)
 
             let number = shot.attempts + 1
@@ -158,42 +178,51 @@ public actor PipelineRunner {
             }
             request.seed = seed
             let reason = number == 1 ? "first" : (shot.error.map { "regenerate: \($0)" } ?? "regenerate")
-            var attempt = try store.beginAttempt(shotID: shot.id, reason: reason, markerSeed: seed)
+            let attempt = try store.beginAttempt(shotID: shot.id, reason: reason, markerSeed: seed)
             observer(.shot(id: shot.id, state: .creating, detail: "attempt \(number)"))
-            let outcome = await service.create(request)
-            let now = Date().timeIntervalSince1970
-            switch outcome {
-            case .created(let taskID):
-                attempt.state = .created
-                attempt.taskID = taskID
-                try store.updateAttempt(attempt, shot: {
-                    $0.state = .queued
-                    $0.taskID = taskID
-                    $0.error = nil
-                    $0.startedAt = $0.startedAt ?? now
-                }, detail: "created \(taskID)")
-                observer(.shot(id: shot.id, state: .queued, detail: taskID))
-            case .refused(let message):
-                attempt.state = .refused
-                attempt.error = message
-                attempt.finishedAt = now
-                try store.updateAttempt(attempt, shot: { $0.state = .failed; $0.error = message; $0.finishedAt = now },
-                                        detail: "refused: \(message)")
-                observer(.shot(id: shot.id, state: .failed, detail: message))
-            case .notAccepted(let message):
-                attempt.state = .notCreated
-                attempt.error = message
-                attempt.finishedAt = now
-                try store.updateAttempt(attempt, shot: { $0.state = .pending }, detail: "not accepted: \(message)")
-                observer(.shot(id: shot.id, state: .pending, detail: "not accepted, will retry: \(message)"))
-                return
-            case .unknown(let message):
-                attempt.state = .unknown
-                attempt.error = message
-                try store.updateAttempt(attempt, shot: { $0.state = .unknown }, detail: "outcome unknown: \(message)")
-                observer(.shot(id: shot.id, state: .unknown, detail: "outcome unknown, reconciling: \(message)"))
-            }
+            prepared.append(PreparedCreate(shotID: shot.id, attempt: attempt, request: request))
             shots = try store.shots()
+        }
+        return prepared
+    }
+
+    /// Sends one prepared create and records what it came to.
+    private func send(_ create: PreparedCreate) async throws {
+        defer { creating.remove(create.shotID) }
+        let shot = create.shotID
+        var attempt = create.attempt
+        let outcome = await service.create(create.request)
+        let now = Date().timeIntervalSince1970
+        switch outcome {
+        case .created(let taskID):
+            attempt.state = .created
+            attempt.taskID = taskID
+            try store.updateAttempt(attempt, shot: {
+                $0.state = .queued
+                $0.taskID = taskID
+                $0.error = nil
+                $0.startedAt = $0.startedAt ?? now
+            }, detail: "created \(taskID)")
+            observer(.shot(id: shot, state: .queued, detail: taskID))
+        case .refused(let message):
+            attempt.state = .refused
+            attempt.error = message
+            attempt.finishedAt = now
+            try store.updateAttempt(attempt, shot: { $0.state = .failed; $0.error = message; $0.finishedAt = now },
+                                    detail: "refused: \(message)")
+            observer(.shot(id: shot, state: .failed, detail: message))
+        case .notAccepted(let message):
+            attempt.state = .notCreated
+            attempt.error = message
+            attempt.finishedAt = now
+            try store.updateAttempt(attempt, shot: { $0.state = .pending }, detail: "not accepted: \(message)")
+            observer(.shot(id: shot, state: .pending, detail: "not accepted, will retry: \(message)"))
+            createPauseUntil = max(createPauseUntil, now + configuration.pollInterval)
+        case .unknown(let message):
+            attempt.state = .unknown
+            attempt.error = message
+            try store.updateAttempt(attempt, shot: { $0.state = .unknown }, detail: "outcome unknown: \(message)")
+            observer(.shot(id: shot, state: .unknown, detail: "outcome unknown, reconciling: \(message)"))
         }
     }
 
@@ -203,7 +232,8 @@ public actor PipelineRunner {
     /// grace time with no such task, records that nothing was created so the shot can be sent again.
     private func reconcile() async throws {
         let attempts = try store.allAttempts()
-        let open = attempts.filter { $0.state == .creating || $0.state == .unknown }
+        // An attempt whose create this process is still sending is not open: its answer is on the way.
+        let open = attempts.filter { ($0.state == .creating || $0.state == .unknown) && !creating.contains($0.shotID) }
         guard !open.isEmpty else { return }
         var claimed = Set(attempts.compactMap(\.taskID))
         let shots = Dictionary(uniqueKeysWithValues: try store.shots().map { ($0.id, $0) })
