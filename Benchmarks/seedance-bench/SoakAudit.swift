@@ -70,6 +70,12 @@ struct SoakAudit {
         if stats.createsAccepted != made.count {
             problems.append("the simulator counted \(stats.createsAccepted) creates but lists \(made.count) tasks")
         }
+        // 3b. Every attempt is settled: none is left waiting on an answer or a download the run no longer pursues.
+        let open = attempts.filter { [.creating, .created, .unknown].contains($0.state) }
+        if !open.isEmpty {
+            problems.append("\(open.count) attempt(s) left unsettled: "
+                + open.prefix(5).map { "\($0.shotID) #\($0.number) \($0.state.rawValue)" }.joined(separator: ", "))
+        }
         // 4. Every token the service billed is counted by the run.
         let billed = tasks.compactMap { $0.usage?.totalTokens }.reduce(0, +)
         let counted = shots.compactMap(\.tokens).reduce(0, +)

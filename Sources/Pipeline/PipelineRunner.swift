@@ -25,7 +25,9 @@ public actor PipelineRunner {
     private var processing: Set<String> = []
     /// Succeeded tasks waiting for a free check slot (not polled again meanwhile).
     private var readyQueue: [(shotID: String, task: GenerationTask)] = []
+    /// Rounds of download-and-read that failed in a row, per shot, and when the next round may start (Unix s).
     private var downloadFailures: [String: Int] = [:]
+    private var downloadRetryAt: [String: Double] = [:]
     /// Checks running, and the processors waiting for a check slot (handed over in order).
     private var checksRunning = 0
     private var checkWaiters: [CheckedContinuation<Void, Never>] = []
@@ -52,6 +54,7 @@ public actor PipelineRunner {
         if removed > 0 { logger.notice("removed half-written files of an interrupted run", metadata: ["count": "\(removed)"]) }
         self.limiter = RateLimiter(perMinute: configuration.requestsPerMinute)
         self.store = try JobStore(path: layout.state)
+        try Self.retryUndelivered(store, plan: plan)
         if try store.meta("plan") == nil {
             try store.setMeta("plan", String(decoding: try JSONEncoder().encode(plan), as: UTF8.self))
             try store.setMeta("plan_file", planFile)
@@ -84,6 +87,34 @@ public actor PipelineRunner {
         configuration.outputDirectory = directory
         return try PipelineRunner(plan: plan, planFile: planFile, configuration: configuration, service: service,
                                   logger: logger, observer: observer)
+    }
+
+    /// Shots given up because their paid clip could not be fetched go back to downloading: the task's link stays
+    /// valid for a day, and fetching it again costs nothing. Shots never sent because the shot they start from had
+    /// failed go back to pending when that shot is no longer failed.
+    static func retryUndelivered(_ store: JobStore, plan: Plan) throws {
+        var previousFailed = false
+        for shot in try store.shots() {
+            var state = shot.state
+            if shot.state == .failed, let last = try store.attempts(shotID: shot.id).last,
+               last.state == .undelivered, let taskID = last.taskID, taskID == shot.taskID {
+                try store.updateShot(shot.id, detail: "fetching the undelivered clip of \(taskID) again") {
+                    $0.state = .downloading
+                    $0.error = nil
+                    $0.finishedAt = nil
+                }
+                state = .downloading
+            } else if shot.state == .failed, shot.attempts == 0, !previousFailed,
+                      plan.shots.indices.contains(shot.position), plan.shots[shot.position].firstFrameFromPrevious {
+                try store.updateShot(shot.id, detail: "the shot it starts from is no longer failed: pending again") {
+                    $0.state = .pending
+                    $0.error = nil
+                    $0.finishedAt = nil
+                }
+                state = .pending
+            }
+            previousFailed = state == .failed
+        }
     }
 
     /// Tokens the request will cost by the documented formula, when its size and length are known in advance.
@@ -280,9 +311,10 @@ public actor PipelineRunner {
     /// One list call for every task in flight; returns the succeeded ones to download.
     private func poll() async throws -> [(String, GenerationTask)] {
         let waiting = Set(readyQueue.map(\.shotID))
+        let now = Date().timeIntervalSince1970
         let shots = try store.shots().filter {
             [.queued, .running, .downloading].contains($0.state) && $0.taskID != nil && !processing.contains($0.id)
-                && !waiting.contains($0.id)
+                && !waiting.contains($0.id) && (downloadRetryAt[$0.id] ?? 0) <= now
         }
         guard !shots.isEmpty else { return [] }
         let tasks: [GenerationTask]
@@ -346,23 +378,56 @@ public actor PipelineRunner {
         do {
             try await processOrThrow(shotID: shotID, task: task)
             downloadFailures[shotID] = nil
+            downloadRetryAt[shotID] = nil
         } catch {
             let count = (downloadFailures[shotID] ?? 0) + 1
             downloadFailures[shotID] = count
             let message = "\(error)"
             logger.warning("processing the clip failed", metadata: ["shot": "\(shotID)", "error": "\(message)"])
-            // The task is paid for: keep trying to fetch it a few times before giving up on the shot.
-            if count >= 5 {
-                try? fail(shotID, "could not download or check the clip: \(message)")
+            // The task is paid for: keep fetching it, with back-off, before giving up on the shot for this run.
+            if count >= max(1, configuration.maxDownloadRounds) {
+                downloadFailures[shotID] = nil
+                downloadRetryAt[shotID] = nil
+                do {
+                    try giveUpDelivery(shotID: shotID, task: task, reason: message)
+                } catch {
+                    logger.error("recording an undelivered clip failed", metadata: ["shot": "\(shotID)", "error": "\(error)"])
+                }
             } else {
+                let pause = min(max(configuration.pollInterval, 60), configuration.pollInterval * Double(1 << min(count - 1, 10)))
+                downloadRetryAt[shotID] = Date().timeIntervalSince1970 + pause
                 observer(.shot(id: shotID, state: .downloading, detail: "retrying after: \(message)"))
             }
         }
     }
 
+    /// Records a paid task whose clip could not be fetched or read: its tokens are counted, the shot fails for this
+    /// run, and continuing the run fetches the clip again (`retryUndelivered`).
+    private func giveUpDelivery(shotID: String, task: GenerationTask, reason: String) throws {
+        guard var attempt = try store.attempts(shotID: shotID).last(where: { $0.taskID == task.id }) else {
+            return try fail(shotID, "could not download or check the clip: \(reason)")
+        }
+        let counted = attempt.tokens != nil
+        let now = Date().timeIntervalSince1970
+        let message = "could not download or check the clip (resume the run to fetch it again): \(reason)"
+        attempt.state = .undelivered
+        attempt.tokens = task.usage?.totalTokens
+        attempt.finishedAt = now
+        attempt.error = reason
+        try store.updateAttempt(attempt, shot: {
+            if !counted { $0.tokens = ($0.tokens ?? 0) + (task.usage?.totalTokens ?? 0) }
+            $0.state = .failed
+            $0.error = message
+            $0.finishedAt = now
+        }, detail: message)
+        observer(.shot(id: shotID, state: .failed, detail: message))
+    }
+
     private func processOrThrow(shotID: String, task: GenerationTask) async throws {
         guard let shot = try store.shot(shotID), shot.state == .downloading,
               var attempt = try store.attempts(shotID: shotID).last(where: { $0.taskID == task.id }) else { return }
+        // An undelivered attempt fetched again on resume had its tokens counted when it was given up.
+        let counted = attempt.tokens != nil
         let clip = layout.clip(shotID)
         let clipPath = layout.absolute(clip)
         try await service.downloadVideo(of: task, to: clipPath)
@@ -420,7 +485,7 @@ public actor PipelineRunner {
         let retry = !passed && shot.attempts <= configuration.maxRegenerations
         let rejectedPath = layout.rejectedClip(shotID, attempt: attempt.number)
         try store.updateAttempt(attempt, shot: {
-            $0.tokens = ($0.tokens ?? 0) + (task.usage?.totalTokens ?? 0)
+            if !counted { $0.tokens = ($0.tokens ?? 0) + (task.usage?.totalTokens ?? 0) }
             $0.probe = probeJSON
             $0.qa = qaJSON
             $0.qaPassed = passed

@@ -23,6 +23,10 @@ public struct RunConfiguration: Sendable {
     /// Clips downloaded at once. Downloads wait on the network (and on retry back-off), not on the CPU, so they get
     /// their own, larger limit: a slow link must not hold a check slot.
     public var maxConcurrentDownloads: Int = 8
+    /// Rounds of download-and-read of a succeeded (paid) task before the shot is given up as undelivered, each
+    /// after the client's own retries, with back-off between rounds (a poll interval, doubling up to a minute).
+    /// An undelivered clip is fetched again when the run is resumed: the task stays paid for, never sent again.
+    public var maxDownloadRounds: Int = 8
     /// Whether finished clips are joined into `final.mp4`.
     public var concatenate: Bool = true
     /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.

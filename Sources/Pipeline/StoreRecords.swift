@@ -42,6 +42,9 @@ public enum AttemptState: String, Sendable, Hashable, Codable {
     case failed
     /// The task succeeded but its clip failed QA.
     case rejected
+    /// The task succeeded (and is paid for) but its clip could not be downloaded or read in the rounds allowed;
+    /// continuing the run fetches it again.
+    case undelivered
 }
 
 /// A shot as stored.
