@@ -360,7 +360,7 @@ public actor PipelineRunner {
         attempt.error = reason
         attempt.finishedAt = Date().timeIntervalSince1970
         attempt.tokens = task.usage?.totalTokens
-        let retry = shot.attempts <= configuration.maxRegenerations
+        let retry = try mayRegenerate(shot.id)
         try store.updateAttempt(attempt, shot: {
             $0.state = retry ? .pending : .failed
             $0.error = reason
@@ -482,7 +482,7 @@ public actor PipelineRunner {
             try FileManager.default.moveItem(atPath: clipPath, toPath: layout.absolute(kept))
             attempt.error = "QA failed: \(failedChecks)"
         }
-        let retry = !passed && shot.attempts <= configuration.maxRegenerations
+        let retry = try !passed && mayRegenerate(shotID)
         let rejectedPath = layout.rejectedClip(shotID, attempt: attempt.number)
         try store.updateAttempt(attempt, shot: {
             if !counted { $0.tokens = ($0.tokens ?? 0) + (task.usage?.totalTokens ?? 0) }
@@ -533,6 +533,13 @@ public actor PipelineRunner {
 
     private func releaseCheckSlot() {
         if checkWaiters.isEmpty { checksRunning -= 1 } else { checkWaiters.removeFirst().resume() }
+    }
+
+    /// Whether another task may be made for the shot. Only attempts that made a task count against
+    /// `maxRegenerations`: a create refused with 429 or found never created costs nothing and is no regeneration.
+    private func mayRegenerate(_ shotID: String) throws -> Bool {
+        let tasksMade = try store.attempts(shotID: shotID).filter { $0.taskID != nil }.count
+        return tasksMade <= configuration.maxRegenerations
     }
 
     private func fail(_ shotID: String, _ reason: String) throws {

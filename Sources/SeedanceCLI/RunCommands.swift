@@ -15,7 +15,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seconds between polls (one list call for all tasks in flight).")
     var pollInterval: Double = 10
 
-    @Option(help: "Times a shot is regenerated after its clip fails QA or output moderation.")
+    @Option(help: "Times a shot is regenerated after its clip fails QA or output moderation (creates turned away do not count).")
     var regenerations = 2
 
     @Flag(help: "Skip the QA checks of each clip.")

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import Pipeline
+import SeedanceAPI
+import Synchronization
+import Testing
+import TestSupport
+
+/// `maxRegenerations` counts tasks made, not create calls: creates the service turned away (429, or found never
+/// created) cost nothing and must not use up a shot's regenerations.
+@Suite(.serialized) struct RegenerationBudgetTests {
+    /// The simulator's service, except that the first three creates of every shot are turned away, and the first
+    /// task made for every shot delivers a clip with silent audio (fails QA however often it is fetched).
+    final class BusyThenBadFirstClip: GenerationService {
+        let inner: ClientService
+        let turnedAway = Mutex<[String: Int]>([:])
+        let badTasks = Mutex<Set<String>>([])
+        let shotsWithATask = Mutex<Set<String>>([])
+
+        init(inner: ClientService) { self.inner = inner }
+
+        func create(_ request: GenerationRequest) async -> CreateOutcome {
+            let prompt = request.prompt ?? ""
+            let busy = turnedAway.withLock { counts in
+                counts[prompt, default: 0] += 1
+                return counts[prompt]! <= 3
+            }
+            if busy { return .notAccepted("ServerOverloaded (test)") }
+            let outcome = await inner.create(request)
+            if case .created(let id) = outcome, shotsWithATask.withLock({ $0.insert(prompt).inserted }) {
+                badTasks.withLock { _ = $0.insert(id) }
+            }
+            return outcome
+        }
+        func tasks(ids: [String]) async throws -> [GenerationTask] { try await inner.tasks(ids: ids) }
+        func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] {
+            try await inner.recentTasks(model: model, since: since)
+        }
+        func downloadVideo(of task: GenerationTask, to path: String) async throws {
+            try await inner.downloadVideo(of: task, to: path)
+            if badTasks.withLock({ $0.contains(task.id) }) {
+                try FileManager.default.removeItem(atPath: path)
+                try FileManager.default.copyItem(atPath: FixturePaths.fixture("qa/silent-audio.mp4"), toPath: path)
+            }
+        }
+    }
+
+    @Test func turnedAwayCreatesDoNotUseUpRegenerations() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+        var configuration = harness.configuration("budget")
+        configuration.maxRegenerations = 1
+        var logger = Logger(label: "test.budget")
+        logger.logLevel = .critical
+        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                        configuration: configuration,
+                                        service: BusyThenBadFirstClip(inner: harness.service), logger: logger)
+        let summary = try await runner.run()
+        #expect(summary.done == 4 && summary.failed == 0, "one regeneration each is enough: \(summary)")
+        let stats = try await harness.stats()
+        #expect(stats.createsAccepted == 8, "two tasks a shot: the bad one and its regeneration: \(stats)")
+        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        for shot in try store.shots() {
+            let states = try store.attempts(shotID: shot.id).map(\.state)
+            #expect(states == [.notCreated, .notCreated, .notCreated, .rejected, .succeeded], "\(shot.id): \(states)")
+        }
+    }
+}
