@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import Pipeline
 import SeedanceAPI
-import Synchronization
 import Testing
 import TestSupport
 
@@ -13,7 +12,7 @@ import TestSupport
     /// silent audio at another size (what a proxy or CDN serving a stale object with its own length does).
     final class CutFirstDownload: GenerationService {
         let inner: ClientService
-        let seen = Mutex<Set<String>>([])
+        let seen = Locked<Set<String>>([])
 
         init(inner: ClientService) { self.inner = inner }
 

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import Pipeline
 import SeedanceAPI
-import Synchronization
 import Testing
 import TestSupport
 
@@ -13,9 +12,9 @@ import TestSupport
     /// task made for every shot delivers a clip with silent audio (fails QA however often it is fetched).
     final class BusyThenBadFirstClip: GenerationService {
         let inner: ClientService
-        let turnedAway = Mutex<[String: Int]>([:])
-        let badTasks = Mutex<Set<String>>([])
-        let shotsWithATask = Mutex<Set<String>>([])
+        let turnedAway = Locked<[String: Int]>([:])
+        let badTasks = Locked<Set<String>>([])
+        let shotsWithATask = Locked<Set<String>>([])
 
         init(inner: ClientService) { self.inner = inner }
 

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import Pipeline
 import SeedanceAPI
-import Synchronization
 import Testing
 import TestSupport
 
@@ -12,8 +11,8 @@ import TestSupport
     /// The simulator's service, except that every download fails while `broken` is set (a CDN that is down).
     final class BrokenDownloads: GenerationService {
         let inner: ClientService
-        let broken = Mutex(true)
-        let failures = Mutex(0)
+        let broken = Locked(true)
+        let failures = Locked(0)
 
         init(inner: ClientService) { self.inner = inner }
 

@@ -4,12 +4,11 @@ import Logging
 import NIOCore
 import SeedanceAPI
 import Simulator
-import Synchronization
 import TestSupport
 
 /// Log lines captured in memory, so tests can prove the key never reaches a log.
 final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
+    let lines = Locked<[String]>([])
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
 
     var logger: Logger {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SeedanceAPI
-import Synchronization
 import Testing
 import TestSupport
 
@@ -36,7 +35,7 @@ struct LocalServer {
 
 /// A counter shared with route handlers.
 final class Counter: Sendable {
-    private let value = Mutex(0)
+    private let value = Locked(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
     var count: Int { value.withLock { $0 } }
 }
@@ -135,7 +134,7 @@ private let envelope503 = #"{"error":{"code":"ServerOverloaded","message":"busy.
     /// A 300 KB payload served with its full Content-Length; the first answer breaks after 40 %.
     @Test func droppedDownloadIsResumedWithRange() async throws {
         let payload = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
-        let ranges = Mutex<[String]>([])
+        let ranges = Locked<[String]>([])
         let requests = Counter()
         try await LocalServer.with({ router in
             router.get("/files/clip.mp4") { request, _ in
