@@ -10,17 +10,12 @@ import TestSupport
 @Suite(.serialized) struct RedownloadTests {
     /// The simulator's service, except that the first download of every task delivers other bytes: a clip with
     /// silent audio at another size (what a proxy or CDN serving a stale object with its own length does).
-    final class CutFirstDownload: GenerationService {
+    final class CutFirstDownload: WrappedService {
         let inner: ClientService
         let seen = Locked<Set<String>>([])
 
         init(inner: ClientService) { self.inner = inner }
 
-        func create(_ request: GenerationRequest) async -> CreateOutcome { await inner.create(request) }
-        func tasks(ids: [String]) async throws -> [GenerationTask] { try await inner.tasks(ids: ids) }
-        func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] {
-            try await inner.recentTasks(model: model, since: since)
-        }
         func downloadVideo(of task: GenerationTask, to path: String) async throws {
             try await inner.downloadVideo(of: task, to: path)
             let first = seen.withLock { $0.insert(task.id).inserted }

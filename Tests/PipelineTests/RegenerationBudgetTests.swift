@@ -10,7 +10,7 @@ import TestSupport
 @Suite(.serialized) struct RegenerationBudgetTests {
     /// The simulator's service, except that the first three creates of every shot are turned away, and the first
     /// task made for every shot delivers a clip with silent audio (fails QA however often it is fetched).
-    final class BusyThenBadFirstClip: GenerationService {
+    final class BusyThenBadFirstClip: WrappedService {
         let inner: ClientService
         let turnedAway = Locked<[String: Int]>([:])
         let badTasks = Locked<Set<String>>([])
@@ -30,10 +30,6 @@ import TestSupport
                 badTasks.withLock { _ = $0.insert(id) }
             }
             return outcome
-        }
-        func tasks(ids: [String]) async throws -> [GenerationTask] { try await inner.tasks(ids: ids) }
-        func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] {
-            try await inner.recentTasks(model: model, since: since)
         }
         func downloadVideo(of task: GenerationTask, to path: String) async throws {
             try await inner.downloadVideo(of: task, to: path)

@@ -9,18 +9,13 @@ import TestSupport
 /// its tokens counted, and resuming the run fetches the clip again instead of paying for a new task.
 @Suite(.serialized) struct UndeliveredTests {
     /// The simulator's service, except that every download fails while `broken` is set (a CDN that is down).
-    final class BrokenDownloads: GenerationService {
+    final class BrokenDownloads: WrappedService {
         let inner: ClientService
         let broken = Locked(true)
         let failures = Locked(0)
 
         init(inner: ClientService) { self.inner = inner }
 
-        func create(_ request: GenerationRequest) async -> CreateOutcome { await inner.create(request) }
-        func tasks(ids: [String]) async throws -> [GenerationTask] { try await inner.tasks(ids: ids) }
-        func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] {
-            try await inner.recentTasks(model: model, since: since)
-        }
         func downloadVideo(of task: GenerationTask, to path: String) async throws {
             if broken.withLock({ $0 }) {
                 failures.withLock { $0 += 1 }
