@@ -54,7 +54,7 @@ public actor PipelineRunner {
         if removed > 0 { logger.notice("removed half-written files of an interrupted run", metadata: ["count": "\(removed)"]) }
         self.limiter = RateLimiter(perMinute: configuration.requestsPerMinute)
         self.store = try JobStore(path: layout.state)
-        try Self.retryUndelivered(store, plan: plan)
+        try Self.reopenRecoverableShots(store, plan: plan)
         if try store.meta("plan") == nil {
             try store.setMeta("plan", String(decoding: try JSONEncoder().encode(plan), as: UTF8.self))
             try store.setMeta("plan_file", planFile)
@@ -92,7 +92,7 @@ public actor PipelineRunner {
     /// Shots given up because their paid clip could not be fetched go back to downloading: the task's link stays
     /// valid for a day, and fetching it again costs nothing. Shots never sent because the shot they start from had
     /// failed go back to pending when that shot is no longer failed.
-    static func retryUndelivered(_ store: JobStore, plan: Plan) throws {
+    static func reopenRecoverableShots(_ store: JobStore, plan: Plan) throws {
         var previousFailed = false
         for shot in try store.shots() {
             var state = shot.state
@@ -402,7 +402,7 @@ public actor PipelineRunner {
     }
 
     /// Records a paid task whose clip could not be fetched or read: its tokens are counted, the shot fails for this
-    /// run, and continuing the run fetches the clip again (`retryUndelivered`).
+    /// run, and continuing the run fetches the clip again (`reopenRecoverableShots`).
     private func giveUpDelivery(shotID: String, task: GenerationTask, reason: String) throws {
         guard var attempt = try store.attempts(shotID: shotID).last(where: { $0.taskID == task.id }) else {
             return try fail(shotID, "could not download or check the clip: \(reason)")
