@@ -20,8 +20,7 @@ import TestSupport
             try await inner.downloadVideo(of: task, to: path)
             let first = seen.withLock { $0.insert(task.id).inserted }
             if first {
-                try FileManager.default.removeItem(atPath: path)
-                try FileManager.default.copyItem(atPath: FixturePaths.fixture("qa/silent-audio.mp4"), toPath: path)
+                try replaceWithClipFailingQA(at: path)
             }
         }
     }
@@ -31,8 +30,7 @@ import TestSupport
         defer { Task { await harness.stop() } }
         let plan = try harness.writePlan(PipelineRunTests.smallPlan)
         let configuration = harness.configuration("cut")
-        var logger = Logger(label: "test.redownload")
-        logger.logLevel = .critical
+        let logger = SimulatorHarness.quietLogger("test.redownload")
         let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration,
                                         service: CutFirstDownload(inner: harness.service), logger: logger)

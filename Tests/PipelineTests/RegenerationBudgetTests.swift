@@ -34,8 +34,7 @@ import TestSupport
         func downloadVideo(of task: GenerationTask, to path: String) async throws {
             try await inner.downloadVideo(of: task, to: path)
             if badTasks.withLock({ $0.contains(task.id) }) {
-                try FileManager.default.removeItem(atPath: path)
-                try FileManager.default.copyItem(atPath: FixturePaths.fixture("qa/silent-audio.mp4"), toPath: path)
+                try replaceWithClipFailingQA(at: path)
             }
         }
     }
@@ -46,8 +45,7 @@ import TestSupport
         let plan = try harness.writePlan(PipelineRunTests.smallPlan)
         var configuration = harness.configuration("budget")
         configuration.maxRegenerations = 1
-        var logger = Logger(label: "test.budget")
-        logger.logLevel = .critical
+        let logger = SimulatorHarness.quietLogger("test.budget")
         let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration,
                                         service: BusyThenBadFirstClip(inner: harness.service), logger: logger)

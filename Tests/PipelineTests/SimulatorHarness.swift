@@ -33,6 +33,13 @@ struct SimulatorHarness {
 
     var service: ClientService { ClientService(client: client) }
 
+    /// A logger that keeps a test's output to failures.
+    static func quietLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        return logger
+    }
+
     /// A run configuration for tests: fast polls, short reconcile grace.
     func configuration(_ name: String) -> RunConfiguration {
         var configuration = RunConfiguration(outputDirectory: directory.appendingPathComponent(name).path)

@@ -31,8 +31,7 @@ import TestSupport
         let plan = try harness.writePlan(PipelineRunTests.smallPlan)
         var configuration = harness.configuration("undelivered")
         configuration.maxDownloadRounds = 3
-        var logger = Logger(label: "test.undelivered")
-        logger.logLevel = .critical
+        let logger = SimulatorHarness.quietLogger("test.undelivered")
         let service = BrokenDownloads(inner: harness.service)
 
         // First run: nothing can be downloaded. Shot two starts from shot one's last frame, so it fails unsent.

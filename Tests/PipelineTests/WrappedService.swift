@@ -1,5 +1,7 @@
+import Foundation
 import Pipeline
 import SeedanceAPI
+import TestSupport
 
 /// A test's stand-in for the service: forwards every call to the simulator's service, and the test overrides only
 /// the call whose behaviour it changes.
@@ -16,5 +18,13 @@ extension WrappedService {
     }
     func downloadVideo(of task: GenerationTask, to path: String) async throws {
         try await inner.downloadVideo(of: task, to: path)
+    }
+}
+
+extension WrappedService {
+    /// Replaces the clip just downloaded to `path` with one whose audio is silent: a clip that fails QA.
+    func replaceWithClipFailingQA(at path: String) throws {
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: FixturePaths.fixture("qa/silent-audio.mp4"), toPath: path)
     }
 }
