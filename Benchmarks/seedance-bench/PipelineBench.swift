@@ -157,14 +157,14 @@ struct PipelineBench {
         configuration.maxInFlight = maxInFlight
         configuration.pollInterval = poll
         let started = Date().timeIntervalSince1970
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
                                         configuration: configuration, service: ClientService(client: client),
                                         logger: logger)
         let summary = try await runner.run()
         let wall = Date().timeIntervalSince1970 - started
         try? await client.shutdown()
-        let store = try JobStore(path: (directory as NSString).appendingPathComponent("state.sqlite"))
-        let lastVerified = (try store.shots().compactMap(\.finishedAt).max() ?? started) - started
+        let store = try SQLiteJobStore(path: (directory as NSString).appendingPathComponent("state.sqlite"))
+        let lastVerified = (try await store.shots().compactMap(\.finishedAt).max() ?? started) - started
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let result = WorkerResult(wall: wall, lastClipVerified: lastVerified, done: summary.done,

@@ -16,14 +16,14 @@ struct SoakAudit {
     var finalDuration: Double?
     var problems: [String] = []
 
-    init(run: String, shots expected: Int, tasks: [GenerationTask], stats: SimulatorStats) throws {
-        let store = try JobStore(path: (run as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
-        shots = try store.shots()
-        attempts = try store.allAttempts()
+    init(run: String, shots expected: Int, tasks: [GenerationTask], stats: SimulatorStats) async throws {
+        let store = try SQLiteJobStore(path: (run as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
+        shots = try await store.shots()
+        attempts = try await store.allAttempts()
         self.tasks = tasks
         self.stats = stats
         for shot in shots {
-            for event in try store.events(shotID: shot.id) {
+            for event in try await store.events(shotID: shot.id) {
                 if event.detail?.hasPrefix("reconciled: the create had made") == true { reconciled += 1 }
                 if event.detail?.hasPrefix("reconciled: no task") == true { notCreated += 1 }
             }

@@ -67,8 +67,9 @@ struct SoakBench {
             let target = kill == 1 ? 0 : (kill - 1) * shots / kills
             let state = (run as NSString).appendingPathComponent("state.sqlite")
             let reached = await waitUntil(process, state: state) { store in
-                let finished = try store.shots().filter { $0.state.isFinal }.count
-                return try finished >= target && !store.allAttempts().isEmpty
+                let finished = try await store.shots().filter { $0.state.isFinal }.count
+                let attempts = try await store.allAttempts()
+                return finished >= target && !attempts.isEmpty
             }
             guard reached else { break }
             try await Task.sleep(nanoseconds: UInt64(generator.next(below: 800)) * 1_000_000)
@@ -92,7 +93,7 @@ struct SoakBench {
         let stats = try await PipelineBench.stats(of: simulator)
         let tasks = try await allTasks(simulator)
         await simulator.stop()
-        let audit = try SoakAudit(run: run, shots: shots, tasks: tasks, stats: stats)
+        let audit = try await SoakAudit(run: run, shots: shots, tasks: tasks, stats: stats)
         audit.print(wall: wall, kills: killsDone, exitStatus: exitStatus, spec: faultSpec)
         return audit.problems.isEmpty && (exitStatus == 0 || exitStatus == 1)
     }
@@ -133,10 +134,10 @@ struct SoakBench {
     }
 
     /// Polls the run's store (read-only) until `condition` holds; false when the process ended first.
-    func waitUntil(_ process: Process, state: String, _ condition: (JobStore) throws -> Bool) async -> Bool {
+    func waitUntil(_ process: Process, state: String, _ condition: (SQLiteJobStore) async throws -> Bool) async -> Bool {
         while process.isRunning {
-            if FileManager.default.fileExists(atPath: state), let store = try? JobStore(path: state, readOnly: true),
-               (try? condition(store)) == true {
+            if FileManager.default.fileExists(atPath: state), let store = try? SQLiteJobStore(path: state, readOnly: true),
+               (try? await condition(store)) == true {
                 return true
             }
             try? await Task.sleep(nanoseconds: 50_000_000)

@@ -22,10 +22,11 @@ public struct ClientService: GenerationService {
     /// What a failed create means: only what surely was not accepted may be sent again.
     static func outcome(of error: ClientError) -> CreateOutcome {
         if error.kind == .unknownOutcome { return .unknown(error.description) }
-        if error.kind == .network { return .notAccepted(error.description) }
+        if error.kind == .network { return .unreachable(error.description) }
         if error.kind == .invalidRequest { return .refused(error.description) }
         if error.kind == .api, let status = error.httpStatus {
-            if status == 429 || (status == 503 && error.code == "ServerOverloaded") { return .notAccepted(error.description) }
+            if status == 401 || status == 403 { return .unauthorized(error.description) }
+            if status == 429 || status == 503 || error.code == "ServerOverloaded" { return .notAccepted(error.description) }
             if (400..<500).contains(status) { return .refused(error.description) }
         }
         return .unknown(error.description)

@@ -9,6 +9,8 @@ struct FinalRecord: Sendable, Hashable, Codable {
     var reason: String
     var probe: MediaInfo
     var checks: [QACheck]
+    /// The shots joined, in order.
+    var shots: [String]? = nil
 }
 
 /// Checks of the joined video against its clips: it lasts as long as they do together (within a frame per join),

@@ -1,192 +1,75 @@
 import Foundation
-import GRDB
 
-/// The state of a run, in `DIR/state.sqlite`: every shot, every create attempt (recorded before the remote call and
-/// after it), and each shot's status history. Written in transactions, so a run killed at any instant (SIGKILL
-/// included) finds a consistent store when resumed. Never holds the API key.
-public final class JobStore: Sendable {
-    private let queue: DatabaseQueue
-    /// The database file.
-    public let path: String
-
-    /// Opens (creating and migrating as needed) the store at `path`; `readOnly` opens an existing store only to look
-    /// (a report, a watcher), never migrating it, so it cannot race the run that owns the file.
-    public init(path: String, readOnly: Bool = false) throws {
-        self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.readonly = readOnly
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        if readOnly {
-            let ready = try queue.read { db in try db.tableExists("event") }
-            guard ready else { throw StoreError(reason: "\(path): not a seedance run state (yet)") }
-        } else {
-            try JobStore.migrator.migrate(queue)
-        }
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.create(table: "run_meta") { t in
-                t.primaryKey("key", .text)
-                t.column("value", .text).notNull()
-            }
-            try db.create(table: "shot") { t in
-                t.primaryKey("id", .text)
-                t.column("position", .integer).notNull()
-                t.column("request", .text).notNull()
-                t.column("state", .text).notNull()
-                t.column("task_id", .text)
-                t.column("attempts", .integer).notNull().defaults(to: 0)
-                t.column("clip_path", .text)
-                t.column("poster_path", .text)
-                t.column("last_frame_path", .text)
-                t.column("sheet_path", .text)
-                t.column("probe", .text)
-                t.column("qa", .text)
-                t.column("qa_passed", .boolean)
-                t.column("estimated_tokens", .integer)
-                t.column("tokens", .integer)
-                t.column("error", .text)
-                t.column("started_at", .double)
-                t.column("finished_at", .double)
-            }
-            try db.create(table: "attempt") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("shot_id", .text).notNull().references("shot", onDelete: .cascade)
-                t.column("number", .integer).notNull()
-                t.column("reason", .text).notNull()
-                t.column("state", .text).notNull()
-                t.column("task_id", .text)
-                t.column("marker_seed", .integer).notNull()
-                t.column("submitted_at", .double).notNull()
-                t.column("finished_at", .double)
-                t.column("tokens", .integer)
-                t.column("error", .text)
-                t.uniqueKey(["shot_id", "number"])
-            }
-            try db.create(table: "event") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("shot_id", .text).notNull().references("shot", onDelete: .cascade)
-                t.column("at", .double).notNull()
-                t.column("state", .text).notNull()
-                t.column("detail", .text)
-            }
-        }
-        return migrator
-    }
-
-    // MARK: run metadata
-
-    /// Stores a run-level value (plan path, base URL without credentials, settings).
-    public func setMeta(_ key: String, _ value: String) throws {
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO run_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
-        }
-    }
-
-    /// A run-level value.
-    public func meta(_ key: String) throws -> String? {
-        try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM run_meta WHERE key = ?", arguments: [key]) }
-    }
-
-    // MARK: shots
-
-    /// Adds a shot if it is not there yet (resuming keeps what was recorded).
-    public func addShot(_ shot: ShotRecord) throws {
-        try queue.write { db in
-            if try ShotRecord.fetchOne(db, key: shot.id) == nil {
-                try shot.insert(db)
-                try EventRecord.log(db, shotID: shot.id, state: shot.state.rawValue, detail: "planned")
-            }
-        }
-    }
-
-    /// Every shot, in plan order.
-    public func shots() throws -> [ShotRecord] {
-        try queue.read { db in try ShotRecord.order(Column("position")).fetchAll(db) }
-    }
-
+/// The durable state of a run: shots, create attempts, their history, overrides and run-level values. Every shot
+/// state change goes through `transition(_:_:)`, which applies `ShotMachine` in one transaction; the runner's parts
+/// ask for transitions, they never write rows. `SQLiteJobStore` is the embedded implementation; a server database
+/// can implement the same protocol without touching the runner.
+public protocol JobStore: Sendable {
+    /// A run-level value (plan, plan file, final video record, join order).
+    func meta(_ key: String) async throws -> String?
+    /// Stores a run-level value.
+    func setMeta(_ key: String, _ value: String) async throws
+    /// Every shot, in plan order (light: no request bodies).
+    func shots() async throws -> [ShotRecord]
     /// One shot.
-    public func shot(_ id: String) throws -> ShotRecord? {
-        try queue.read { db in try ShotRecord.fetchOne(db, key: id) }
-    }
-
-    /// Changes a shot in one transaction; a change of state is also written to its history.
-    @discardableResult
-    public func updateShot(_ id: String, detail: String? = nil, _ change: (inout ShotRecord) -> Void) throws -> ShotRecord {
-        try queue.write { db in
-            guard var shot = try ShotRecord.fetchOne(db, key: id) else {
-                throw StoreError(reason: "no shot \(id) in \(path)")
-            }
-            let before = shot.state
-            change(&shot)
-            try shot.update(db)
-            if shot.state != before || detail != nil {
-                try EventRecord.log(db, shotID: id, state: shot.state.rawValue, detail: detail)
-            }
-            return shot
-        }
-    }
-
-    // MARK: attempts
-
-    /// Records a create about to be sent (state `creating`), in the same transaction as the shot's state change.
-    /// If the process dies before `attemptCreated`, resume finds this row and reconciles it through the list call.
-    public func beginAttempt(shotID: String, reason: String, markerSeed: Int64) throws -> AttemptRecord {
-        try queue.write { db in
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM attempt WHERE shot_id = ?",
-                                           arguments: [shotID]) ?? 0) + 1
-            var attempt = AttemptRecord(shotID: shotID, number: number, reason: reason, state: .creating,
-                                        markerSeed: markerSeed, submittedAt: Date().timeIntervalSince1970)
-            try attempt.insert(db)
-            try db.execute(sql: "UPDATE shot SET attempts = ?, state = ?, task_id = NULL WHERE id = ?",
-                           arguments: [number, ShotState.creating.rawValue, shotID])
-            try EventRecord.log(db, shotID: shotID, state: ShotState.creating.rawValue, detail: "attempt \(number): \(reason)")
-            return attempt
-        }
-    }
-
-    /// Changes an attempt (and optionally its shot) in one transaction.
-    public func updateAttempt(_ attempt: AttemptRecord, shot change: ((inout ShotRecord) -> Void)? = nil,
-                              detail: String? = nil) throws {
-        try queue.write { db in
-            try attempt.update(db)
-            guard let change, var shot = try ShotRecord.fetchOne(db, key: attempt.shotID) else { return }
-            let before = shot.state
-            change(&shot)
-            try shot.update(db)
-            if shot.state != before || detail != nil {
-                try EventRecord.log(db, shotID: shot.id, state: shot.state.rawValue, detail: detail)
-            }
-        }
-    }
-
+    func shot(_ id: String) async throws -> ShotRecord?
+    /// The create body recorded under a request identity.
+    func requestBody(identity: String) async throws -> String?
     /// A shot's attempts, oldest first.
-    public func attempts(shotID: String) throws -> [AttemptRecord] {
-        try queue.read { db in
-            try AttemptRecord.filter(Column("shot_id") == shotID).order(Column("number")).fetchAll(db)
-        }
-    }
-
+    func attempts(shotID: String) async throws -> [AttemptRecord]
     /// Every attempt of the run.
-    public func allAttempts() throws -> [AttemptRecord] {
-        try queue.read { db in try AttemptRecord.order(Column("shot_id"), Column("number")).fetchAll(db) }
-    }
-
-    /// A shot's status history, oldest first.
-    public func events(shotID: String) throws -> [EventRecord] {
-        try queue.read { db in
-            try EventRecord.filter(Column("shot_id") == shotID).order(Column("id")).fetchAll(db)
-        }
-    }
+    func allAttempts() async throws -> [AttemptRecord]
+    /// Attempts whose create may have made a task nobody recorded (`creating`, `unknown`).
+    func unsettledAttempts() async throws -> [AttemptRecord]
+    /// Every task id the run has recorded (a task is assigned to one attempt only).
+    func recordedTaskIDs() async throws -> Set<String>
+    /// A shot's history, oldest first.
+    func events(shotID: String) async throws -> [EventRecord]
+    /// The overrides on top of the plan.
+    func overrides() async throws -> [ShotOverride]
+    /// Records (or replaces) a shot's override.
+    func saveOverride(_ override: ShotOverride) async throws
+    /// Writes a plan's changes (new shots, request bodies, resets, removals, positions) in one transaction.
+    func apply(_ changes: PlanChanges) async throws
+    /// Records a create about to be sent (attempt `creating`, shot `creating`) in one transaction, before the call:
+    /// if the process dies before the answer is recorded, the next run reconciles it through the list call.
+    func beginAttempt(shotID: String, reason: String, markerSeed: Int64, echo: String) async throws
+        -> (attempt: AttemptRecord, shot: ShotRecord)
+    /// Applies one transition of the shot state machine (and its attempt) in one transaction; returns the shot.
+    @discardableResult
+    func transition(_ shotID: String, _ transition: ShotTransition) async throws -> ShotRecord
+    /// Calls made so far (reads and writes), for measuring the runner's cost per shot.
+    var callCount: Int { get }
 }
 
-/// A store that cannot do what was asked.
+/// What a plan (or an override) changes in a run, written at once by `JobStore.apply`.
+public struct PlanChanges: Sendable {
+    /// Request bodies by identity (inserted when new).
+    public var requests: [String: String] = [:]
+    /// Shots new to the run.
+    public var newShots: [ShotRecord] = []
+    /// Transitions of existing shots (resets and new identities), in order.
+    public var transitions: [(shotID: String, transition: ShotTransition)] = []
+    /// Position and place in the plan of every shot the plan names.
+    public var placement: [String: (position: Int, estimatedTokens: Int?)] = [:]
+    /// Shots that left the plan (kept, out of the edit).
+    public var removed: [String] = []
+    /// Overrides a plan edit replaced.
+    public var deletedOverrides: [String] = []
+    /// Overrides made now (`regenerate`, review), saved with the rest.
+    public var savedOverrides: [ShotOverride] = []
+    /// Run-level values.
+    public var meta: [String: String] = [:]
+
+    /// No changes.
+    public init() {}
+}
+
+/// A store that cannot do what was asked: says which file and what to do.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var reason: String
+    /// Makes an error.
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }

@@ -65,7 +65,8 @@ enum ReportHTML {
         for shot in report.shots {
             let badge = shot.state == "done" ? "done" : (shot.state == "failed" ? "failed" : "other")
             html += "<section><h2>\(escape(shot.id)) <span class=\"badge \(badge)\">\(escape(shot.state))</span>"
-            html += " <small>\(shot.attempts.count) attempt\(shot.attempts.count == 1 ? "" : "s")</small></h2>"
+            html += " <small>\(shot.attempts.count) attempt\(shot.attempts.count == 1 ? "" : "s")"
+            html += "\(shot.inEdit ? "" : " · out of the edit, clips kept")</small></h2>"
             html += "<div class=\"shot\"><div>"
             if let poster = shot.poster { html += "<img src=\"\(escape(poster))\" alt=\"poster of \(escape(shot.id))\">" }
             if let sheet = shot.sheet { html += "<img src=\"\(escape(sheet))\" alt=\"contact sheet of \(escape(shot.id))\">" }
@@ -83,12 +84,23 @@ enum ReportHTML {
             html += "<p class=\"meta\">\(meta.joined(separator: " · "))</p>"
             if let error = shot.error { html += "<p class=\"fail\">\(escape(error))</p>" }
             if let qa = shot.qa { html += checksTable(qa.checks) }
+            if let o = shot.override {
+                var parts: [String] = []
+                if let prompt = o.prompt { parts.append("prompt “\(escape(prompt))”") }
+                if let seed = o.seed { parts.append("seed \(seed)") }
+                if o.take > 0 { parts.append("take \(o.take + 1)") }
+                if o.dropped { parts.append("dropped from the edit") }
+                if let approved = o.approved { parts.append(approved ? "approved" : "rejected") }
+                html += "<p class=\"meta\">Changed after the plan: \(parts.joined(separator: ", "))\(o.reason.map { " (\(escape($0)))" } ?? "")</p>"
+            }
             if shot.attempts.count > 1 || shot.attempts.contains(where: { $0.state != "succeeded" }) {
                 html += "<table><tr><th>attempt</th><th>why</th><th>outcome</th><th>task</th><th>tokens</th></tr>"
                 for a in shot.attempts {
                     let cls = a.state == "succeeded" ? "pass" : (["failed", "rejected", "refused"].contains(a.state) ? "fail" : "warn")
                     html += "<tr class=\"\(cls)\"><td>\(a.number)</td><td>\(escape(a.reason))</td><td>\(escape(a.state))"
-                    html += "\(a.error.map { ": " + escape($0) } ?? "")</td><td>\(escape(a.taskID ?? "–"))</td><td>\(a.tokens.map(grouped) ?? "–")</td></tr>"
+                    html += "\(a.error.map { ": " + escape($0) } ?? "")"
+                    html += "\(a.clip.map { " <a href=\"\(escape($0))\">clip</a>" } ?? "")</td>"
+                    html += "<td>\(escape(a.taskID ?? "–"))</td><td>\(a.tokens.map(grouped) ?? "–")</td></tr>"
                 }
                 html += "</table>"
             }

@@ -31,6 +31,11 @@ public struct RunConfiguration: Sendable {
     public var concatenate: Bool = true
     /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.
     public var reconcileGrace: Double = 30
+    /// Seconds the service may stay unreachable (connection refused, DNS, TLS, timeouts) before the run stops
+    /// with what it has, to be resumed.
+    public var offlineTimeout: Double = 120
+    /// Seconds creates being sent get to answer (and be recorded) when the run is stopped.
+    public var drainTimeout: Double = 10
     /// Wall-clock limit of the whole run in seconds (nil: none).
     public var timeLimit: Double?
 

@@ -72,7 +72,13 @@ extension Client {
             case let .retry(after):
                 logger.notice("retrying", metadata: ["method": "\(method.rawValue)", "path": "\(path)",
                                                      "attempt": "\(attempt)", "delay_s": "\(String(format: "%.2f", after))"])
-                try await Self.sleep(seconds: after, taskID: taskID)
+                do {
+                    try await Self.sleep(seconds: after, taskID: taskID)
+                } catch {
+                    // Cancelled between attempts: nothing more was sent, so the last attempt's error is the truth
+                    // (for a create, one that surely made nothing).
+                    throw redact(failure)
+                }
             case .fail:
                 throw redact(failure)
             case .unknownOutcome:

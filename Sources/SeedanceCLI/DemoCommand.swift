@@ -68,10 +68,13 @@ struct DemoCommand: AsyncParsableCommand {
         run.pollInterval = 0.25
         run.reconcileGrace = 2
         do {
-            let runner = try PipelineRunner(plan: parsed, planFile: plan, configuration: run,
-                                            service: ClientService(client: client), logger: logger,
-                                            observer: ProgressPrinter(json: json).observer)
-            try await RunOutcome.finish(runner, json: json)
+            let runner = try await PipelineRunner(plan: parsed, planFile: plan, configuration: run,
+                                                  service: ClientService(client: client), logger: logger,
+                                                  observer: ProgressPrinter(json: json).observer)
+            var options = try RunOptions.parse([])
+            options.json = json
+            try await RunOutcome.finish(runner, options: options, spend: try SpendOptions.parse(["--yes"]),
+                                        baseURL: simulator.baseURL)
         } catch {
             try? await client.shutdown()
             await simulator.stop()

@@ -10,6 +10,8 @@ public enum ExitStatus: Int32, Sendable {
     case badInput = 2
     /// The API or the network failed.
     case remoteFailure = 3
+    /// Interrupted (Ctrl-C, SIGTERM): state kept, `seedance resume` continues.
+    case interrupted = 130
 }
 
 /// A command's failure after it printed what it could: the message (one line, may be empty when already printed)

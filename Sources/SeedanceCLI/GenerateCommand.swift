@@ -10,7 +10,8 @@ struct GenerateCommand: AsyncParsableCommand {
         abstract: "Generate one clip: submit, wait, download, verify, thumbnail and report into a run folder.",
         discussion: """
             The one-shot form of `seedance run` (same folder layout, same resume). Local images are checked against \
-            the API's limits and sent as data URLs.
+            the API's limits and sent as data URLs. Run again into the same folder with other flags and the clip is \
+            made again (the earlier one stays in DIR/attempts/); with the same flags nothing is sent.
 
             Example:
               seedance generate --prompt "A puppy in a party hat" --image dog.png:first_frame \\
@@ -50,6 +51,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var spend: SpendOptions
 
     /// A plan error of the one-shot plan, said in terms of the command's flags (`--image`, `--duration`).
     static func flagMessage(_ error: PlanError) -> String {
@@ -78,19 +80,26 @@ struct GenerateCommand: AsyncParsableCommand {
         let planFile = FileManager.default.currentDirectoryPath + "/(command line)"
         var runConfiguration = options.configuration(directory: output)
         runConfiguration.concatenate = false
+        if spend.dryRun {
+            do {
+                return try await RunOutcome.preview(plan: plan, planFile: planFile, directory: output, json: options.json)
+            } catch let error as PlanError {
+                throw CommandFailure(.badInput, Self.flagMessage(error))
+            }
+        }
         let configuration = try api.configuration(model: model)
         try await api.withClient(configuration) { client in
             let runner: PipelineRunner
             do {
-                runner = try PipelineRunner(plan: plan, planFile: planFile, configuration: runConfiguration,
-                                            service: ClientService(client: client), logger: api.logger,
-                                            observer: ProgressPrinter(json: options.json).observer)
+                runner = try await PipelineRunner(plan: plan, planFile: planFile, configuration: runConfiguration,
+                                                  service: ClientService(client: client), logger: api.logger,
+                                                  observer: ProgressPrinter(json: options.json).observer)
             } catch let error as PlanError {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
             } catch let error as StoreError {
                 throw CommandFailure(.badInput, error.description)
             }
-            try await RunOutcome.finish(runner, json: options.json)
+            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
 }

@@ -18,6 +18,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Times a shot is regenerated after its clip fails QA or output moderation (creates turned away do not count).")
     var regenerations = 2
 
+    @Option(help: "Seconds the service may stay unreachable (refused, DNS, TLS, timeouts) before the run stops; `resume` continues it.")
+    var offlineTimeout: Double = 120
+
     @Flag(help: "Skip the QA checks of each clip.")
     var noVerify = false
 
@@ -30,6 +33,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds before a create of unknown outcome that the list call does not show is taken as never made and sent again.", visibility: .hidden))
     var reconcileGrace: Double = 30
 
+    func validate() throws {
+        guard offlineTimeout > 0 else { throw ValidationError("--offline-timeout must be a positive number of seconds") }
+    }
+
     func configuration(directory: String) -> RunConfiguration {
         var configuration = RunConfiguration(outputDirectory: directory)
         configuration.maxInFlight = max(1, maxInFlight)
@@ -39,8 +46,18 @@ struct RunOptions: ParsableArguments {
         configuration.verify = !noVerify
         configuration.concatenate = !noConcat
         configuration.reconcileGrace = max(0, reconcileGrace)
+        configuration.offlineTimeout = offlineTimeout
         return configuration
     }
+}
+
+/// `--yes` and `--dry-run`: the question before spending.
+struct SpendOptions: ParsableArguments {
+    @Flag(help: "Do not ask before spending (without a terminal nothing is asked anyway).")
+    var yes = false
+
+    @Flag(help: "Only print what would be created and its estimated cost; send nothing, change nothing.")
+    var dryRun = false
 }
 
 /// `seedance run PLAN -o DIR`.
@@ -49,19 +66,24 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a plan: generate every shot, verify each clip, join them into one video, write a report.",
         discussion: """
-            PLAN is a JSON or YAML file: defaults (model, resolution, ratio, duration, audio, watermark, seed) and an \
-            ordered list of shots (prompt; images/videos/audios as local paths or URLs with roles; \
-            `first_frame: previous` to start from the previous shot's last frame; per-shot overrides). See \
-            fixtures/demo/plan.yaml. Everything is recorded in DIR/state.sqlite before and after each API call: if \
-            the run is killed, `seedance resume DIR` continues it without creating any task twice.
+            PLAN is a JSON or YAML file: defaults and an ordered list of shots (see docs/plans.md). A run is a build \
+            of its plan: run it again into the same folder after editing it and only the shots that changed, and \
+            the shots that start from their last frame, are made again; unchanged shots are kept and shots removed \
+            from the plan leave the edit (their clips stay). Before spending, the difference and its estimated cost \
+            are printed, and on a terminal you are asked (--yes skips the question, --dry-run only prints it).
 
-            Output: DIR/clips/<shot>.mp4, DIR/thumbs/, DIR/final.mp4, DIR/report.json, DIR/report.html.
+            Everything is recorded in DIR/state.sqlite before and after each API call. Ctrl-C stops starting new \
+            tasks, writes the report and says how to collect the tasks still running: `seedance resume DIR`.
+
+            Output: DIR/clips/<shot>.mp4, DIR/attempts/ (every attempt's clip), DIR/thumbs/, DIR/final.mp4, \
+            DIR/report.json, DIR/report.html.
             Exit status: 0 every shot done and the final video verified; 1 a shot or the final video failed; \
-            2 a bad plan (the message names the line and the field); 3 the API could not be reached.
+            2 a bad plan or folder; 3 the API could not be reached or refused the key; 130 interrupted.
 
-            Example:
+            Examples:
               export SEEDANCE_API_KEY=...   # or ARK_API_KEY
               seedance run plan.yaml -o out/edit1
+              seedance run plan.yaml -o out/edit1 --dry-run
             """
     )
 
@@ -73,61 +95,125 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var spend: SpendOptions
 
     func run() async throws {
         let parsed: Plan
         do { parsed = try PlanLoader.load(path: plan) } catch let error as PlanError {
             throw CommandFailure(.badInput, error.description)
         }
+        if spend.dryRun {
+            return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
+        }
         let configuration = try api.configuration()
         try await api.withClient(configuration) { client in
-            let runner: PipelineRunner
-            do {
-                runner = try PipelineRunner(plan: parsed, planFile: plan, configuration: options.configuration(directory: output),
-                                            service: ClientService(client: client), logger: api.logger,
-                                            observer: ProgressPrinter(json: options.json).observer)
-            } catch let error as PlanError {
-                throw CommandFailure(.badInput, error.description)
-            } catch let error as StoreError {
-                throw CommandFailure(.badInput, error.description)
+            let runner = try await RunOutcome.opening {
+                try await PipelineRunner(plan: parsed, planFile: plan, configuration: options.configuration(directory: output),
+                                         service: ClientService(client: client), logger: api.logger,
+                                         observer: ProgressPrinter(json: options.json).observer)
             }
-            try await RunOutcome.finish(runner, json: options.json)
+            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
 }
 
-/// `seedance resume DIR`.
+/// `seedance resume DIR [--retry-failed]`.
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue a run that was interrupted (killed, crashed, network down), creating no task twice.",
+        abstract: "Continue a run that was interrupted (killed, Ctrl-C, network down, key refused), creating no task twice.",
         discussion: """
-            Creates whose answer was never recorded are found again through the list call (each create carries a \
-            seed unique to it, which the task object echoes); only creates that surely made nothing are sent again.
+            Creates whose answer was never recorded are found again through the list call, matched on every field \
+            the task echoes; only creates that surely made nothing are sent again. Clips already paid for are \
+            fetched, not made again. --retry-failed gives every failed shot a fresh regeneration budget (that \
+            spends: the cost is printed and, on a terminal, asked for).
 
-            Example:
+            Examples:
               seedance resume out/edit1
+              seedance resume out/edit1 --retry-failed --regenerations 5
             """
     )
 
     @Argument(help: "The run folder given to `seedance run -o`.")
     var directory: String
 
+    @Flag(help: "Make every failed shot again, with a fresh regeneration budget.")
+    var retryFailed = false
+
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var spend: SpendOptions
 
     func run() async throws {
         let configuration = try api.configuration()
         try await api.withClient(configuration) { client in
-            let runner: PipelineRunner
-            do {
-                runner = try PipelineRunner.resume(directory: directory, configuration: options.configuration(directory: directory),
-                                                   service: ClientService(client: client), logger: api.logger,
-                                                   observer: ProgressPrinter(json: options.json).observer)
-            } catch let error as StoreError {
-                throw CommandFailure(.badInput, error.description)
+            let runner = try await RunOutcome.opening {
+                try await PipelineRunner.resume(directory: directory, configuration: options.configuration(directory: directory),
+                                                service: ClientService(client: client), logger: api.logger,
+                                                observer: ProgressPrinter(json: options.json).observer,
+                                                retryFailed: retryFailed)
             }
-            try await RunOutcome.finish(runner, json: options.json)
+            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
+                                        ask: retryFailed)
+        }
+    }
+}
+
+/// `seedance regenerate DIR SHOT... [--prompt TEXT] [--seed N]`.
+struct RegenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regenerate",
+        abstract: "Make shots of a run again (a clip you do not like), optionally with a new prompt or seed, then re-join.",
+        discussion: """
+            The change is recorded in the run as an override on top of the plan: running the unchanged plan again \
+            keeps it, and an edit of that shot in the plan replaces it. Shots that start from a regenerated shot's \
+            last frame are made again too. Every earlier clip stays in DIR/attempts/ and in the report.
+
+            Examples:
+              seedance regenerate out/edit1 shot-02
+              seedance regenerate out/edit1 shot-02 --prompt "the puppy eats the whole cake" --reason "too calm"
+            """
+    )
+
+    @Argument(help: "The run folder.")
+    var directory: String
+
+    @Argument(help: "The shots to make again, by id.")
+    var shots: [String]
+
+    @Option(help: "A new prompt for the shots.")
+    var prompt: String?
+
+    @Option(help: "A new seed for the shots (0 ... 4294967295).")
+    var seed: Int64?
+
+    @Option(help: "Why, in words (kept in the run and the report).")
+    var reason = "asked again"
+
+    @OptionGroup var api: APIOptions
+    @OptionGroup var options: RunOptions
+    @OptionGroup var spend: SpendOptions
+
+    func validate() throws {
+        guard !shots.isEmpty else { throw ValidationError("name at least one shot to make again") }
+        if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--prompt is empty")
+        }
+        if let seed, !(0...4_294_967_295).contains(seed) {
+            throw ValidationError("--seed must be within 0 ... 4294967295")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try api.configuration()
+        try await api.withClient(configuration) { client in
+            let runner = try await RunOutcome.opening {
+                try await PipelineRunner.regenerate(
+                    directory: directory, shots: shots, prompt: prompt, seed: seed, reason: reason,
+                    configuration: options.configuration(directory: directory), service: ClientService(client: client),
+                    logger: api.logger, observer: ProgressPrinter(json: options.json).observer)
+            }
+            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
 }
@@ -145,28 +231,10 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let paths = try ReportWriter.forRun(directory: directory).write()
+            let paths = try await ReportWriter.forRun(directory: directory).write()
             StandardOutput.write("\(paths.html)\n\(paths.json)\n")
         } catch let error as StoreError {
             throw CommandFailure(.badInput, error.description)
         }
-    }
-}
-
-/// How a run's end is shown and turned into an exit status.
-enum RunOutcome {
-    static func finish(_ runner: PipelineRunner, json: Bool) async throws {
-        let summary = try await runner.run()
-        if json {
-            StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
-        } else {
-            var lines = ["\(summary.done) shot(s) done, \(summary.failed) failed, \(summary.creates) create call(s), \(summary.tokens) tokens"]
-            if let video = summary.finalVideo {
-                lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
-            }
-            lines.append("report: \(summary.report)")
-            StandardError.write(lines.joined(separator: "\n") + "\n")
-        }
-        if !summary.succeeded { throw CommandFailure(.failedChecks) }
     }
 }

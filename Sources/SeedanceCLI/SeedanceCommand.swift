@@ -7,12 +7,13 @@ public struct SeedanceCommand: AsyncParsableCommand {
         abstract: "Generate, verify and assemble videos made with ByteDance's Seedance API.",
         discussion: """
             Exit status: 0 success; 1 a file or clip failed its checks; 2 bad input or usage; 3 the API or the \
-            network failed. Errors go to stderr as one line; with --json, stdout carries only JSON.
+            network failed; 130 interrupted (state kept: `seedance resume` continues). Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
-                DemoCommand.self, GenerateCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self,
+                DemoCommand.self, GenerateCommand.self, RunCommand.self, ResumeCommand.self, RegenerateCommand.self,
+                ReportCommand.self,
             ]),
             CommandGroup(name: "Clips", subcommands: [
                 ProbeCommand.self, VerifyCommand.self, ThumbnailCommand.self, ContactSheetCommand.self,

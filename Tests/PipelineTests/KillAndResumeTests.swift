@@ -35,12 +35,12 @@ import TestSupport
     }
 
     /// Waits until `condition` holds for the run's store (read by this process while the other writes).
-    func waitFor(_ state: String, _ condition: (JobStore) throws -> Bool, timeout: Double = 60) async throws -> Bool {
+    func waitFor(_ state: String, _ condition: (SQLiteJobStore) async throws -> Bool, timeout: Double = 60) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             // Read-only: a watcher must not migrate (and so race) the file the run is creating.
-            if FileManager.default.fileExists(atPath: state), let store = try? JobStore(path: state, readOnly: true),
-               (try? condition(store)) == true {
+            if FileManager.default.fileExists(atPath: state), let store = try? SQLiteJobStore(path: state, readOnly: true),
+               (try? await condition(store)) == true {
                 return true
             }
             try await Task.sleep(nanoseconds: 5_000_000)
@@ -62,9 +62,9 @@ import TestSupport
         let first = try launch(["run", plan, "-o", dir] + common, environment: env)
         let reached = try await waitFor(state) { store in
             switch point {
-            case .firstCreateSent: return try !store.allAttempts().isEmpty
-            case .someShotQueued: return try store.shots().contains { $0.state == .queued || $0.state == .running }
-            case .firstShotDone: return try store.shots().contains { $0.state == .done }
+            case .firstCreateSent: return try await !store.allAttempts().isEmpty
+            case .someShotQueued: return try await store.shots().contains { $0.state == .queued || $0.state == .running }
+            case .firstShotDone: return try await store.shots().contains { $0.state == .done }
             }
         }
         #expect(reached, "the run reached \(point)")
@@ -81,11 +81,11 @@ import TestSupport
         let last = try runSeedance(["resume", dir] + common, environment: env)
         #expect(last.status == 0, "resume finished: \(last.stderr)")
 
-        let store = try JobStore(path: state)
-        #expect(try store.shots().allSatisfy { $0.state == .done })
+        let store = try SQLiteJobStore(path: state)
+        #expect(try await store.shots().allSatisfy { $0.state == .done })
         let stats = try await harness.stats()
         #expect(stats.createsAccepted == 4, "each shot created exactly once after kills at \(point): \(stats)")
-        let madeTasks = Set(try store.allAttempts().compactMap(\.taskID))
+        let madeTasks = Set(try await store.allAttempts().compactMap(\.taskID))
         #expect(madeTasks.count == 4)
         #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("final.mp4")))
         #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("report.html")))
@@ -103,8 +103,8 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         let info = try probe((dir as NSString).appendingPathComponent("clips/shot-01.mp4"))
         #expect(info.video?.width == 864 && info.video?.frameCount == 97)
-        let store = try JobStore(path: (dir as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
-        #expect(try store.shots().first?.qaPassed == true)
+        let store = try SQLiteJobStore(path: (dir as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
+        #expect(try await store.shots().first?.qaPassed == true)
 
         let bad = try runSeedance(["generate", "--prompt", "x", "--image", "missing.png", "-o", dir + "2"], environment: env)
         #expect(bad.status == 2)

@@ -32,7 +32,7 @@ import TestSupport
         defer { Task { await harness.stop() } }
         let plan = try harness.writePlan(Self.smallPlan)
         let configuration = harness.configuration("run")
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration, service: harness.service, logger: logger)
         let summary = try await runner.run()
         #expect(summary.done == 4 && summary.failed == 0)
@@ -66,13 +66,13 @@ import TestSupport
         defer { Task { await harness.stop() } }
         let plan = try harness.writePlan(Self.smallPlan)
         let configuration = harness.configuration("chain")
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration, service: harness.service, logger: logger)
         _ = try await runner.run()
         let layout = try RunLayout(directory: configuration.outputDirectory)
-        let store = try JobStore(path: layout.state)
-        let two = try #require(try store.shot("two"))
-        let one = try #require(try store.shot("one"))
+        let store = try SQLiteJobStore(path: layout.state)
+        let two = try #require(try await store.shot("two"))
+        let one = try #require(try await store.shot("one"))
         // Shot two was submitted only after shot one finished, and its body carried a first frame.
         #expect((two.startedAt ?? 0) >= (one.finishedAt ?? .infinity))
         let last = try loadImage(layout.absolute(try #require(one.lastFramePath)))
@@ -86,16 +86,18 @@ import TestSupport
         defer { Task { await harness.stop() } }
         let plan = try harness.writePlan(Self.smallPlan)
         let configuration = harness.configuration("drops")
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration, service: harness.service, logger: logger)
         let summary = try await runner.run()
         #expect(summary.done == 4 && summary.failed == 0)
         let stats = try await harness.stats()
         #expect((stats.faults["drop"] ?? 0) > 0)
         #expect(stats.createsAccepted == 4, "each shot created exactly once: \(stats)")
-        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        let reconciled = try store.shots().flatMap { try store.events(shotID: $0.id) }
-            .filter { $0.detail?.hasPrefix("reconciled") == true }
+        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        var reconciled: [EventRecord] = []
+        for shot in try await store.shots() {
+            reconciled += try await store.events(shotID: shot.id).filter { $0.detail?.hasPrefix("reconciled") == true }
+        }
         #expect(!reconciled.isEmpty, "some create was ambiguous and reconciled")
     }
 
@@ -105,22 +107,22 @@ import TestSupport
         let plan = try harness.writePlan(Self.smallPlan)
         var configuration = harness.configuration("regenerate")
         configuration.maxRegenerations = 4
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration, service: harness.service, logger: logger)
         let summary = try await runner.run()
         #expect(summary.done + summary.failed == 4, "every shot ends in a definite state")
-        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        let attempts = try store.allAttempts()
+        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        let attempts = try await store.allAttempts()
         let stats = try await harness.stats()
         #expect(stats.createsAccepted == attempts.filter { $0.taskID != nil }.count)
         #expect(attempts.contains { $0.state == .rejected || $0.state == .failed }, "a fault was met: \(stats.faults)")
         #expect(attempts.count > 4)
         // Every create that made a task is billed and counted in the shot's tokens.
-        for shot in try store.shots() {
-            let billed = try store.attempts(shotID: shot.id).compactMap(\.tokens).reduce(0, +)
+        for shot in try await store.shots() {
+            let billed = try await store.attempts(shotID: shot.id).compactMap(\.tokens).reduce(0, +)
             #expect(shot.tokens ?? 0 == billed)
         }
-        for shot in try store.shots() where shot.state == .done {
+        for shot in try await store.shots() where shot.state == .done {
             #expect(shot.qaPassed == true)
         }
     }

@@ -31,7 +31,7 @@ import TestSupport
         let plan = try harness.writePlan(PipelineRunTests.smallPlan)
         let configuration = harness.configuration("cut")
         let logger = SimulatorHarness.quietLogger("test.redownload")
-        let runner = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                         configuration: configuration,
                                         service: CutFirstDownload(inner: harness.service), logger: logger)
         let summary = try await runner.run()
@@ -39,9 +39,9 @@ import TestSupport
         let stats = try await harness.stats()
         #expect(stats.createsAccepted == 4, "no shot was paid for twice: \(stats)")
         #expect(stats.downloads >= 8, "every clip was fetched twice")
-        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        for shot in try store.shots() {
-            let details = try store.events(shotID: shot.id).compactMap(\.detail)
+        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        for shot in try await store.shots() {
+            let details = try await store.events(shotID: shot.id).compactMap(\.detail)
             #expect(details.contains { $0.hasPrefix("downloaded again after failing QA") }, "\(shot.id): \(details)")
             #expect(shot.qaPassed == true && shot.attempts == 1)
         }

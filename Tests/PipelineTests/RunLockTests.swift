@@ -23,7 +23,7 @@ import TestSupport
         let keep = dir + "/clips/notes.txt"
         #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
 
-        var first: PipelineRunner? = try PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+        var first: PipelineRunner? = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                                         configuration: configuration, service: harness.service,
                                                         logger: logger)
         #expect(first != nil)
@@ -31,8 +31,8 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: keep), "only .part files are removed")
 
         // Another runner in this process, and the real binary in another, are both refused.
-        #expect {
-            _ = try PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
+        await #expect {
+            _ = try await PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
                                           logger: logger)
         } throws: { error in
             (error as? StoreError)?.reason.contains("another seedance process (pid \(getpid()))") == true
@@ -49,8 +49,8 @@ import TestSupport
 
         // Once the holder is gone the run can be taken over and finished.
         first = nil
-        let second = try PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
-                                               logger: logger)
+        let second = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                              configuration: configuration, service: harness.service, logger: logger)
         let summary = try await second.run()
         #expect(summary.done == 4)
         #expect(try await harness.stats().createsAccepted == 4)

@@ -40,13 +40,13 @@ import TestSupport
         #expect(first.done == 0 && first.failed == 4)
         #expect(first.creates == 3, "one, three and four were sent; two waits on one's last frame")
         #expect(service.failures.withLock { $0 } == 9, "three rounds for each of the three clips")
-        let store = try JobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        let billed = try await harness.service.tasks(ids: try store.allAttempts().compactMap(\.taskID))
+        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+        let billed = try await harness.service.tasks(ids: try await store.allAttempts().compactMap(\.taskID))
             .compactMap { $0.usage?.totalTokens }.reduce(0, +)
         #expect(billed > 0 && first.tokens == billed, "every paid task is counted: \(first.tokens) vs \(billed)")
-        let undelivered = try store.allAttempts().filter { $0.state == .undelivered }
+        let undelivered = try await store.allAttempts().filter { $0.state == .undelivered }
         #expect(undelivered.count == 3 && undelivered.allSatisfy { $0.tokens != nil })
-        #expect(try store.shot("one")?.error?.contains("resume the run to fetch it again") == true)
+        #expect(try await store.shot("one")?.error?.contains("resume the run to fetch it again") == true)
 
         // Resume with the CDN back: the three clips are fetched, not paid for again; shot two, never sent because
         // shot one had failed, is sent now that shot one's last frame exists.
@@ -57,13 +57,13 @@ import TestSupport
         #expect(second.done == 4 && second.failed == 0 && second.finalPassed == true)
         let stats = try await harness.stats()
         #expect(stats.createsAccepted == 4, "only shot two was sent on resume: \(stats)")
-        let allBilled = try await harness.service.tasks(ids: try store.allAttempts().compactMap(\.taskID))
+        let allBilled = try await harness.service.tasks(ids: try await store.allAttempts().compactMap(\.taskID))
             .compactMap { $0.usage?.totalTokens }.reduce(0, +)
         #expect(second.tokens == allBilled, "tokens are counted once: \(second.tokens) vs \(allBilled)")
         for id in ["one", "two", "three", "four"] {
-            let shot = try #require(try store.shot(id))
+            let shot = try #require(try await store.shot(id))
             #expect(shot.state == .done && shot.qaPassed == true && shot.attempts == 1, "\(id): \(shot)")
-            #expect(try store.attempts(shotID: id).map(\.state) == [.succeeded], "\(id)")
+            #expect(try await store.attempts(shotID: id).map(\.state) == [.succeeded], "\(id)")
         }
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import Media
+import QA
+import SeedanceAPI
+
+extension PipelineRunner {
+    /// Downloads, verifies and thumbnails one clip; never throws (a failure is recorded on the shot).
+    func process(shotID: String, task: GenerationTask) async {
+        defer { processing.remove(shotID) }
+        do {
+            try await processOrThrow(shotID: shotID, task: task)
+            downloadFailures[shotID] = nil
+            downloadRetryAt[shotID] = nil
+        } catch {
+            // Stopped mid-way: the shot stays `downloading`, and resume fetches the clip again.
+            if Task.isCancelled || ending != nil { return }
+            let count = (downloadFailures[shotID] ?? 0) + 1
+            downloadFailures[shotID] = count
+            let message = "\(error)"
+            logger.warning("processing the clip failed", metadata: ["shot": "\(shotID)", "error": "\(message)"])
+            // The task is paid for: keep fetching it, with back-off, before giving up on the shot for this run.
+            if count >= max(1, configuration.maxDownloadRounds) {
+                downloadFailures[shotID] = nil
+                downloadRetryAt[shotID] = nil
+                do {
+                    try await giveUpDelivery(shotID: shotID, task: task, reason: message)
+                } catch {
+                    logger.error("recording an undelivered clip failed", metadata: ["shot": "\(shotID)", "error": "\(error)"])
+                }
+            } else {
+                let pause = min(max(configuration.pollInterval, 60), configuration.pollInterval * Double(1 << min(count - 1, 10)))
+                downloadRetryAt[shotID] = Date().timeIntervalSince1970 + pause
+                observer(.shot(id: shotID, state: .downloading, detail: "retrying after: \(message)"))
+            }
+        }
+    }
+
+    /// Records a paid task whose clip could not be fetched or read: its tokens are counted, the shot fails for this
+    /// run, and continuing the run fetches the clip again (`reopenRecoverableShots`).
+    private func giveUpDelivery(shotID: String, task: GenerationTask, reason: String) async throws {
+        guard let attempt = try await store.attempts(shotID: shotID).last(where: { $0.taskID == task.id }) else { return }
+        try await transition(shotID, .undelivered(attempt: attempt.number, reason: reason, tokens: task.usage?.totalTokens),
+                             detail: "could not download or check the clip (resume the run to fetch it again): \(reason)")
+    }
+
+    private func processOrThrow(shotID: String, task: GenerationTask) async throws {
+        guard let shot = shots[shotID], shot.state == .downloading else { return }
+        let attempts = try await store.attempts(shotID: shotID)
+        guard let attempt = attempts.last(where: { $0.taskID == task.id }) else { return }
+        let kept = layout.attemptClip(shotID, attempt: attempt.number)
+        let keptPath = layout.absolute(kept)
+        try FileManager.default.createDirectory(atPath: (keptPath as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try await service.downloadVideo(of: task, to: keptPath)
+        if attempt.identity != shot.identity {
+            // The shot changed while this task was out: keep its clip, make the shot again.
+            try await transition(shotID, .superseded(attempt: attempt.number, clip: kept, tokens: task.usage?.totalTokens))
+            return
+        }
+        await acquireCheckSlot()
+        defer { releaseCheckSlot() }
+        var expectation: Expectation?
+        if configuration.verify {
+            var body = try await request(of: shot)
+            body.seed = attempt.markerSeed
+            expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
+        }
+        var (info, report) = try await inspect(keptPath, expectation)
+        if report?.passed == false {
+            // Bytes can be damaged in transit with the length intact (a proxy, a CDN serving a stale or short
+            // object): only the content shows it. A second download is free and a regeneration is paid, so fetch
+            // once more, and check again only if the bytes differ. (`.part`: swept if the process dies here.)
+            let first = keptPath + ".first.part"
+            try? FileManager.default.removeItem(atPath: first)
+            try FileManager.default.moveItem(atPath: keptPath, toPath: first)
+            defer { try? FileManager.default.removeItem(atPath: first) }
+            try await service.downloadVideo(of: task, to: keptPath)
+            if !FileManager.default.contentsEqual(atPath: first, andPath: keptPath) {
+                try await transition(shotID, .note("downloaded again after failing QA: the second copy differs "
+                    + "(\(Self.fileSize(first)) then \(Self.fileSize(keptPath)) bytes)"))
+                (info, report) = try await inspect(keptPath, expectation)
+            }
+        }
+        let poster = layout.poster(shotID), last = layout.lastFrame(shotID), sheet = layout.sheet(shotID)
+        let posterPath = layout.absolute(poster), lastPath = layout.absolute(last), sheetPath = layout.absolute(sheet)
+        let posterTime = min(1.0, (info.duration ?? 0) / 2)
+        try await runOffThePool {
+            _ = try writeThumbnail(of: keptPath, at: .seconds(posterTime), to: posterPath,
+                                   options: ThumbnailOptions(width: 640))
+            _ = try writeThumbnail(of: keptPath, at: .last, to: lastPath)
+            _ = try writeContactSheet(of: keptPath, to: sheetPath,
+                                      options: ContactSheetOptions(count: 8, columns: 4, tileWidth: 240))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let failed = report?.failures.map(\.name) ?? []
+        var shotClip: String?
+        if failed.isEmpty {
+            shotClip = layout.clip(shotID)
+            try layout.publish(kept, as: layout.clip(shotID))
+        }
+        let outcome = ClipOutcome(
+            attemptClip: kept, shotClip: shotClip, poster: poster, lastFrame: last, sheet: sheet,
+            probe: String(decoding: try encoder.encode(info), as: UTF8.self),
+            qa: try report.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
+            failedChecks: failed, tokens: task.usage?.totalTokens)
+        let retry = !failed.isEmpty && mayRegenerate(shot, attempts)
+        try await transition(shotID, .delivered(attempt: attempt.number, outcome, retry: retry),
+                             detail: failed.isEmpty ? "verified" : "QA failed: \(failed.joined(separator: ", "))")
+    }
+
+    /// Probe and, when `expectation` is given, QA of a downloaded clip (off the cooperative pool).
+    private func inspect(_ clipPath: String, _ expectation: Expectation?) async throws -> (MediaInfo, QAReport?) {
+        let info = try await runOffThePool { try probe(clipPath) }
+        guard let expectation else { return (info, nil) }
+        let thresholds = configuration.thresholds
+        let report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+        return (info, report)
+    }
+
+    static func fileSize(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? -1
+    }
+
+    /// Waits for one of `maxConcurrentChecks` slots; every acquire is paired with `releaseCheckSlot`.
+    private func acquireCheckSlot() async {
+        if checksRunning < max(1, configuration.maxConcurrentChecks) {
+            checksRunning += 1
+            return
+        }
+        // The releasing processor hands its slot straight to the first waiter.
+        await withCheckedContinuation { checkWaiters.append($0) }
+    }
+
+    private func releaseCheckSlot() {
+        if checkWaiters.isEmpty { checksRunning -= 1 } else { checkWaiters.removeFirst().resume() }
+    }
+}

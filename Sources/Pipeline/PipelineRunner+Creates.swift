@@ -1,0 +1,120 @@
+import Foundation
+import Media
+import SeedanceAPI
+
+extension PipelineRunner {
+    /// A create recorded in the store (attempt `creating`) and ready to send.
+    struct PreparedCreate: Sendable {
+        var shotID: String
+        var attempt: AttemptRecord
+        var request: GenerationRequest
+    }
+
+    /// Records an attempt for each pending shot of the plan that may go now, and returns them to send. A shot may go
+    /// when the tasks out are fewer than `maxInFlight`, the rate limit allows, a chained shot's previous shot is done,
+    /// and no other create with the same model and seed is unsettled (the list call could not tell the two apart).
+    func prepareCreates() async throws -> [PreparedCreate] {
+        guard ending == nil, Date().timeIntervalSince1970 >= createPauseUntil else { return [] }
+        var prepared: [PreparedCreate] = []
+        var inFlight = shots.values.filter { [.creating, .unknown, .queued, .running].contains($0.state) }.count
+        var previous: ShotRecord?
+        for id in order {
+            guard let shot = shots[id], shot.inPlan else { continue }
+            defer { previous = shots[id] }
+            guard shot.state == .pending else { continue }
+            guard inFlight < configuration.maxInFlight else { return prepared }
+            var request = try await request(of: shot)
+            if shot.chained {
+                guard let previous else { continue }
+                if previous.state == .failed {
+                    try await transition(id, .blocked(reason: "the previous shot \(previous.id) failed, and this one "
+                        + "starts from its last frame"))
+                    continue
+                }
+                guard previous.state == .done, let frame = previous.lastFramePath else { continue }
+                let path = layout.absolute(frame)
+                let png = try await runOffThePool { try Data(contentsOf: URL(fileURLWithPath: path)) }
+                request = Self.addingFirstFrame(request, dataURL: "data:image/png;base64,\(png.base64EncodedString())")
+            }
+            let number = shot.attempts + 1
+            request.seed = seed(for: shot, request: request, number: number)
+            let echo = EchoedFields(request)
+            if unsettledKeys.values.contains(echo.key) { continue }
+            let now = Date().timeIntervalSince1970
+            guard limiter.delay(now: now) <= 0 else { return prepared }
+            limiter.record(now: now)
+
+            let take = overrides[id].map { $0.take > 0 ? " (take \($0.take + 1))" : "" } ?? ""
+            let reason = number == shot.budgetFloor + 1
+                ? (number == 1 ? "first" : "made again\(take)") : (shot.error.map { "regenerate: \($0)" } ?? "regenerate")
+            let (attempt, record) = try await store.beginAttempt(shotID: id, reason: reason, markerSeed: request.seed ?? -1,
+                                                                 echo: echo.json)
+            shots[id] = record
+            unsettledKeys[id] = echo.key
+            inFlight += 1
+            observer(.shot(id: id, state: .creating, detail: "attempt \(number)"))
+            prepared.append(PreparedCreate(shotID: id, attempt: attempt, request: request))
+        }
+        return prepared
+    }
+
+    /// `request` with the previous shot's last frame as its first frame.
+    static func addingFirstFrame(_ request: GenerationRequest, dataURL: String) -> GenerationRequest {
+        var copy = request
+        let item = ContentItem(type: .imageURL, imageURL: MediaReference(url: dataURL), role: .firstFrame)
+        copy.content.insert(item, at: min(1, copy.content.count))
+        return copy
+    }
+
+    /// The create body of a shot, as recorded under its request identity.
+    func request(of shot: ShotRecord) async throws -> GenerationRequest {
+        guard let body = try await store.requestBody(identity: shot.requestIdentity) else {
+            throw StoreError(reason: "the run's state has no request for shot \(shot.id); run the plan again")
+        }
+        return try JSONDecoder().decode(GenerationRequest.self, from: Data(body.utf8))
+    }
+
+    /// The seed of attempt `number`: a seed the plan or an override fixes is sent as it is for the first attempt
+    /// after each change, and moved on by one for each regeneration (and each take of `regenerate`) so the clips
+    /// differ; otherwise a random seed, which also tells this create's task apart in the list call.
+    func seed(for shot: ShotRecord, request: GenerationRequest, number: Int) -> Int64 {
+        guard let fixed = request.seed, fixed >= 0 else { return Int64.random(in: 1...4_294_967_295) }
+        let override = overrides[shot.id]
+        let take = override?.seed == nil ? (override?.take ?? 0) : 0
+        return (fixed + Int64(take + max(0, number - 1 - shot.budgetFloor))) % 4_294_967_296
+    }
+
+    /// Sends one prepared create and records what it came to.
+    func send(_ create: PreparedCreate) async throws {
+        defer { creating.remove(create.shotID) }
+        let id = create.shotID, number = create.attempt.number
+        let outcome = await service.create(create.request)
+        let now = Date().timeIntervalSince1970
+        switch outcome {
+        case .created(let taskID):
+            outage.answered()
+            try await transition(id, .created(attempt: number, taskID: taskID, reconciled: false), detail: taskID)
+        case .refused(let message):
+            outage.answered()
+            try await transition(id, .refused(attempt: number, message: message), detail: message)
+        case .notAccepted(let message):
+            // 429 or overloaded: nothing was made; give the service a poll interval's rest.
+            outage.answered()
+            createPauseUntil = max(createPauseUntil, now + configuration.pollInterval)
+            try await transition(id, .turnedAway(attempt: number, message: message), detail: "not accepted, will send again: \(message)")
+        case .unreachable(let message):
+            outage.failed(at: now, message)
+            createPauseUntil = max(createPauseUntil, now + outage.backoff(at: now))
+            let left = max(0, configuration.offlineTimeout - (now - (outage.since ?? now)))
+            try await transition(id, .turnedAway(attempt: number, message: message),
+                                 detail: "service unreachable, will try again (gives up in \(Int(left.rounded())) s): \(message)")
+        case .unauthorized(let message):
+            outage.answered()
+            try await transition(id, .turnedAway(attempt: number, message: message), detail: "the key was refused: \(message)")
+            stop(.unauthorized(message))
+        case .unknown(let message):
+            try await transition(id, .outcomeUnknown(attempt: number, message: message),
+                                 detail: "outcome unknown, will reconcile: \(message)")
+        }
+    }
+}

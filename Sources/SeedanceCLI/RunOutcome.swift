@@ -1,0 +1,141 @@
+import Foundation
+import Pipeline
+
+/// How a run is opened, confirmed, watched for Ctrl-C, and how its end becomes one line and an exit status.
+enum RunOutcome {
+    /// Opens a runner; the run's own errors (a bad plan, a locked or damaged folder) are bad input.
+    static func opening(_ open: () async throws -> PipelineRunner) async throws -> PipelineRunner {
+        do { return try await open() } catch let error as PlanError {
+            throw CommandFailure(.badInput, error.description)
+        } catch let error as StoreError {
+            throw CommandFailure(.badInput, error.description)
+        }
+    }
+
+    /// `--dry-run`: prints what the plan would change and cost, touching nothing.
+    static func preview(plan: Plan, planFile: String, directory: String, json: Bool) async throws {
+        let difference: PlanDiff
+        do { difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: directory) } catch let error as PlanError {
+            throw CommandFailure(.badInput, error.description)
+        } catch let error as StoreError {
+            throw CommandFailure(.badInput, error.description)
+        }
+        show(difference, json: json)
+        if !json { StandardError.write("dry run: nothing was sent\n") }
+    }
+
+    /// Prints the difference: lines on stderr, or one JSON event on stdout.
+    static func show(_ difference: PlanDiff, json: Bool) {
+        if json {
+            var object: [String: Any] = ["event": "plan", "time": Date().timeIntervalSince1970,
+                                         "creates": difference.creates, "estimated_tokens": difference.estimatedTokens,
+                                         "removed": difference.removed, "replaced_overrides": difference.replacedOverrides]
+            var changes: [String: [String]] = [:]
+            for entry in difference.entries { changes[entry.change.rawValue, default: []].append(entry.id) }
+            object["shots"] = changes
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                StandardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+            }
+        } else {
+            StandardError.write(difference.summary.joined(separator: "\n") + "\n")
+        }
+    }
+
+    /// Asks on a terminal whether to spend; true without a terminal (scripts and cron jobs go on).
+    static func confirm(_ difference: PlanDiff) -> Bool {
+        guard isatty(0) == 1, isatty(2) == 1 else { return true }
+        StandardError.write("Go ahead and create \(difference.creates) task(s)? [y/N] ")
+        guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return answer == "y" || answer == "yes"
+    }
+
+    /// Shows the difference, asks when it spends, runs with Ctrl-C handled, and ends with DESIGN.md's exit status.
+    static func finish(_ runner: PipelineRunner, options: RunOptions, spend: SpendOptions, baseURL: URL,
+                       ask: Bool = true) async throws {
+        let difference = runner.difference
+        show(difference, json: options.json)
+        if spend.dryRun {
+            if !options.json { StandardError.write("dry run: nothing was sent\n") }
+            return
+        }
+        if ask, !spend.yes, difference.creates > 0, !options.json, !confirm(difference) {
+            StandardError.write("nothing was sent\n")
+            return
+        }
+        let interrupts = InterruptHandler { await runner.stop(.interrupted) }
+        let summary = try await runner.run()
+        interrupts.cancel()
+        if options.json {
+            StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
+        } else {
+            var lines = ["\(summary.done) shot(s) done, \(summary.failed) failed, \(summary.creates) create call(s), \(summary.tokens) tokens"]
+            if let video = summary.finalVideo {
+                lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
+            }
+            lines.append("report: \(summary.report)")
+            StandardError.write(lines.joined(separator: "\n") + "\n")
+        }
+        let resume = "`seedance resume \(shellQuoted(summary.directory))`"
+        switch summary.ending {
+        case .finished:
+            if !summary.succeeded { throw CommandFailure(.failedChecks) }
+        case .interrupted:
+            var out = "\(summary.atService) task(s) still running at the service"
+            if summary.readyToFetch > 0 { out += ", \(summary.readyToFetch) clip(s) made and not fetched yet" }
+            throw CommandFailure(.interrupted, "interrupted: \(out); \(resume) collects them without paying again")
+        case .unreachable(let message):
+            throw CommandFailure(.remoteFailure, "the service at \(baseURL.absoluteString) could not be reached for "
+                + "\(Int(options.offlineTimeout)) s (\(oneLine(message))); nothing was lost: \(resume) continues")
+        case .unauthorized(let message):
+            throw CommandFailure(.remoteFailure, "the service refused the API key (\(oneLine(message))); set a working "
+                + "SEEDANCE_API_KEY and \(resume) continues")
+        case .timeLimit(let limit):
+            throw CommandFailure(.failedChecks, "the run passed its time limit of \(Int(limit)) s; \(resume) continues")
+        }
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: "; ")
+    }
+
+    static func shellQuoted(_ path: String) -> String {
+        path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? path
+            : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// SIGINT and SIGTERM while a run goes: the first asks the run to stop (it writes its state and report), the
+/// second exits at once with 130 (the store is transactional, so its state is still consistent).
+final class InterruptHandler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sources: [any DispatchSourceSignal] = []
+    private var count = 0
+
+    init(_ onFirst: @escaping @Sendable () async -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                let first = lock.withLock { count += 1; return count == 1 }
+                if first {
+                    StandardError.write("\nstopping: no new tasks; waiting for creates being sent, then writing the "
+                        + "report (Ctrl-C again to quit at once)\n")
+                    Task { await onFirst() }
+                } else {
+                    StandardError.write("seedance: interrupted twice: quit at once; the run's state is consistent, "
+                        + "`seedance resume` continues it\n")
+                    exit(ExitStatus.interrupted.rawValue)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Stops handling; the signals get their default action back.
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
