@@ -222,4 +222,21 @@ import Testing
             #expect(error.field == "shots[0].duration", "\(error)")
         }
     }
+
+    @Test func theExampleOfTheDocsReadsAndBuilds() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/plans.md")
+        let page = try String(contentsOf: url, encoding: .utf8)
+        let start = try #require(page.range(of: "## Example\n\n```yaml\n"))
+        let end = try #require(page.range(of: "```", range: start.upperBound..<page.endIndex))
+        let plan = try PlanLoader.parse(String(page[start.upperBound..<end.lowerBound]), file: "plan.yaml")
+        #expect(plan.shots.map(\.id) == ["launch", "climb", "lite"])
+        let builder = ShotRequestBuilder(planFile: "plan.yaml")
+        // The first shot's image is not in the docs folder; the other two build.
+        let climb = try builder.request(for: plan.shots[1], index: 1, defaults: plan.defaults)
+        #expect(climb.duration == 8 && climb.returnLastFrame == true && climb.generateAudio == true)
+        let lite = try builder.request(for: plan.shots[2], index: 2, defaults: plan.defaults)
+        #expect(lite.frames == 121 && lite.serviceTier == .flex && lite.generateAudio == false)
+        #expect(lite.executionExpiresAfter == 7200 && lite.safetyIdentifier == "user-42")
+    }
 }
