@@ -240,12 +240,13 @@ struct PlanReader {
     }
 
     /// The defaults checked on their own, so that an error names the `defaults` line rather than the first shot:
-    /// when they name a model, the service's own rules for it (duration range, audio, tier) on a request made of
+    /// when they name a model, the service's own rules for it (resolution, duration range, audio, tier) on a request made of
     /// the defaults alone; only problems with a field the defaults set are reported.
     private func checkDefaults(_ defaults: ShotSettings) throws {
         guard let model = defaults.model else { return }
         let request = GenerationRequest(
-            model: model, content: [.text("defaults")], generateAudio: defaults.audio, duration: defaults.duration,
+            model: model, content: [.text("defaults")], generateAudio: defaults.audio,
+            resolution: defaults.resolution.flatMap(Resolution.init), duration: defaults.duration,
             frames: defaults.frames, seed: defaults.seed, serviceTier: defaults.serviceTier.flatMap(ServiceTier.init),
             executionExpiresAfter: defaults.executionExpiresAfter)
         do {

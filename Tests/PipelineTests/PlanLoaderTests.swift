@@ -193,6 +193,8 @@ import Testing
                     line: 3, field: "defaults.duration", mentioning: ["out of range: 4...15"])
         expectError("defaults:\n  model: doubao-seedance-1-0-pro-250528\n  audio: true\nshots:\n  - prompt: a\n",
                     line: 3, field: "defaults.audio", mentioning: ["make no audio"])
+        expectError("defaults:\n  model: doubao-seedance-1-5-pro-251215\n  resolution: 4k\nshots:\n  - prompt: a\n",
+                    line: 3, field: "defaults.resolution", mentioning: ["not available on Seedance 1.5"])
     }
 
     @Test func aDefaultThatFailsForAShotNamesTheDefaults() throws {
