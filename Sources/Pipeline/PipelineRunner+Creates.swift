@@ -34,7 +34,7 @@ extension PipelineRunner {
                 guard previous.state == .done, let frame = previous.lastFramePath else { continue }
                 let path = layout.absolute(frame)
                 let png = try await runOffThePool { try Data(contentsOf: URL(fileURLWithPath: path)) }
-                request = Self.addingFirstFrame(request, dataURL: "data:image/png;base64,\(png.base64EncodedString())")
+                request = ShotRequestBuilder.addingFirstFrame(request, dataURL: "data:image/png;base64,\(png.base64EncodedString())")
             }
             let number = shot.attempts + 1
             request.seed = seed(for: shot, request: request, number: number)
@@ -56,14 +56,6 @@ extension PipelineRunner {
             prepared.append(PreparedCreate(shotID: id, attempt: attempt, request: request))
         }
         return prepared
-    }
-
-    /// `request` with the previous shot's last frame as its first frame.
-    static func addingFirstFrame(_ request: GenerationRequest, dataURL: String) -> GenerationRequest {
-        var copy = request
-        let item = ContentItem(type: .imageURL, imageURL: MediaReference(url: dataURL), role: .firstFrame)
-        copy.content.insert(item, at: min(1, copy.content.count))
-        return copy
     }
 
     /// The create body of a shot, as recorded under its request identity.

@@ -16,6 +16,9 @@ public struct Plan: Sendable, Hashable, Codable {
 }
 
 /// Generation settings of a shot; nil means "not said here" (a shot falls back to the plan's defaults).
+///
+/// Plans may name each field by its short name or by the API's own (`audio` or `generate_audio`); the members mirror
+/// `GenerationRequest`'s. Every member is optional so that plans stored by older versions still decode.
 public struct ShotSettings: Sendable, Hashable, Codable {
     /// Model id.
     public var model: String?
@@ -33,10 +36,28 @@ public struct ShotSettings: Sendable, Hashable, Codable {
     public var seed: Int64?
     /// Whether the camera stays still.
     public var cameraFixed: Bool?
+    /// Whether the task also delivers its last frame as a PNG (`return_last_frame`).
+    public var returnLastFrame: Bool?
+    /// `default` or `flex` (`service_tier`).
+    public var serviceTier: String?
+    /// Seconds after which an unfinished task expires (`execution_expires_after`).
+    public var executionExpiresAfter: Int?
+    /// Whether to make a cheap draft first (`draft`).
+    public var draft: Bool?
+    /// Frame count, 1.0 models only (`frames`).
+    public var frames: Int?
+    /// An end-user identifier for abuse monitoring (`safety_identifier`).
+    public var safetyIdentifier: String?
+    /// Where each field was written in the plan file: its name as written (`audio` or `generate_audio`,
+    /// `camera_fixed`, ...) to its 1-based line. Set by `PlanLoader`; nil for settings made in code. Lets errors
+    /// name `defaults.duration` and its line when a shot's bad value came from the defaults.
+    public var lines: [String: Int]?
 
     /// Makes settings.
     public init(model: String? = nil, resolution: String? = nil, ratio: String? = nil, duration: Int? = nil,
-                audio: Bool? = nil, watermark: Bool? = nil, seed: Int64? = nil, cameraFixed: Bool? = nil) {
+                audio: Bool? = nil, watermark: Bool? = nil, seed: Int64? = nil, cameraFixed: Bool? = nil,
+                returnLastFrame: Bool? = nil, serviceTier: String? = nil, executionExpiresAfter: Int? = nil,
+                draft: Bool? = nil, frames: Int? = nil, safetyIdentifier: String? = nil, lines: [String: Int]? = nil) {
         self.model = model
         self.resolution = resolution
         self.ratio = ratio
@@ -45,19 +66,64 @@ public struct ShotSettings: Sendable, Hashable, Codable {
         self.watermark = watermark
         self.seed = seed
         self.cameraFixed = cameraFixed
+        self.returnLastFrame = returnLastFrame
+        self.serviceTier = serviceTier
+        self.executionExpiresAfter = executionExpiresAfter
+        self.draft = draft
+        self.frames = frames
+        self.safetyIdentifier = safetyIdentifier
+        self.lines = lines
     }
 
-    /// These settings with every unset member taken from `defaults`.
+    /// These settings with every unset member taken from `defaults` (`lines` stay these settings' own).
     public func over(_ defaults: ShotSettings) -> ShotSettings {
         ShotSettings(model: model ?? defaults.model, resolution: resolution ?? defaults.resolution,
                      ratio: ratio ?? defaults.ratio, duration: duration ?? defaults.duration,
                      audio: audio ?? defaults.audio, watermark: watermark ?? defaults.watermark,
-                     seed: seed ?? defaults.seed, cameraFixed: cameraFixed ?? defaults.cameraFixed)
+                     seed: seed ?? defaults.seed, cameraFixed: cameraFixed ?? defaults.cameraFixed,
+                     returnLastFrame: returnLastFrame ?? defaults.returnLastFrame,
+                     serviceTier: serviceTier ?? defaults.serviceTier,
+                     executionExpiresAfter: executionExpiresAfter ?? defaults.executionExpiresAfter,
+                     draft: draft ?? defaults.draft, frames: frames ?? defaults.frames,
+                     safetyIdentifier: safetyIdentifier ?? defaults.safetyIdentifier, lines: lines)
     }
 
+    /// Whether the field with API name `name` is set here.
+    public func isSet(_ name: String) -> Bool {
+        switch name {
+        case "model": model != nil
+        case "resolution": resolution != nil
+        case "ratio": ratio != nil
+        case "duration": duration != nil
+        case "generate_audio", "audio": audio != nil
+        case "watermark": watermark != nil
+        case "seed": seed != nil
+        case "camera_fixed": cameraFixed != nil
+        case "return_last_frame": returnLastFrame != nil
+        case "service_tier": serviceTier != nil
+        case "execution_expires_after": executionExpiresAfter != nil
+        case "draft": draft != nil
+        case "frames": frames != nil
+        case "safety_identifier": safetyIdentifier != nil
+        default: false
+        }
+    }
+
+    /// The name the plan used for the field with API name `name` (`audio` when it said `audio` for
+    /// `generate_audio`); `name` itself when not recorded.
+    public func writtenName(_ name: String) -> String {
+        guard let lines else { return name }
+        for alias in [name] + (Self.aliases[name] ?? []) where lines[alias] != nil { return alias }
+        return name
+    }
+
+    /// The other names of a field, by API name.
+    static let aliases = ["generate_audio": ["audio"], "audio": ["generate_audio"]]
+
     enum CodingKeys: String, CodingKey {
-        case model, resolution, ratio, duration, audio, watermark, seed
-        case cameraFixed = "camera_fixed"
+        case model, resolution, ratio, duration, audio, watermark, seed, draft, frames, lines
+        case cameraFixed = "camera_fixed", returnLastFrame = "return_last_frame", serviceTier = "service_tier"
+        case executionExpiresAfter = "execution_expires_after", safetyIdentifier = "safety_identifier"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeedanceAPI
 import Yams
 
 /// A plan file that cannot be used: says where (file and line) and which field, and what was expected.
@@ -69,8 +70,12 @@ public enum PlanLoader {
 struct PlanReader {
     let file: String
 
-    static let settingKeys: Set<String> = ["model", "resolution", "ratio", "duration", "audio", "watermark", "seed",
-                                           "camera_fixed"]
+    /// Setting fields: the short names and the API's own (`audio` and `generate_audio` are the same field).
+    static let settingKeys: Set<String> = ["model", "resolution", "ratio", "duration", "audio", "generate_audio",
+                                           "watermark", "seed", "camera_fixed", "return_last_frame", "service_tier",
+                                           "execution_expires_after", "draft", "frames", "safety_identifier"]
+    /// Names that mean the same field; a mapping may give only one of each pair.
+    static let synonyms: [(String, String)] = [("audio", "generate_audio")]
     static let shotKeys: Set<String> = settingKeys.union(["id", "prompt", "images", "videos", "audios",
                                                           "first_frame"])
     static let topKeys: Set<String> = ["name", "defaults", "shots"]
@@ -82,7 +87,9 @@ struct PlanReader {
         let defaults = try top["defaults"].map { node -> ShotSettings in
             let map = try mapping(node, "defaults")
             try checkKeys(map, allowed: Self.settingKeys, path: "defaults")
-            return try settings(map, path: "defaults")
+            let defaults = try settings(map, path: "defaults")
+            try checkDefaults(defaults)
+            return defaults
         } ?? ShotSettings()
         guard let shotsNode = top["shots"] else {
             throw PlanError(file: file, line: line(root), field: "shots", reason: "missing: a plan needs a list of shots")
@@ -170,16 +177,86 @@ struct PlanReader {
     }
 
     private func settings(_ map: Node.Mapping, path: String) throws -> ShotSettings {
-        ShotSettings(
+        for (short, long) in Self.synonyms {
+            guard let first = map.first(where: { $0.key.string == short || $0.key.string == long }),
+                  let second = map.first(where: { $0.key.string == (first.key.string == short ? long : short) })
+            else { continue }
+            throw PlanError(file: file, line: line(second.key), field: "\(path).\(second.key.string ?? long)",
+                            reason: "\(short) and \(long) are the same field (\(first.key.string ?? short) is on line "
+                                + "\(line(first.key).map(String.init) ?? "?")); give only one")
+        }
+        var lines: [String: Int] = [:]
+        for (key, _) in map {
+            if let name = key.string, let line = line(key) { lines[name] = line }
+        }
+        let audioKey = map["generate_audio"] != nil ? "generate_audio" : "audio"
+        let settings = ShotSettings(
             model: try map["model"].map { try string($0, "\(path).model") },
             resolution: try map["resolution"].map { try string($0, "\(path).resolution") },
             ratio: try map["ratio"].map { try string($0, "\(path).ratio") },
             duration: try map["duration"].map { try integer($0, "\(path).duration", what: "a whole number of seconds") },
-            audio: try map["audio"].map { try bool($0, "\(path).audio") },
+            audio: try map[audioKey].map { try bool($0, "\(path).\(audioKey)") },
             watermark: try map["watermark"].map { try bool($0, "\(path).watermark") },
             seed: try map["seed"].map { Int64(try integer($0, "\(path).seed", what: "an integer seed")) },
-            cameraFixed: try map["camera_fixed"].map { try bool($0, "\(path).camera_fixed") }
+            cameraFixed: try map["camera_fixed"].map { try bool($0, "\(path).camera_fixed") },
+            returnLastFrame: try map["return_last_frame"].map { try bool($0, "\(path).return_last_frame") },
+            serviceTier: try map["service_tier"].map { try string($0, "\(path).service_tier") },
+            executionExpiresAfter: try map["execution_expires_after"].map {
+                try integer($0, "\(path).execution_expires_after", what: "a whole number of seconds")
+            },
+            draft: try map["draft"].map { try bool($0, "\(path).draft") },
+            frames: try map["frames"].map { try integer($0, "\(path).frames", what: "a whole number of frames") },
+            safetyIdentifier: try map["safety_identifier"].map { try string($0, "\(path).safety_identifier") },
+            lines: lines.isEmpty ? nil : lines
         )
+        try checkValues(settings, path: path)
+        return settings
+    }
+
+    /// The checks a value needs whatever the model: known resolution, ratio and tier names, and the API's fixed
+    /// ranges (seed, expiry, the shape of a frame count). Errors name the field's own line.
+    private func checkValues(_ settings: ShotSettings, path: String) throws {
+        func fail(_ name: String, _ reason: String) -> PlanError {
+            PlanError(file: file, line: settings.lines?[name], field: "\(path).\(name)", reason: reason)
+        }
+        if let text = settings.resolution, Resolution(rawValue: text) == nil {
+            throw fail("resolution", ShotRequestBuilder.notAResolution(text))
+        }
+        if let text = settings.ratio, AspectRatio(rawValue: text) == nil {
+            throw fail("ratio", ShotRequestBuilder.notARatio(text))
+        }
+        if let text = settings.serviceTier, ServiceTier(rawValue: text) == nil {
+            throw fail("service_tier", ShotRequestBuilder.notATier(text))
+        }
+        if let seed = settings.seed, !(-1...4_294_967_295).contains(seed) {
+            throw fail("seed", "\(seed) is out of range: -1...4294967295")
+        }
+        if let expiry = settings.executionExpiresAfter, !(3600...259_200).contains(expiry) {
+            throw fail("execution_expires_after", "\(expiry) is out of range: 3600...259200")
+        }
+        if let frames = settings.frames, !(29...289).contains(frames) || (frames - 25) % 4 != 0 {
+            throw fail("frames", "\(frames) must be in 29...289 and of the form 25 + 4n")
+        }
+    }
+
+    /// The defaults checked on their own, so that an error names the `defaults` line rather than the first shot:
+    /// when they name a model, the service's own rules for it (resolution, duration range, audio, tier) on a request made of
+    /// the defaults alone; only problems with a field the defaults set are reported.
+    private func checkDefaults(_ defaults: ShotSettings) throws {
+        guard let model = defaults.model else { return }
+        let request = GenerationRequest(
+            model: model, content: [.text("defaults")], generateAudio: defaults.audio,
+            resolution: defaults.resolution.flatMap(Resolution.init), duration: defaults.duration,
+            frames: defaults.frames, seed: defaults.seed, serviceTier: defaults.serviceTier.flatMap(ServiceTier.init),
+            executionExpiresAfter: defaults.executionExpiresAfter)
+        do {
+            _ = try RequestValidation(requireKnownModel: false).validate(request)
+        } catch {
+            guard let param = error.param, defaults.isSet(param) else { return }
+            let written = defaults.writtenName(param)
+            throw PlanError(file: file, line: defaults.lines?[written], field: "defaults.\(written)",
+                            reason: "\(error.code): \(error.message)")
+        }
     }
 
     // MARK: typed scalars with positions

@@ -6,12 +6,48 @@ public struct RunLayout: Sendable, Hashable {
     /// The run folder.
     public let directory: String
 
-    /// Creates the folder and its `clips/` and `thumbs/`.
+    /// Creates the folder and its `clips/` and `thumbs/`; a folder that cannot be made is a `StoreError` naming it
+    /// (`out/edit1: cannot create the run folder: not a directory (a file is in the way)`).
     public init(directory: String) throws {
         self.directory = directory
         for sub in ["", "clips", "thumbs"] {
-            try FileManager.default.createDirectory(atPath: (directory as NSString).appendingPathComponent(sub),
-                                                    withIntermediateDirectories: true)
+            let path = (directory as NSString).appendingPathComponent(sub)
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(reason: "\(path): cannot create the run folder: \(Self.reason(error))")
+            }
+        }
+    }
+
+    /// A short reason for a failed `createDirectory`: the POSIX errno underneath when there is one.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        var code: Int32?
+        if nsError.domain == NSPOSIXErrorDomain {
+            code = Int32(nsError.code)
+        } else if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error {
+            // A POSIXError struct on Linux, an NSError elsewhere: both bridge.
+            let bridged = underlying as NSError
+            if bridged.domain == NSPOSIXErrorDomain { code = Int32(bridged.code) }
+        }
+        switch code {
+        case ENOENT?: return "no such file or folder"
+        case EACCES?, EPERM?: return "permission denied"
+        case ENOTDIR?: return "not a directory (a file is in the way)"
+        case EEXIST?: return "a file is already there"
+        case EROFS?: return "read-only file system"
+        case ENOSPC?: return "no space left on the device"
+        case let code?: return String(cString: strerror(code))
+        case nil: break
+        }
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileWriteFileExists: return "a file is already there"
+        case .fileWriteNoPermission: return "permission denied"
+        case .fileWriteVolumeReadOnly: return "read-only file system"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileNoSuchFile: return "no such file or folder"
+        default: return nsError.localizedDescription
         }
     }
 
@@ -33,22 +69,6 @@ public struct RunLayout: Sendable, Hashable {
     public func lastFrame(_ shot: String) -> String { "thumbs/\(shot)-last.png" }
     /// A shot's contact sheet, relative.
     public func sheet(_ shot: String) -> String { "thumbs/\(shot)-sheet.png" }
-
-    /// Deletes the `.part` files (downloads, images, videos being written) in the folder, `clips/` and `thumbs/`;
-    /// returns how many. Only for a run that holds the folder's lock: then no live writer owns them.
-    @discardableResult
-    public func removeHalfWrittenFiles() -> Int {
-        var removed = 0
-        for sub in ["", "clips", "thumbs"] {
-            let folder = absolute(sub)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".part") {
-                if (try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))) != nil {
-                    removed += 1
-                }
-            }
-        }
-        return removed
-    }
 
     /// A relative path made absolute inside the folder.
     public func absolute(_ relative: String) -> String {

@@ -10,7 +10,7 @@ public enum ExitStatus: Int32, Sendable {
     case badInput = 2
     /// The API or the network failed.
     case remoteFailure = 3
-    /// Interrupted (Ctrl-C, SIGTERM): state kept, `seedance resume` continues.
+    /// Interrupted (Ctrl-C / SIGTERM): the run's state is kept and `seedance resume DIR` continues it.
     case interrupted = 130
 }
 
@@ -26,11 +26,6 @@ public struct CommandFailure: Error, Sendable {
     public init(_ status: ExitStatus, _ message: String = "") {
         self.status = status
         self.message = message
-    }
-
-    func printMessage() {
-        guard !message.isEmpty else { return }
-        StandardError.write("seedance: \(message)\n")
     }
 }
 

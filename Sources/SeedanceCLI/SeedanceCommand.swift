@@ -7,7 +7,8 @@ public struct SeedanceCommand: AsyncParsableCommand {
         abstract: "Generate, verify and assemble videos made with ByteDance's Seedance API.",
         discussion: """
             Exit status: 0 success; 1 a file or clip failed its checks; 2 bad input or usage; 3 the API or the \
-            network failed; 130 interrupted (state kept: `seedance resume` continues). Errors go to stderr as one line; with --json, stdout carries only JSON.
+            network failed; 130 interrupted (Ctrl-C / SIGTERM: the state is kept and `seedance resume DIR` \
+            continues). Errors go to stderr as one line; with --json, stdout carries only JSON.
             """,
         version: SeedanceVersion.current,
         groupedSubcommands: [
@@ -29,32 +30,84 @@ public struct SeedanceCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Parses `arguments` (the process's when nil), runs the command, and exits with DESIGN.md's status codes.
+    /// Parses `arguments` (the process's when nil), runs the command, and exits with DESIGN.md's status codes:
+    /// every failure is one `seedance: ...` line on stderr (`ErrorVoice`); help and version go to stdout.
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitForUsage(error, arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
-            exit(withError: nil)
-        } catch let failure as CommandFailure {
-            failure.printMessage()
-            exit(withError: ExitCode(failure.status.rawValue))
         } catch {
-            // ArgumentParser's usage errors would exit 64; the contract says 2.
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                Self.printError(fullMessage(for: error))
-                exit(withError: ExitCode(ExitStatus.badInput.rawValue))
-            }
+            exitForFailure(error, arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
+        }
+        exit(withError: nil)
+    }
+
+    /// A parse error: help and version requests as ArgumentParser shows them, usage errors as one line and exit 2.
+    static func exitForUsage(_ error: any Error, arguments: [String]) -> Never {
+        let code = exitCode(for: error)
+        if code == .success || error is CleanExit || error is ExitCode {
             exit(withError: error)
         }
+        printError(usageLine(for: error, arguments: arguments))
+        exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+    }
+
+    /// An error thrown while running: ArgumentParser's own kinds as they mean (`--help` and `help` run a help
+    /// command that throws the help request), the rest through `ErrorVoice`.
+    static func exitForFailure(_ error: any Error, arguments: [String]) -> Never {
+        if error is CleanExit || error is ExitCode || exitCode(for: error) == .success {
+            exit(withError: error)
+        }
+        if error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            printError(usageLine(for: error, arguments: arguments))
+            exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        }
+        let failure = ErrorVoice.failure(for: error)
+        if let line = ErrorVoice.line(for: failure) { printError(line) }
+        exit(withError: ExitCode(failure.status.rawValue))
+    }
+
+    /// `seedance: MESSAGE; see 'seedance SUBCOMMAND --help'`: ArgumentParser's first meaningful line, one line.
+    static func usageLine(for error: any Error, arguments: [String]) -> String {
+        let lines = (message(for: error) + "\n" + fullMessage(for: error))
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var first = lines.first { !$0.isEmpty } ?? "invalid usage"
+        for prefix in ["Error: ", "error: "] where first.hasPrefix(prefix) { first = String(first.dropFirst(prefix.count)) }
+        if first.hasSuffix(".") { first.removeLast() }
+        return "seedance: \(ErrorVoice.oneLine(first)); see '\(helpCommand(for: error, arguments: arguments)) --help'"
+    }
+
+    /// The command path whose help fits a usage error (`seedance run`): ArgumentParser's own "See '... --help'"
+    /// when it gives one, else the subcommands named in `arguments`.
+    static func helpCommand(for error: any Error, arguments: [String]) -> String {
+        let full = fullMessage(for: error)
+        if let range = full.range(of: #"See '([^']+) --help'"#, options: .regularExpression) {
+            let quoted = full[range].dropFirst("See '".count).dropLast(" --help'".count)
+            if quoted.hasPrefix("seedance") { return String(quoted) }
+        }
+        var path = ["seedance"]
+        var type: any ParsableCommand.Type = SeedanceCommand.self
+        for argument in arguments {
+            guard let sub = type.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            path.append(argument)
+            type = sub
+        }
+        return path.joined(separator: " ")
     }
 
     static func printError(_ message: String) {
-        StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+        let line = ErrorVoice.oneLine(message)
+        StandardError.write((line.hasPrefix("seedance: ") ? line : "seedance: " + line) + "\n")
     }
 }
 

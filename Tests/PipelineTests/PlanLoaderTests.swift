@@ -1,4 +1,6 @@
+import Foundation
 import Pipeline
+import SeedanceAPI
 import Testing
 
 @Suite struct PlanLoaderTests {
@@ -94,5 +96,149 @@ import Testing
 
     @Test func unsafeIdsAreRefused() {
         expectError("shots:\n  - id: ../../etc\n    prompt: x\n", line: 2, field: "shots[0].id", mentioning: ["letters"])
+    }
+
+    // MARK: the API's field names
+
+    let apiNames = """
+        defaults:
+          generate_audio: false
+          watermark: true
+          return_last_frame: true
+          seed: 11
+          service_tier: default
+          execution_expires_after: 7200
+          safety_identifier: user-42
+        shots:
+          - prompt: A kite over the dunes
+            camera_fixed: true
+            draft: true
+          - prompt: The kite lands
+            model: doubao-seedance-1-0-pro-250528
+            frames: 57
+            service_tier: flex
+            return_last_frame: false
+        """
+
+    @Test func apiNamesAreAcceptedAndReachTheRequest() throws {
+        let plan = try PlanLoader.parse(apiNames, file: "/tmp/plan.yaml")
+        #expect(plan.defaults.audio == false)
+        #expect(plan.defaults.lines?["generate_audio"] == 2)
+        let builder = ShotRequestBuilder(planFile: "/tmp/plan.yaml")
+        let first = try builder.request(for: plan.shots[0], index: 0, defaults: plan.defaults)
+        #expect(first.generateAudio == false)
+        #expect(first.watermark == true)
+        #expect(first.returnLastFrame == true)
+        #expect(first.seed == 11)
+        #expect(first.serviceTier == .default)
+        #expect(first.executionExpiresAfter == 7200)
+        #expect(first.safetyIdentifier == "user-42")
+        #expect(first.cameraFixed == true)
+        #expect(first.draft == true)
+        #expect(first.frames == nil && first.duration == 5)
+
+        let second = try builder.request(for: plan.shots[1], index: 1, defaults: plan.defaults)
+        #expect(second.model == "doubao-seedance-1-0-pro-250528")
+        #expect(second.frames == 57)
+        #expect(second.duration == nil, "a frame count wins: no default duration beside it")
+        #expect(second.serviceTier == .flex)
+        #expect(second.returnLastFrame == false)
+        #expect(second.draft == nil && second.cameraFixed == nil)
+        #expect(second.safetyIdentifier == "user-42")
+    }
+
+    @Test func storedSettingsRoundTripAndOldOnesStillDecode() throws {
+        let plan = try PlanLoader.parse(apiNames, file: "plan.yaml")
+        let decoded = try JSONDecoder().decode(Plan.self, from: try JSONEncoder().encode(plan))
+        #expect(decoded == plan)
+        let old = #"{"model": "m", "audio": true, "camera_fixed": false}"#
+        let settings = try JSONDecoder().decode(ShotSettings.self, from: Data(old.utf8))
+        #expect(settings == ShotSettings(model: "m", audio: true, cameraFixed: false))
+    }
+
+    @Test func theShortAndTheAPINameOfOneFieldConflict() {
+        expectError("shots:\n  - prompt: a\n    audio: true\n    generate_audio: false\n", line: 4,
+                    field: "shots[0].generate_audio", mentioning: ["audio and generate_audio", "line 3", "only one"])
+        expectError("defaults:\n  generate_audio: true\n  audio: true\nshots:\n  - prompt: a\n", line: 3,
+                    field: "defaults.audio", mentioning: ["audio and generate_audio", "line 2"])
+    }
+
+    @Test func badAPIValuesNameTheirOwnLine() {
+        expectError("shots:\n  - prompt: a\n    service_tier: cheap\n", line: 3, field: "shots[0].service_tier",
+                    mentioning: ["\"cheap\" is not a service tier", "default, flex"])
+        expectError("shots:\n  - prompt: a\n    execution_expires_after: 60\n", line: 3,
+                    field: "shots[0].execution_expires_after", mentioning: ["3600...259200"])
+        expectError("shots:\n  - prompt: a\n    frames: 30\n", line: 3, field: "shots[0].frames",
+                    mentioning: ["25 + 4n"])
+        expectError("shots:\n  - prompt: a\n    draft: maybe\n", line: 3, field: "shots[0].draft",
+                    mentioning: ["true or false"])
+    }
+
+    // MARK: errors in the defaults
+
+    @Test func aBadDefaultNamesTheDefaultsLineNotTheFirstShot() throws {
+        let text = "name: x\ndefaults:\n  resolution: 9000p\nshots:\n  - prompt: a\n"
+        expectError(text, line: 3, field: "defaults.resolution", mentioning: ["\"9000p\" is not a resolution"])
+        do {
+            _ = try PlanLoader.parse(text, file: "plan.yaml")
+        } catch let error as PlanError {
+            #expect(error.description.hasPrefix("plan.yaml:3: defaults.resolution: \"9000p\" is not a resolution; "))
+        }
+        expectError("defaults:\n  ratio: 5:4\nshots:\n  - prompt: a\n", line: 2, field: "defaults.ratio",
+                    mentioning: ["not a ratio"])
+        expectError("defaults:\n  seed: 99999999999\nshots:\n  - prompt: a\n", line: 2, field: "defaults.seed",
+                    mentioning: ["-1...4294967295"])
+        // With a model, the service's rules for it apply to the defaults on their own.
+        expectError("defaults:\n  model: doubao-seedance-2-0-260128\n  duration: 99\nshots:\n  - prompt: a\n",
+                    line: 3, field: "defaults.duration", mentioning: ["out of range: 4...15"])
+        expectError("defaults:\n  model: doubao-seedance-1-0-pro-250528\n  audio: true\nshots:\n  - prompt: a\n",
+                    line: 3, field: "defaults.audio", mentioning: ["make no audio"])
+        expectError("defaults:\n  model: doubao-seedance-1-5-pro-251215\n  resolution: 4k\nshots:\n  - prompt: a\n",
+                    line: 3, field: "defaults.resolution", mentioning: ["not available on Seedance 1.5"])
+    }
+
+    @Test func aDefaultThatFailsForAShotNamesTheDefaults() throws {
+        // No model in the defaults: the duration is checked when a shot uses it, and named where it was written.
+        let plan = try PlanLoader.parse("defaults:\n  duration: 99\nshots:\n  - prompt: a\n  - prompt: b\n    duration: 40\n",
+                                        file: "plan.yaml")
+        let builder = ShotRequestBuilder(planFile: "plan.yaml")
+        do {
+            _ = try builder.request(for: plan.shots[0], index: 0, defaults: plan.defaults)
+            Issue.record("built")
+        } catch let error as PlanError {
+            #expect(error.line == 2 && error.field == "defaults.duration", "\(error)")
+            #expect(error.reason.contains("out of range"))
+        }
+        // The shot's own value is named as the shot's, at its line.
+        do {
+            _ = try builder.request(for: plan.shots[1], index: 1, defaults: plan.defaults)
+            Issue.record("built")
+        } catch let error as PlanError {
+            #expect(error.line == 6 && error.field == "shots[1].duration", "\(error)")
+        }
+        // Settings made in code (no lines recorded) keep naming the shot.
+        do {
+            _ = try builder.request(for: PlanShot(id: "s", prompt: "a"), index: 0, defaults: ShotSettings(duration: 99))
+            Issue.record("built")
+        } catch let error as PlanError {
+            #expect(error.field == "shots[0].duration", "\(error)")
+        }
+    }
+
+    @Test func theExampleOfTheDocsReadsAndBuilds() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/plans.md")
+        let page = try String(contentsOf: url, encoding: .utf8)
+        let start = try #require(page.range(of: "## Example\n\n```yaml\n"))
+        let end = try #require(page.range(of: "```", range: start.upperBound..<page.endIndex))
+        let plan = try PlanLoader.parse(String(page[start.upperBound..<end.lowerBound]), file: "plan.yaml")
+        #expect(plan.shots.map(\.id) == ["launch", "climb", "lite"])
+        let builder = ShotRequestBuilder(planFile: "plan.yaml")
+        // The first shot's image is not in the docs folder; the other two build.
+        let climb = try builder.request(for: plan.shots[1], index: 1, defaults: plan.defaults)
+        #expect(climb.duration == 8 && climb.returnLastFrame == true && climb.generateAudio == true)
+        let lite = try builder.request(for: plan.shots[2], index: 2, defaults: plan.defaults)
+        #expect(lite.frames == 121 && lite.serviceTier == .flex && lite.generateAudio == false)
+        #expect(lite.executionExpiresAfter == 7200 && lite.safetyIdentifier == "user-42")
     }
 }
