@@ -57,7 +57,7 @@ extension PipelineRunner {
             report: layout.absolute(layout.reportHTML), ending: ending,
             atService: records.filter { [.creating, .unknown, .queued, .running].contains($0.state) }.count,
             readyToFetch: records.filter { $0.state == .downloading }.count,
-            storeCalls: store.callCount)
+            createsNow: createsSent, storeCalls: store.callCount)
     }
 }
 
@@ -85,6 +85,8 @@ public struct RunSummary: Sendable, Hashable {
     public var atService: Int = 0
     /// Shots whose clip is made and paid for, not fetched yet.
     public var readyToFetch: Int = 0
+    /// Creates this run sent (that made a task or may have).
+    public var createsNow: Int = 0
     /// Store calls made by this process.
     public var storeCalls: Int = 0
 
@@ -96,7 +98,7 @@ extension RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case directory, done, failed, creates, tokens, report, ending
         case finalVideo = "final_video", finalPassed = "final_passed", atService = "at_service"
-        case readyToFetch = "ready_to_fetch"
+        case readyToFetch = "ready_to_fetch", createsNow = "creates_now"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -112,6 +114,7 @@ extension RunSummary: Codable {
         try c.encode(ending.name, forKey: .ending)
         try c.encode(atService, forKey: .atService)
         try c.encode(readyToFetch, forKey: .readyToFetch)
+        try c.encode(createsNow, forKey: .createsNow)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -126,6 +129,7 @@ extension RunSummary: Codable {
         report = try c.decode(String.self, forKey: .report)
         atService = try c.decodeIfPresent(Int.self, forKey: .atService) ?? 0
         readyToFetch = try c.decodeIfPresent(Int.self, forKey: .readyToFetch) ?? 0
+        createsNow = try c.decodeIfPresent(Int.self, forKey: .createsNow) ?? 0
     }
 }
 

@@ -85,6 +85,7 @@ extension PipelineRunner {
         switch outcome {
         case .created(let taskID):
             outage.answered()
+            createsSent += 1
             try await transition(id, .created(attempt: number, taskID: taskID, reconciled: false), detail: taskID)
         case .refused(let message):
             outage.answered()
@@ -105,6 +106,7 @@ extension PipelineRunner {
             try await transition(id, .turnedAway(attempt: number, message: message), detail: "the key was refused: \(message)")
             stop(.unauthorized(message))
         case .unknown(let message):
+            createsSent += 1
             try await transition(id, .outcomeUnknown(attempt: number, message: message),
                                  detail: "outcome unknown, will reconcile: \(message)")
         }

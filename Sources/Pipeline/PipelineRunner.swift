@@ -53,6 +53,8 @@ public actor PipelineRunner {
     var creating: Set<String> = []
     /// No create starts before this time (Unix seconds).
     var createPauseUntil: Double = 0
+    /// Creates this process sent that made a task or may have.
+    var createsSent = 0
 
     // MARK: opening
 

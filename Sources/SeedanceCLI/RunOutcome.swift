@@ -68,7 +68,8 @@ enum RunOutcome {
         if options.json {
             StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
         } else {
-            var lines = ["\(summary.done) shot(s) done, \(summary.failed) failed, \(summary.creates) create call(s), \(summary.tokens) tokens"]
+            var lines = ["\(summary.done) shot(s) done, \(summary.failed) failed; \(summary.createsNow) create call(s) now, "
+                + "\(summary.creates) in all; \(summary.tokens) tokens billed in all"]
             if let video = summary.finalVideo {
                 lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
             }
