@@ -30,6 +30,7 @@ struct PipelineBench {
         var creates: Int
         var finalPassed: Bool?
         var maxRSSKiB: Int
+        var storeCalls: Int?
     }
 
     var timeScale: Double
@@ -146,7 +147,8 @@ struct PipelineBench {
         let directory = try value("--dir"), resolution = try value("--resolution")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let planPath = (directory as NSString).deletingLastPathComponent + "/plan.json"
-        try Self.planJSON(shots: shots, resolution: resolution, duration: duration)
+        try Self.planJSON(shots: shots, resolution: resolution, duration: duration,
+                          sameClip: arguments.contains("--same-clip"))
             .write(to: URL(fileURLWithPath: planPath))
 
         var logger = Logger(label: "bench.pipeline")
@@ -156,6 +158,8 @@ struct PipelineBench {
         var configuration = RunConfiguration(outputDirectory: directory)
         configuration.maxInFlight = maxInFlight
         configuration.pollInterval = poll
+        configuration.requestsPerMinute = 1_000_000
+        if arguments.contains("--no-verify") { configuration.verify = false }
         let started = Date().timeIntervalSince1970
         let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
                                         configuration: configuration, service: ClientService(client: client),
@@ -169,19 +173,22 @@ struct PipelineBench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let result = WorkerResult(wall: wall, lastClipVerified: lastVerified, done: summary.done,
                                   failed: summary.failed, creates: summary.creates, finalPassed: summary.finalPassed,
-                                  maxRSSKiB: Int(usage.ru_maxrss))
+                                  maxRSSKiB: Int(usage.ru_maxrss), storeCalls: summary.storeCalls)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: try value("--result")))
     }
 
-    /// A plan of `shots` text-to-video shots with distinct prompts (the plan format is a JSON-compatible YAML).
-    static func planJSON(shots: Int, resolution: String, duration: Int) throws -> Data {
+    /// A plan of `shots` text-to-video shots with distinct prompts (the plan format is a JSON-compatible YAML);
+    /// `sameClip` gives every shot one prompt and a plan seed, so the simulator renders one clip for all of them.
+    static func planJSON(shots: Int, resolution: String, duration: Int, sameClip: Bool = false) throws -> Data {
         let list: [[String: String]] = (1...shots).map {
-            ["id": String(format: "shot-%03d", $0), "prompt": "Benchmark shot \($0): a red kite drifts over a beach, take \($0)"]
+            ["id": String(format: "shot-%04d", $0),
+             "prompt": sameClip ? "Benchmark shot: a red kite drifts over a beach"
+                                : "Benchmark shot \($0): a red kite drifts over a beach, take \($0)"]
         }
         let plan: [String: Any] = [
             "name": "pipeline benchmark (\(shots) shots)",
             "defaults": ["model": "doubao-seedance-2-0-260128", "resolution": resolution, "ratio": "16:9",
-                         "duration": duration, "audio": true, "watermark": false],
+                         "duration": duration, "audio": true, "watermark": false].merging(sameClip ? ["seed": 7] : [:]) { a, _ in a },
             "shots": list,
         ]
         return try JSONSerialization.data(withJSONObject: plan, options: [.sortedKeys])

@@ -45,6 +45,17 @@ if cases.isEmpty || cases.contains("pipeline") {
     }
     try? FileManager.default.removeItem(at: scratch)
 }
+// Not part of the default run: the runner's cost per shot at 100 and 2,000 shots (issue 14).
+if cases.contains("overhead") {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-overhead-\(getpid())")
+    var bench = OverheadBench(scratch: scratch)
+    if let sizes = option("--sizes") { bench.sizes = sizes.split(separator: ",").compactMap { Int($0) } }
+    do { try await bench.run() } catch {
+        FileHandle.standardError.write(Data("overhead: \(error)\n".utf8))
+        exit(1)
+    }
+    try? FileManager.default.removeItem(at: scratch)
+}
 // Not part of the default run: 10,000 iterations take minutes (issue 9's flat-memory check).
 if cases.contains("leaks") {
     LeaksBench(root: root, iterations: option("--iterations").flatMap { Int($0) } ?? 10_000).run()

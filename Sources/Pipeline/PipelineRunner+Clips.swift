@@ -6,7 +6,10 @@ import SeedanceAPI
 extension PipelineRunner {
     /// Downloads, verifies and thumbnails one clip; never throws (a failure is recorded on the shot).
     func process(shotID: String, task: GenerationTask) async {
-        defer { processing.remove(shotID) }
+        defer {
+            processing.remove(shotID)
+            wake()
+        }
         do {
             try await processOrThrow(shotID: shotID, task: task)
             downloadFailures[shotID] = nil

@@ -23,6 +23,9 @@ extension PipelineRunner {
             defer { previous = shots[id] }
             guard shot.state == .pending else { continue }
             guard inFlight < configuration.maxInFlight else { return prepared }
+            if shot.chained, previous?.state != .done, previous?.state != .failed { continue }
+            // The gate is checked before the body is read: a shot held back costs no store call.
+            if let key = gateKey(shot), unsettledKeys.values.contains(key) { continue }
             var request = try await request(of: shot)
             if shot.chained {
                 guard let previous else { continue }
@@ -58,12 +61,22 @@ extension PipelineRunner {
         return prepared
     }
 
+    /// The echo key the shot's next create will have when its seed is fixed (nil: a random seed, never shared).
+    func gateKey(_ shot: ShotRecord) -> String? {
+        guard let (model, fixed) = gateBases[shot.requestIdentity], let fixed else { return nil }
+        var request = GenerationRequest(model: model, content: [])
+        request.seed = fixed
+        return EchoedFields.key(model: model, seed: seed(for: shot, request: request, number: shot.attempts + 1))
+    }
+
     /// The create body of a shot, as recorded under its request identity.
     func request(of shot: ShotRecord) async throws -> GenerationRequest {
         guard let body = try await store.requestBody(identity: shot.requestIdentity) else {
             throw StoreError(reason: "the run's state has no request for shot \(shot.id); run the plan again")
         }
-        return try JSONDecoder().decode(GenerationRequest.self, from: Data(body.utf8))
+        let request = try JSONDecoder().decode(GenerationRequest.self, from: Data(body.utf8))
+        gateBases[shot.requestIdentity] = (request.model, request.seed.flatMap { $0 >= 0 ? $0 : nil })
+        return request
     }
 
     /// The seed of attempt `number`: a seed the plan or an override fixes is sent as it is for the first attempt
@@ -78,7 +91,10 @@ extension PipelineRunner {
 
     /// Sends one prepared create and records what it came to.
     func send(_ create: PreparedCreate) async throws {
-        defer { creating.remove(create.shotID) }
+        defer {
+            creating.remove(create.shotID)
+            wake()
+        }
         let id = create.shotID, number = create.attempt.number
         let outcome = await service.create(create.request)
         let now = Date().timeIntervalSince1970

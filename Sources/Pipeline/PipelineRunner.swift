@@ -55,6 +55,10 @@ public actor PipelineRunner {
     var createPauseUntil: Double = 0
     /// Creates this process sent that made a task or may have.
     var createsSent = 0
+    /// Model and fixed seed (nil: random) by request identity: what the scheduler's gate needs without the body.
+    var gateBases: [String: (model: String, seed: Int64?)] = [:]
+    /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
+    var woken = false
 
     // MARK: opening
 
@@ -151,7 +155,7 @@ public actor PipelineRunner {
                 }
                 if isComplete { break }
                 let pause = waitingOnlyForLocalWork ? min(0.1, configuration.pollInterval) : configuration.pollInterval
-                try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                try await nap(pause)
             }
             if ending != nil {
                 // Creates being sent get a bounded moment to answer and be recorded; everything else stops now
@@ -172,6 +176,20 @@ public actor PipelineRunner {
         observer(.finished(done: summary.done, failed: summary.failed, creates: summary.creates, tokens: summary.tokens))
         return summary
     }
+
+    /// Sleeps up to `seconds`, less when `wake()` is called meanwhile (a create answered: the next may go now).
+    func nap(_ seconds: Double) async throws {
+        let end = Date().timeIntervalSince1970 + seconds
+        while !woken {
+            let left = end - Date().timeIntervalSince1970
+            if left <= 0 { break }
+            try await Task.sleep(nanoseconds: UInt64(min(left, 0.01) * 1e9))
+        }
+        woken = false
+    }
+
+    /// Ends the loop's current pause.
+    func wake() { woken = true }
 
     /// Every shot of the edit is final and no work is out (shots that left the plan included).
     var isComplete: Bool {

@@ -58,7 +58,10 @@ public struct EchoedFields: Sendable, Hashable, Codable {
 
     /// Creates with the same key cannot be told apart by the list call; the scheduler never has two of them
     /// unsettled at once, so creation order tells them apart.
-    public var key: String { "\(model)|\(seed)" }
+    public var key: String { Self.key(model: model, seed: seed) }
+
+    /// The key of a create of `model` with `seed`.
+    public static func key(model: String, seed: Int64) -> String { "\(model)|\(seed)" }
 
     /// Whether `task` could be the task of a create with these fields: every field the task echoes agrees.
     public func matches(_ task: GenerationTask) -> Bool {
