@@ -160,6 +160,7 @@ struct PipelineBench {
         configuration.pollInterval = poll
         configuration.requestsPerMinute = 1_000_000
         if arguments.contains("--no-verify") { configuration.verify = false }
+        if arguments.contains("--no-concat") { configuration.concatenate = false }
         let started = Date().timeIntervalSince1970
         let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
                                         configuration: configuration, service: ClientService(client: client),

@@ -18,6 +18,7 @@ extension PipelineRunner {
         var prepared: [PreparedCreate] = []
         var inFlight = shots.values.filter { [.creating, .unknown, .queued, .running].contains($0.state) }.count
         var previous: ShotRecord?
+        var held = Set(unsettledKeys.values)
         for id in order {
             guard let shot = shots[id], shot.inPlan else { continue }
             defer { previous = shots[id] }
@@ -25,7 +26,7 @@ extension PipelineRunner {
             guard inFlight < configuration.maxInFlight else { return prepared }
             if shot.chained, previous?.state != .done, previous?.state != .failed { continue }
             // The gate is checked before the body is read: a shot held back costs no store call.
-            if let key = gateKey(shot), unsettledKeys.values.contains(key) { continue }
+            if let key = gateKey(shot), held.contains(key) { continue }
             var request = try await request(of: shot)
             if shot.chained {
                 guard let previous else { continue }
@@ -42,7 +43,7 @@ extension PipelineRunner {
             let number = shot.attempts + 1
             request.seed = seed(for: shot, request: request, number: number)
             let echo = EchoedFields(request)
-            if unsettledKeys.values.contains(echo.key) { continue }
+            if held.contains(echo.key) { continue }
             let now = Date().timeIntervalSince1970
             guard limiter.delay(now: now) <= 0 else { return prepared }
             limiter.record(now: now)
@@ -54,6 +55,7 @@ extension PipelineRunner {
                                                                  echo: echo.json)
             shots[id] = record
             unsettledKeys[id] = echo.key
+            held.insert(echo.key)
             inFlight += 1
             observer(.shot(id: id, state: .creating, detail: "attempt \(number)"))
             prepared.append(PreparedCreate(shotID: id, attempt: attempt, request: request))
@@ -62,11 +64,20 @@ extension PipelineRunner {
     }
 
     /// The echo key the shot's next create will have when its seed is fixed (nil: a random seed, never shared).
+    /// Computed once per attempt number: a long plan held back by the gate costs a lookup per shot and pass.
     func gateKey(_ shot: ShotRecord) -> String? {
-        guard let (model, fixed) = gateBases[shot.requestIdentity], let fixed else { return nil }
-        var request = GenerationRequest(model: model, content: [])
-        request.seed = fixed
-        return EchoedFields.key(model: model, seed: seed(for: shot, request: request, number: shot.attempts + 1))
+        if let cached = gateKeys[shot.id], cached.attempts == shot.attempts, cached.floor == shot.budgetFloor {
+            return cached.key
+        }
+        guard let (model, fixed) = gateBases[shot.requestIdentity] else { return nil }
+        var key: String?
+        if let fixed {
+            var request = GenerationRequest(model: model, content: [])
+            request.seed = fixed
+            key = EchoedFields.key(model: model, seed: seed(for: shot, request: request, number: shot.attempts + 1))
+        }
+        gateKeys[shot.id] = (shot.attempts, shot.budgetFloor, key)
+        return key
     }
 
     /// The create body of a shot, as recorded under its request identity.

@@ -57,6 +57,8 @@ public actor PipelineRunner {
     var createsSent = 0
     /// Model and fixed seed (nil: random) by request identity: what the scheduler's gate needs without the body.
     var gateBases: [String: (model: String, seed: Int64?)] = [:]
+    /// Each pending shot's gate key, for the attempt number and budget it was computed at.
+    var gateKeys: [String: (attempts: Int, floor: Int, key: String?)] = [:]
     /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
     var woken = false
 

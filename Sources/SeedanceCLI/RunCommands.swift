@@ -171,7 +171,7 @@ struct RegenerateCommand: AsyncParsableCommand {
 
             Examples:
               seedance regenerate out/edit1 shot-02
-              seedance regenerate out/edit1 shot-02 --prompt "the puppy eats the whole cake" --reason "too calm"
+              seedance regenerate out/edit1 shot-02 --prompt "a kitten" --reason "too calm"
             """
     )
 

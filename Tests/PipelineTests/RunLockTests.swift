@@ -18,7 +18,15 @@ import TestSupport
 
         // What a process killed mid-write leaves behind.
         try FileManager.default.createDirectory(atPath: dir + "/clips", withIntermediateDirectories: true)
-        let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part"]
+        for sub in ["attempts", "thumbs"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
+        // Every temporary name the writers use: downloads (NAME.part), media and images (.NAME.XXXXXXXX.part.EXT),
+        // reports and links (.NAME.XXXXXXXX.part.json / .mp4), a clip set aside for a second download.
+        let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part",
+                         dir + "/.final.5e6f7a8b.part.mp4", dir + "/thumbs/.one-last.0a1b2c3d.part.png",
+                         dir + "/.report.1f2e3d4c.part.json", dir + "/attempts/one-1.mp4.first.part",
+                         dir + "/attempts/one-2.mp4.part"]
         for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2]))) }
         let keep = dir + "/clips/notes.txt"
         #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
@@ -28,7 +36,7 @@ import TestSupport
                                                         logger: logger)
         #expect(first != nil)
         for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) removed") }
-        #expect(FileManager.default.fileExists(atPath: keep), "only .part files are removed")
+        #expect(FileManager.default.fileExists(atPath: keep), "only temporary files are removed")
 
         // Another runner in this process, and the real binary in another, are both refused.
         await #expect {
