@@ -177,6 +177,45 @@ import TestSupport
         try await Self.resumeToTheEnd(dir, harness, shots: 4)
     }
 
+    @Test func ctrlCWhileCreatesRetryAnUnreachableServiceStillEndsWithTheReport() async throws {
+        // The creates are in the client's back-off (about 15 s) when Ctrl-C comes: the stop's drain (10 s) ends
+        // before they do and cancels them. Their outcome must still be recorded and the run end as interrupted,
+        // with its report and the line that says how to continue.
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+        let dir = harness.directory.appendingPathComponent("offline-interrupted").path
+
+        let run = try Self.launch(["run", plan, "-o", dir, "--offline-timeout", "120", "--poll-interval", "0.1"],
+                                  environment: Self.environment(baseURL: Self.nowhere))
+        let sending = try await Self.waitFor(Self.state(dir)) { store in
+            try await store.allAttempts().contains { $0.state == .creating }
+        }
+        #expect(sending, "creates are being sent")
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let signalled = Date()
+        kill(run.process.processIdentifier, SIGINT)
+        let status = try await run.wait(timeout: 30)
+        #expect(Date().timeIntervalSince(signalled) < 10 + 5, "the drain is bounded")
+        #expect(status == 130, "exit status: \(String(describing: status)); \(run.stderr)")
+        let failures = Self.failureLines(run.stderr)
+        #expect(failures.count == 1, "exactly one seedance: line: \(run.stderr)")
+        let line = failures.first ?? ""
+        #expect(line.hasPrefix("seedance: interrupted: 0 task(s) still running") && line.contains("seedance resume"),
+                "\(line)")
+        #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"), "the report is written")
+
+        // The cancelled creates never connected: their attempts are settled (turned away leaves none).
+        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
+        let attempts = try await store.allAttempts()
+        #expect(attempts.allSatisfy { $0.state != .creating && $0.taskID == nil }, "\(attempts.map { ($0.shotID, $0.state) })")
+        #expect(attempts.isEmpty, "\(attempts.map { ($0.shotID, $0.state) })")
+        let shots = try await store.shots()
+        #expect(shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })")
+
+        try await Self.resumeToTheEnd(dir, harness, shots: 4)
+    }
+
     // MARK: 3. a refused key
 
     @Test func aRefusedKeyStopsTheRunAndTheRightKeyResumesIt() async throws {
