@@ -106,8 +106,16 @@ extension PipelineRunner {
             creating.remove(create.shotID)
             wake()
         }
-        let id = create.shotID, number = create.attempt.number
         let outcome = await service.create(create.request)
+        // The answer is recorded even when the run is being stopped (its sends cancelled after the drain): a store
+        // write refused for cancellation would leave the attempt unsettled and end the run as "interrupted", with
+        // no report, whatever its real ending.
+        try await Task { try await self.record(outcome, of: create) }.value
+    }
+
+    /// Records what a create came to.
+    func record(_ outcome: CreateOutcome, of create: PreparedCreate) async throws {
+        let id = create.shotID, number = create.attempt.number
         let now = Date().timeIntervalSince1970
         switch outcome {
         case .created(let taskID):

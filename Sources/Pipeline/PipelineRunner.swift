@@ -138,8 +138,8 @@ public actor PipelineRunner {
             while true {
                 let now = Date().timeIntervalSince1970
                 if let limit = configuration.timeLimit, now - started > limit { stop(.timeLimit(limit)) }
-                if outage.exceeded(at: now) {
-                    stop(.unreachable(outage.lastError ?? "no answer"))
+                if outage.exceeded(at: now), let since = outage.since {
+                    stop(.unreachable("no answer for \(Int((now - since).rounded())) s; last: \(outage.lastError ?? "no answer")"))
                 }
                 if ending != nil { break }
                 try await reconcile()

@@ -37,6 +37,10 @@ public final class Client: Sendable {
             config.timeout = .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .seconds(120))
             config.redirectConfiguration = .follow(max: 5, allowCycles: false)
             config.decompression = .disabled
+            // A connection that cannot be made fails the attempt at once: the retry policy decides what happens
+            // next. (Left on, AsyncHTTPClient would retry it silently until the connect timeout, so each attempt
+            // at a refusing host lasts `connectTimeout` and a create's five attempts about a minute.)
+            config.connectionPool.retryConnectionEstablishment = false
             http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             ownsHTTPClient = true
         }

@@ -85,8 +85,8 @@ enum RunOutcome {
             if summary.readyToFetch > 0 { out += ", \(summary.readyToFetch) clip(s) made and not fetched yet" }
             throw CommandFailure(.interrupted, "interrupted: \(out); \(resume) collects them without paying again")
         case .unreachable(let message):
-            throw CommandFailure(.remoteFailure, "the service at \(baseURL.absoluteString) could not be reached for "
-                + "\(Int(options.offlineTimeout)) s (\(oneLine(message))); nothing was lost: \(resume) continues")
+            throw CommandFailure(.remoteFailure, "the service at \(baseURL.absoluteString) could not be reached "
+                + "(\(oneLine(message))); nothing was lost: \(resume) continues")
         case .unauthorized(let message):
             throw CommandFailure(.remoteFailure, "the service refused the API key (\(oneLine(message))); set a working "
                 + "SEEDANCE_API_KEY and \(resume) continues")
