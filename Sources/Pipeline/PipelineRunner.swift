@@ -59,6 +59,8 @@ public actor PipelineRunner {
     var gateBases: [String: (model: String, seed: Int64?)] = [:]
     /// Each pending shot's gate key, for the attempt number and budget it was computed at.
     var gateKeys: [String: (attempts: Int, floor: Int, key: String?)] = [:]
+    /// When the last poll round started (Unix seconds).
+    var lastPoll: Double = 0
     /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
     var woken = false
 
@@ -143,7 +145,11 @@ public actor PipelineRunner {
                 }
                 if ending != nil { break }
                 try await reconcile()
-                readyQueue += try await poll()
+                // Polls keep their interval however often the loop wakes (a wake is for creates and checks).
+                if now - lastPoll >= configuration.pollInterval * 0.95 {
+                    lastPoll = now
+                    readyQueue += try await poll()
+                }
                 while processing.count < max(configuration.maxConcurrentDownloads, configuration.maxConcurrentChecks),
                       !readyQueue.isEmpty {
                     let (id, task) = readyQueue.removeFirst()
@@ -156,7 +162,8 @@ public actor PipelineRunner {
                     group.addTask { try await self.send(create) }
                 }
                 if isComplete { break }
-                let pause = waitingOnlyForLocalWork ? min(0.1, configuration.pollInterval) : configuration.pollInterval
+                let untilPoll = max(0.01, lastPoll + configuration.pollInterval - Date().timeIntervalSince1970)
+                let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
                 try await nap(pause)
             }
             if ending != nil {
