@@ -34,18 +34,9 @@ import TestSupport
         return process
     }
 
-    /// Waits until `condition` holds for the run's store (read by this process while the other writes).
+    /// Waits until `condition` holds for the run's store (read-only, by the same helper as the run commands' tests).
     func waitFor(_ state: String, _ condition: (SQLiteJobStore) async throws -> Bool, timeout: Double = 60) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            // Read-only: a watcher must not migrate (and so race) the file the run is creating.
-            if FileManager.default.fileExists(atPath: state), let store = try? SQLiteJobStore(path: state, readOnly: true),
-               (try? await condition(store)) == true {
-                return true
-            }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
-        return false
+        try await RunCommandTests.waitFor(state, timeout: timeout, condition)
     }
 
     @Test(arguments: KillPoint.allCases)
