@@ -62,9 +62,10 @@ enum RunOutcome {
             StandardError.write("nothing was sent\n")
             return
         }
+        // Kept until the process ends: a second Ctrl-C while the summary is printed still exits 130 with a word.
         let interrupts = InterruptHandler { await runner.stop(.interrupted) }
         let summary = try await runner.run()
-        interrupts.cancel()
+        withExtendedLifetime(interrupts) {}
         if options.json {
             StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
         } else {
@@ -131,12 +132,5 @@ final class InterruptHandler: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
-    }
-
-    /// Stops handling; the signals get their default action back.
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }
