@@ -134,6 +134,7 @@ public actor PipelineRunner {
         let started = Date().timeIntervalSince1970
         try await store.apply(difference.changes)
         try await loadState()
+        observer(.started(shots: order.compactMap { shots[$0] }.filter(\.inPlan).map { ShotStart(id: $0.id, state: $0.state) }))
         retireStaleClips()
         try await reopenRecoverableShots()
         try await withThrowingDiscardingTaskGroup { group in

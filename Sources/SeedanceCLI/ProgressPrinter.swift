@@ -22,6 +22,10 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.withLock {
             if json { return printJSON(event) }
             switch event {
+            case .started(let shots):
+                // The table starts with every shot of the edit, so its totals count the whole plan on a re-run.
+                states = shots.map { ($0.id, $0.state.rawValue, "") }
+                if terminal { redraw() }
             case let .shot(id, state, detail):
                 if let i = states.firstIndex(where: { $0.id == id }) {
                     states[i] = (id, state.rawValue, detail ?? "")
@@ -62,6 +66,9 @@ final class ProgressPrinter: @unchecked Sendable {
     private func printJSON(_ event: RunEvent) {
         var object: [String: Any] = ["time": Date().timeIntervalSince1970]
         switch event {
+        case .started(let shots):
+            object["event"] = "started"
+            object["shots"] = shots.map { ["shot": $0.id, "state": $0.state.rawValue] }
         case let .shot(id, state, detail):
             object["event"] = "shot"
             object["shot"] = id
