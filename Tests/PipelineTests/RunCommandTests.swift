@@ -79,6 +79,19 @@ import TestSupport
         return false
     }
 
+    /// The run stopped having made nothing: creates turned away leave no attempt and every shot is still to make;
+    /// then `resume` makes each shot once.
+    static func expectNothingMadeThenResume(_ dir: String, _ harness: SimulatorHarness,
+                                            sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let store = try SQLiteJobStore(path: state(dir), readOnly: true)
+        #expect(try await store.allAttempts().isEmpty, sourceLocation: sourceLocation)
+        let shots = try await store.shots()
+        #expect(shots.count == 4 && shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })",
+                sourceLocation: sourceLocation)
+        #expect(try await harness.stats().createsAccepted == 0, sourceLocation: sourceLocation)
+        try await resumeToTheEnd(dir, harness, shots: 4)
+    }
+
     /// The stderr lines that start `seedance: ` (a failure says itself in exactly one).
     static func failureLines(_ stderr: String) -> [String] {
         stderr.split(whereSeparator: \.isNewline).map(String.init).filter { $0.hasPrefix("seedance: ") }
@@ -167,14 +180,7 @@ import TestSupport
         #expect(line.contains("could not be reached") && line.contains("seedance resume"), "\(line)")
         #expect(line.contains("127.0.0.1:9"), "names the service: \(line)")
 
-        // Creates turned away leave no attempt; every shot is still to make.
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        #expect(try await store.allAttempts().isEmpty)
-        let shots = try await store.shots()
-        #expect(shots.count == 4 && shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })")
-        #expect(try await harness.stats().createsAccepted == 0)
-
-        try await Self.resumeToTheEnd(dir, harness, shots: 4)
+        try await Self.expectNothingMadeThenResume(dir, harness)
     }
 
     @Test func ctrlCWhileCreatesRetryAnUnreachableServiceStillEndsWithTheReport() async throws {
@@ -205,15 +211,8 @@ import TestSupport
                 "\(line)")
         #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"), "the report is written")
 
-        // The cancelled creates never connected: their attempts are settled (turned away leaves none).
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        let attempts = try await store.allAttempts()
-        #expect(attempts.allSatisfy { $0.state != .creating && $0.taskID == nil }, "\(attempts.map { ($0.shotID, $0.state) })")
-        #expect(attempts.isEmpty, "\(attempts.map { ($0.shotID, $0.state) })")
-        let shots = try await store.shots()
-        #expect(shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })")
-
-        try await Self.resumeToTheEnd(dir, harness, shots: 4)
+        // The cancelled creates never connected: turned away, they leave no attempt.
+        try await Self.expectNothingMadeThenResume(dir, harness)
     }
 
     // MARK: 3. a refused key
@@ -234,13 +233,7 @@ import TestSupport
         #expect(line.contains("API key") && line.contains("seedance resume"), "\(line)")
         #expect(!result.stderr.contains("wrong-key-9876543210"), "the key is never printed")
 
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        #expect(try await store.allAttempts().isEmpty)
-        let shots = try await store.shots()
-        #expect(shots.count == 4 && shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })")
-        #expect(try await harness.stats().createsAccepted == 0)
-
-        try await Self.resumeToTheEnd(dir, harness, shots: 4)
+        try await Self.expectNothingMadeThenResume(dir, harness)
     }
 
     // MARK: 4. a damaged state file
