@@ -55,7 +55,7 @@ extension PipelineRunner {
         try FileManager.default.createDirectory(atPath: (keptPath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         try await service.downloadVideo(of: task, to: keptPath)
-        if attempt.identity != shot.identity {
+        if !attempt.isFor(shot) {
             // The shot changed while this task was out: keep its clip, make the shot again.
             try await transition(shotID, .superseded(attempt: attempt.number, clip: kept, tokens: task.usage?.totalTokens))
             return

@@ -42,7 +42,7 @@ extension PipelineRunner {
         let reason = task.error.map { "\($0.code): \($0.message)" } ?? "the task ended \(task.status.rawValue)"
         let attempts = try await store.attempts(shotID: shot.id)
         guard let attempt = attempts.last(where: { $0.taskID == task.id }) else { return }
-        if attempt.identity != shot.identity {
+        if !attempt.isFor(shot) {
             try await transition(shot.id, .superseded(attempt: attempt.number, clip: nil, tokens: task.usage?.totalTokens))
             return
         }

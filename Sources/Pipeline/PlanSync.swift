@@ -146,7 +146,7 @@ public enum PlanSync {
                     change = .unchanged
                     needsCreate = old.state == .pending
                     if old.identity.isEmpty || old.chained != shot.chained {
-                        changes.transitions.append((shot.id, .reidentify(reason: "identity recorded", identities: identities)))
+                        changes.transitions.append((shot.id, .recordIdentities(identities)))
                     }
                 } else {
                     let ownChanged = old.requestIdentity != requestIdentity || !shot.chained || previous?.changed != true

@@ -89,6 +89,9 @@ public enum ShotTransition: Sendable, Hashable {
     case reset(reason: String, identities: ShotIdentities?)
     /// New identities for a shot whose attempt is still out: it keeps going, and is superseded when it ends.
     case reidentify(reason: String, identities: ShotIdentities)
+    /// The identities of an unchanged shot recorded (a run of the first release, or chaining noted): nothing else
+    /// changes.
+    case recordIdentities(ShotIdentities)
     /// A line in the shot's history, no change.
     case note(String)
 }
@@ -278,6 +281,9 @@ public enum ShotMachine {
             assign(identities, to: &shot)
             shot.budgetFloor = shot.attempts
             return Result(shot: shot, attempt: nil, detail: reason)
+        case let .recordIdentities(identities):
+            assign(identities, to: &shot)
+            return Result(shot: shot, attempt: nil, detail: nil)
         case let .note(text):
             return Result(shot: shot, attempt: nil, detail: text)
         }

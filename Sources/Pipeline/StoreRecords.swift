@@ -177,6 +177,11 @@ public struct AttemptRecord: Sendable, Hashable, Codable, FetchableRecord, Mutab
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// Whether the attempt was made for the shot as it is now (not superseded by a change of the shot). An attempt of
+    /// the first release recorded no identity: it is taken as the shot's, so a run resumed across the upgrade never
+    /// makes a shot it already paid for again.
+    public func isFor(_ shot: ShotRecord) -> Bool { identity.isEmpty || identity == shot.identity }
+
     enum CodingKeys: String, CodingKey {
         case id, number, reason, state, tokens, error, identity, echo, clipPath
         case shotID = "shotId", taskID = "taskId", markerSeed, submittedAt, finishedAt
