@@ -5,7 +5,8 @@ import TestSupport
 
 /// The question before spending, on a real terminal: `script` gives the binary a pseudo-terminal, and the answer is
 /// typed on it.
-@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"),
+@Suite(.serialized, .enabled(if: TestConditions.available("script(1)",
+                                                            FileManager.default.isExecutableFile(atPath: "/usr/bin/script")),
                              "needs script(1) from util-linux for a pseudo-terminal"))
 struct RunQuestionTests {
     /// Runs `seedance ARGUMENTS` on a pseudo-terminal with `answer` typed in.
