@@ -34,7 +34,15 @@ import TestSupport
         var first: PipelineRunner? = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                                         configuration: configuration, service: harness.service,
                                                         logger: logger)
-        #expect(first != nil)
+        // The claim is real: the lock file names this process, and the kernel refuses another exclusive lock on it
+        // (flock locks belong to an open file description, so a second open in this process is refused too).
+        let lockFile = dir + "/.lock"
+        let holder = String(decoding: try #require(FileManager.default.contents(atPath: lockFile)), as: UTF8.self)
+        #expect(holder.trimmingCharacters(in: .whitespacesAndNewlines) == "\(getpid())")
+        let other = open(lockFile, O_RDWR | O_CLOEXEC)
+        try #require(other >= 0, "open \(lockFile)")
+        #expect(flock(other, LOCK_EX | LOCK_NB) != 0, "the run's lock is held while the first runner lives")
+        close(other)
         for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) removed") }
         #expect(FileManager.default.fileExists(atPath: keep), "only temporary files are removed")
 
@@ -56,6 +64,7 @@ import TestSupport
         #expect(try await harness.stats().createsAccepted == 0, "the refused processes created nothing")
 
         // Once the holder is gone the run can be taken over and finished.
+        withExtendedLifetime(first) {}
         first = nil
         let second = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
                                               configuration: configuration, service: harness.service, logger: logger)
