@@ -50,13 +50,7 @@ struct SimulatorHarness {
     }
 
     /// The simulator's counters.
-    func stats() async throws -> SimulatorStats {
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: simulator.rootURL.appendingPathComponent("_simulator/stats").absoluteString),
-            timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return try JSONDecoder().decode(SimulatorStats.self, from: Data(buffer: body))
-    }
+    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 
     func stop() async {
         try? await client.shutdown()
