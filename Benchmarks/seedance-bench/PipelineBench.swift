@@ -123,10 +123,7 @@ struct PipelineBench {
     }
 
     static func stats(of simulator: RunningSimulator) async throws -> SimulatorStats {
-        let url = simulator.rootURL.appendingPathComponent("_simulator/stats").absoluteString
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return try JSONDecoder().decode(SimulatorStats.self, from: Data(body.readableBytesView))
+        try await simulator.stats()
     }
 
     // MARK: the worker (a child process)

@@ -1,3 +1,7 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
 /// Counts of what the simulator was asked and did (`GET /_simulator/stats`), so tests can prove, for example,
 /// that nothing was created twice.
 public struct SimulatorStats: Sendable, Hashable, Codable {
@@ -37,4 +41,29 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
 
     /// Zero counts.
     public init() {}
+}
+
+extension RunningSimulator {
+    /// The simulator's counters now: `GET /_simulator/stats` through the shared HTTP client. Throws when the server
+    /// does not answer 200 with the counters.
+    public func stats() async throws -> SimulatorStats {
+        let url = rootURL.appendingPathComponent("_simulator/stats").absoluteString
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else {
+            throw SimulatorStatsError(status: Int(response.status.code),
+                                      body: String(buffer: body))
+        }
+        return try JSONDecoder().decode(SimulatorStats.self, from: Data(body.readableBytesView))
+    }
+}
+
+/// `GET /_simulator/stats` answered something other than 200.
+public struct SimulatorStatsError: Error, CustomStringConvertible {
+    /// The HTTP status.
+    public var status: Int
+    /// The body, as text.
+    public var body: String
+
+    public var description: String { "GET /_simulator/stats answered \(status): \(body)" }
 }

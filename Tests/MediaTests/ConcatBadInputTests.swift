@@ -12,12 +12,11 @@ import TestSupport
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = name.hasPrefix("/") ? name : dir.appendingPathComponent(name).path
-        do {
+        // Fails the test when concatenate succeeds or throws anything but a MediaError.
+        let error = try #require(throws: MediaError.self) {
             _ = try concatenate(inputs, to: output, options: options)
-            Issue.record("concatenate should have failed")
-        } catch let error as MediaError {
-            check(error)
         }
+        check(error)
         // No partial output, no temporary file.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
@@ -62,12 +61,11 @@ import TestSupport
         // The same file by another spelling of its path.
         let other = dir.appendingPathComponent("./sub/../clip.mp4").path
         #expect(throws: MediaError.self) { try concatenate([Self.a, copy], to: other) }
-        do {
+        let error = #expect(throws: MediaError.self) {
             _ = try concatenate([copy, Self.a], to: copy)
-        } catch let error as MediaError {
-            #expect(error.kind == .invalidArgument)
-            #expect(error.description.contains("output is also an input"))
         }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.description.contains("output is also an input") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["clip.mp4"])
     }

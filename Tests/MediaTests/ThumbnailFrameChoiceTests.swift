@@ -123,9 +123,10 @@ enum FrameIndex {
         #expect(FrameIndex.of(try lastFrame(of: FixturePaths.fixture("frames/frame-index.ts"))) == 47)
     }
 
-    /// The same frame as the ffmpeg CLI for a sweep of times over B-frame content (when the CLI is installed).
-    @Test func matchesTheFFmpegCLIOverASweepOfTimes() throws {
-        guard let ffmpeg = ReferenceFFmpeg.path else { return }
+    /// The same frame as the ffmpeg CLI for a sweep of times over B-frame content (skipped when the CLI is absent).
+    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"))
+    func matchesTheFFmpegCLIOverASweepOfTimes() throws {
+        let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let grabber = try FrameGrabber(path: Self.clip, logger: .mediaSilent)
@@ -142,10 +143,4 @@ enum FrameIndex {
             }
         }
     }
-}
-
-/// The ffmpeg CLI used as the reference, when installed.
-enum ReferenceFFmpeg {
-    static let path: String? = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg", "/opt/homebrew/bin/ffmpeg"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
 }

@@ -35,14 +35,21 @@ import TestSupport
         #expect(Self.markerCorner(image) == corner)
         #expect(FrameIndex.of(image) == 12)
         #expect((image.width, image.height) == (swapped ? (64, 96) : (96, 64)))
-        if let ffmpeg = ReferenceFFmpeg.path {
-            let theirs = dir.appendingPathComponent("ff.png").path
-            let run = try TestSupport.run(ffmpeg, ["-v", "error", "-y", "-ss", "0.5", "-i", FixturePaths.fixture(file),
-                                                   "-frames:v", "1", "-pix_fmt", "rgb24", theirs])
-            try #require(run.status == 0)
-            // Same frame, same orientation, same pixels.
-            #expect(try loadImage(theirs).rgb == image.rgb)
-        }
+    }
+
+    /// Same frame, same orientation, same pixels as the ffmpeg CLI (skipped when the CLI is absent).
+    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: orientations.map(\.file))
+    func framesHaveTheFFmpegCLIsPixels(file: String) throws {
+        let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("m.png").path
+        try writeThumbnail(of: FixturePaths.fixture(file), at: .seconds(0.5), to: out)
+        let theirs = dir.appendingPathComponent("ff.png").path
+        let run = try TestSupport.run(ffmpeg, ["-v", "error", "-y", "-ss", "0.5", "-i", FixturePaths.fixture(file),
+                                               "-frames:v", "1", "-pix_fmt", "rgb24", theirs])
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(try loadImage(theirs).rgb == loadImage(out).rgb)
     }
 
     @Test func autorotateOffKeepsTheStoredOrientation() throws {

@@ -4,11 +4,19 @@ import Testing
 import TestSupport
 
 /// The shared real-world corpus (phones, cameras, screen recordings, broken downloads) against the ffmpeg CLI:
-/// the same frame, turned the same way, to the pixel. Skipped when the corpus or the ffmpeg CLI is absent.
-@Suite struct ThumbnailRealWorldTests {
-    @Test(arguments: FixturePaths.realworldFiles)
+/// the same frame, turned the same way, to the pixel. Reported as skipped when the corpus or the ffmpeg CLI is
+/// absent (failed instead under `SEEDANCE_REQUIRE_ALL_TESTS=1`).
+@Suite(.enabled(if: TestConditions.realworld, "needs the real-world corpus (../shared/realworld)"))
+struct ThumbnailRealWorldTests {
+    /// The corpus holds media (the parameterized test below would otherwise run no case at all).
+    @Test func theCorpusIsThere() throws {
+        let corpus = try #require(FixturePaths.realworld, "../shared/realworld beside the clone")
+        #expect(!FixturePaths.realworldFiles.isEmpty, "no media in \(corpus.path)")
+    }
+
+    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: FixturePaths.realworldFiles)
     func sameImageAsTheFFmpegCLI(file: String) throws {
-        guard let ffmpeg = ReferenceFFmpeg.path else { return }
+        let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
         let name = (file as NSString).lastPathComponent
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -65,9 +73,9 @@ import TestSupport
     }
 
     @Test func brokenDownloadWithoutSampleDataFailsGracefully() throws {
-        guard let corpus = FixturePaths.realworld else { return }
+        let corpus = try #require(FixturePaths.realworld, "../shared/realworld beside the clone")
         let file = corpus.appendingPathComponent("broken-mod-h264-streaming-no-mdat.mp4").path
-        guard FileManager.default.fileExists(atPath: file) else { return }
+        try #require(FileManager.default.fileExists(atPath: file), "\(file) in the corpus")
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for position in [FramePosition.seconds(1), .last] {

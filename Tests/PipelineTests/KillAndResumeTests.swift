@@ -42,65 +42,65 @@ import TestSupport
     @Test(arguments: KillPoint.allCases)
     func killedRunsResumeWithoutCreatingAnyTaskTwice(_ point: KillPoint) async throws {
         // Slow answers widen the window between sending a create and recording its answer.
-        let harness = try await SimulatorHarness.start(faults: "seed=3,slow=0.3,slow-seconds=0.4", timeScale: 0.01)
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("killed").path
-        let state = (dir as NSString).appendingPathComponent("state.sqlite")
-        let env = environment(harness)
-        let common = ["--poll-interval", "0.1", "--reconcile-grace", "2"]
+        try await SimulatorHarness.with(faults: "seed=3,slow=0.3,slow-seconds=0.4", timeScale: 0.01) { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("killed").path
+            let state = (dir as NSString).appendingPathComponent("state.sqlite")
+            let env = environment(harness)
+            let common = ["--poll-interval", "0.1", "--reconcile-grace", "2"]
 
-        let first = try launch(["run", plan, "-o", dir] + common, environment: env)
-        let reached = try await waitFor(state) { store in
-            switch point {
-            case .firstCreateSent: return try await !store.allAttempts().isEmpty
-            case .someShotQueued: return try await store.shots().contains { $0.state == .queued || $0.state == .running }
-            case .firstShotDone: return try await store.shots().contains { $0.state == .done }
+            let first = try launch(["run", plan, "-o", dir] + common, environment: env)
+            let reached = try await waitFor(state) { store in
+                switch point {
+                case .firstCreateSent: return try await !store.allAttempts().isEmpty
+                case .someShotQueued: return try await store.shots().contains { $0.state == .queued || $0.state == .running }
+                case .firstShotDone: return try await store.shots().contains { $0.state == .done }
+                }
             }
+            #expect(reached, "the run reached \(point)")
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            #expect(first.terminationReason == .uncaughtSignal)
+
+            // Resume, kill once more a moment later, then resume to the end.
+            let second = try launch(["resume", dir] + common, environment: env)
+            try await Task.sleep(nanoseconds: 400_000_000)
+            kill(second.processIdentifier, SIGKILL)
+            second.waitUntilExit()
+
+            let last = try runSeedance(["resume", dir] + common, environment: env)
+            #expect(last.status == 0, "resume finished: \(last.stderr)")
+
+            let store = try SQLiteJobStore(path: state)
+            #expect(try await store.shots().allSatisfy { $0.state == .done })
+            let stats = try await harness.stats()
+            #expect(stats.createsAccepted == 4, "each shot created exactly once after kills at \(point): \(stats)")
+            let madeTasks = Set(try await store.allAttempts().compactMap(\.taskID))
+            #expect(madeTasks.count == 4)
+            #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("final.mp4")))
+            #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("report.html")))
         }
-        #expect(reached, "the run reached \(point)")
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal)
-
-        // Resume, kill once more a moment later, then resume to the end.
-        let second = try launch(["resume", dir] + common, environment: env)
-        try await Task.sleep(nanoseconds: 400_000_000)
-        kill(second.processIdentifier, SIGKILL)
-        second.waitUntilExit()
-
-        let last = try runSeedance(["resume", dir] + common, environment: env)
-        #expect(last.status == 0, "resume finished: \(last.stderr)")
-
-        let store = try SQLiteJobStore(path: state)
-        #expect(try await store.shots().allSatisfy { $0.state == .done })
-        let stats = try await harness.stats()
-        #expect(stats.createsAccepted == 4, "each shot created exactly once after kills at \(point): \(stats)")
-        let madeTasks = Set(try await store.allAttempts().compactMap(\.taskID))
-        #expect(madeTasks.count == 4)
-        #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("final.mp4")))
-        #expect(FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("report.html")))
     }
 
     @Test func generateMakesOneVerifiedClipAndNamesBadFlags() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let env = environment(harness)
-        let dir = harness.directory.appendingPathComponent("one").path
-        let image = FixturePaths.fixture("demo/garden.png")
-        let result = try runSeedance(["generate", "--prompt", "a kite", "--image", "\(image):first_frame",
-                                      "--resolution", "480p", "--duration", "4", "--poll-interval", "0.1", "-o", dir],
-                                     environment: env)
-        #expect(result.status == 0, "\(result.stderr)")
-        let info = try probe((dir as NSString).appendingPathComponent("clips/shot-01.mp4"))
-        #expect(info.video?.width == 864 && info.video?.frameCount == 97)
-        let store = try SQLiteJobStore(path: (dir as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
-        #expect(try await store.shots().first?.qaPassed == true)
+        try await SimulatorHarness.with { harness in
+            let env = environment(harness)
+            let dir = harness.directory.appendingPathComponent("one").path
+            let image = FixturePaths.fixture("demo/garden.png")
+            let result = try runSeedance(["generate", "--prompt", "a kite", "--image", "\(image):first_frame",
+                                          "--resolution", "480p", "--duration", "4", "--poll-interval", "0.1", "-o", dir],
+                                         environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            let info = try probe((dir as NSString).appendingPathComponent("clips/shot-01.mp4"))
+            #expect(info.video?.width == 864 && info.video?.frameCount == 97)
+            let store = try SQLiteJobStore(path: (dir as NSString).appendingPathComponent("state.sqlite"), readOnly: true)
+            #expect(try await store.shots().first?.qaPassed == true)
 
-        let bad = try runSeedance(["generate", "--prompt", "x", "--image", "missing.png", "-o", dir + "2"], environment: env)
-        #expect(bad.status == 2)
-        #expect(bad.stderr.contains("--image: missing.png: cannot read the file"))
-        #expect(try await harness.stats().createsAccepted == 1)
+            let bad = try runSeedance(["generate", "--prompt", "x", "--image", "missing.png", "-o", dir + "2"], environment: env)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("--image: missing.png: cannot read the file"))
+            #expect(try await harness.stats().createsAccepted == 1)
+        }
     }
 
     @Test func aBrokenPlanNamesTheLineAndTheField() throws {

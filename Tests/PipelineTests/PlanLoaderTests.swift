@@ -179,11 +179,8 @@ import Testing
     @Test func aBadDefaultNamesTheDefaultsLineNotTheFirstShot() throws {
         let text = "name: x\ndefaults:\n  resolution: 9000p\nshots:\n  - prompt: a\n"
         expectError(text, line: 3, field: "defaults.resolution", mentioning: ["\"9000p\" is not a resolution"])
-        do {
-            _ = try PlanLoader.parse(text, file: "plan.yaml")
-        } catch let error as PlanError {
-            #expect(error.description.hasPrefix("plan.yaml:3: defaults.resolution: \"9000p\" is not a resolution; "))
-        }
+        let error = #expect(throws: PlanError.self) { _ = try PlanLoader.parse(text, file: "plan.yaml") }
+        #expect(error?.description.hasPrefix("plan.yaml:3: defaults.resolution: \"9000p\" is not a resolution; ") == true)
         expectError("defaults:\n  ratio: 5:4\nshots:\n  - prompt: a\n", line: 2, field: "defaults.ratio",
                     mentioning: ["not a ratio"])
         expectError("defaults:\n  seed: 99999999999\nshots:\n  - prompt: a\n", line: 2, field: "defaults.seed",

@@ -26,24 +26,24 @@ import TestSupport
     }
 
     @Test func aDamagedTransferIsFetchedAgainNotRegenerated() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let configuration = harness.configuration("cut")
-        let logger = SimulatorHarness.quietLogger("test.redownload")
-        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
-                                        configuration: configuration,
-                                        service: CutFirstDownload(inner: harness.service), logger: logger)
-        let summary = try await runner.run()
-        #expect(summary.done == 4 && summary.failed == 0)
-        let stats = try await harness.stats()
-        #expect(stats.createsAccepted == 4, "no shot was paid for twice: \(stats)")
-        #expect(stats.downloads >= 8, "every clip was fetched twice")
-        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        for shot in try await store.shots() {
-            let details = try await store.events(shotID: shot.id).compactMap(\.detail)
-            #expect(details.contains { $0.hasPrefix("downloaded again after failing QA") }, "\(shot.id): \(details)")
-            #expect(shot.qaPassed == true && shot.attempts == 1)
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let configuration = harness.configuration("cut")
+            let logger = SimulatorHarness.quietLogger("test.redownload")
+            let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                            configuration: configuration,
+                                            service: CutFirstDownload(inner: harness.service), logger: logger)
+            let summary = try await runner.run()
+            #expect(summary.done == 4 && summary.failed == 0)
+            let stats = try await harness.stats()
+            #expect(stats.createsAccepted == 4, "no shot was paid for twice: \(stats)")
+            #expect(stats.downloads >= 8, "every clip was fetched twice")
+            let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+            for shot in try await store.shots() {
+                let details = try await store.events(shotID: shot.id).compactMap(\.detail)
+                #expect(details.contains { $0.hasPrefix("downloaded again after failing QA") }, "\(shot.id): \(details)")
+                #expect(shot.qaPassed == true && shot.attempts == 1)
+            }
         }
     }
 }

@@ -40,23 +40,23 @@ import TestSupport
     }
 
     @Test func turnedAwayCreatesDoNotUseUpRegenerations() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        var configuration = harness.configuration("budget")
-        configuration.maxRegenerations = 1
-        let logger = SimulatorHarness.quietLogger("test.budget")
-        let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
-                                        configuration: configuration,
-                                        service: BusyThenBadFirstClip(inner: harness.service), logger: logger)
-        let summary = try await runner.run()
-        #expect(summary.done == 4 && summary.failed == 0, "one regeneration each is enough: \(summary)")
-        let stats = try await harness.stats()
-        #expect(stats.createsAccepted == 8, "two tasks a shot: the bad one and its regeneration: \(stats)")
-        let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
-        for shot in try await store.shots() {
-            let states = try await store.attempts(shotID: shot.id).map(\.state)
-            #expect(states == [.rejected, .succeeded], "\(shot.id): \(states)")
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            var configuration = harness.configuration("budget")
+            configuration.maxRegenerations = 1
+            let logger = SimulatorHarness.quietLogger("test.budget")
+            let runner = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                            configuration: configuration,
+                                            service: BusyThenBadFirstClip(inner: harness.service), logger: logger)
+            let summary = try await runner.run()
+            #expect(summary.done == 4 && summary.failed == 0, "one regeneration each is enough: \(summary)")
+            let stats = try await harness.stats()
+            #expect(stats.createsAccepted == 8, "two tasks a shot: the bad one and its regeneration: \(stats)")
+            let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
+            for shot in try await store.shots() {
+                let states = try await store.attempts(shotID: shot.id).map(\.state)
+                #expect(states == [.rejected, .succeeded], "\(shot.id): \(states)")
+            }
         }
     }
 }

@@ -124,116 +124,116 @@ import TestSupport
 
     @Test func sigintStopsCleanlyWithOneLineAndResumeCollectsWithoutPayingAgain() async throws {
         // timeScale 0.05: a task queues 0.25 s and runs a few seconds, so the run is surely mid-way when stopped.
-        let harness = try await SimulatorHarness.start(timeScale: 0.05)
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("interrupted").path
+        try await SimulatorHarness.with(timeScale: 0.05) { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("interrupted").path
 
-        let run = try Self.launch(["run", plan, "-o", dir, "--poll-interval", "0.1"], environment: Self.environment(harness))
-        let reached = try await Self.waitFor(Self.state(dir)) { store in
-            try await store.shots().contains { $0.state == .queued || $0.state == .running }
+            let run = try Self.launch(["run", plan, "-o", dir, "--poll-interval", "0.1"], environment: Self.environment(harness))
+            let reached = try await Self.waitFor(Self.state(dir)) { store in
+                try await store.shots().contains { $0.state == .queued || $0.state == .running }
+            }
+            #expect(reached, "some shot reached the service")
+            kill(run.process.processIdentifier, SIGINT)
+            let status = try await run.wait(timeout: 30)
+            #expect(run.process.terminationReason == .exit)
+            #expect(status == 130, "exit status after SIGINT: \(String(describing: status)); \(run.stderr)")
+
+            let stderr = run.stderr
+            let failures = Self.failureLines(stderr)
+            #expect(failures.count == 1, "exactly one seedance: line: \(stderr)")
+            let last = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+            #expect(last.hasPrefix("seedance: interrupted:"), "last line: \(last)")
+            #expect(last.contains("seedance resume"), "says how to continue: \(last)")
+            #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"))
+
+            // Nothing is left half-recorded: every create got its answer before the process ended.
+            let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
+            let attempts = try await store.allAttempts()
+            #expect(!attempts.isEmpty)
+            #expect(attempts.allSatisfy { !$0.state.isUnsettled }, "\(attempts.map { ($0.shotID, $0.state) })")
+            let statsAtStop = try await harness.stats()
+            let taskIDs = attempts.compactMap(\.taskID)
+            #expect(taskIDs.count == statsAtStop.createsAccepted, "every task made is recorded: \(taskIDs) \(statsAtStop)")
+            #expect(try await store.shots().contains { $0.state != .done }, "the run was stopped before its end")
+
+            try await Self.resumeToTheEnd(dir, harness, shots: 4)
         }
-        #expect(reached, "some shot reached the service")
-        kill(run.process.processIdentifier, SIGINT)
-        let status = try await run.wait(timeout: 30)
-        #expect(run.process.terminationReason == .exit)
-        #expect(status == 130, "exit status after SIGINT: \(String(describing: status)); \(run.stderr)")
-
-        let stderr = run.stderr
-        let failures = Self.failureLines(stderr)
-        #expect(failures.count == 1, "exactly one seedance: line: \(stderr)")
-        let last = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        #expect(last.hasPrefix("seedance: interrupted:"), "last line: \(last)")
-        #expect(last.contains("seedance resume"), "says how to continue: \(last)")
-        #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"))
-
-        // Nothing is left half-recorded: every create got its answer before the process ended.
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        let attempts = try await store.allAttempts()
-        #expect(!attempts.isEmpty)
-        #expect(attempts.allSatisfy { !$0.state.isUnsettled }, "\(attempts.map { ($0.shotID, $0.state) })")
-        let statsAtStop = try await harness.stats()
-        let taskIDs = attempts.compactMap(\.taskID)
-        #expect(taskIDs.count == statsAtStop.createsAccepted, "every task made is recorded: \(taskIDs) \(statsAtStop)")
-        #expect(try await store.shots().contains { $0.state != .done }, "the run was stopped before its end")
-
-        try await Self.resumeToTheEnd(dir, harness, shots: 4)
     }
 
     // MARK: 2. the service unreachable
 
     @Test func anUnreachableServiceStopsTheRunResumably() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("offline").path
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("offline").path
 
-        let started = Date()
-        let result = try runSeedance(["run", plan, "-o", dir, "--offline-timeout", "3", "--poll-interval", "0.1"],
-                                     environment: Self.environment(baseURL: Self.nowhere))
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(result.status == 3, "exit status: \(result.status); \(result.stderr)")
-        #expect(elapsed < 3 + 25, "stopped within the offline bound and the client's retries: \(elapsed) s")
-        let failures = Self.failureLines(result.stderr)
-        #expect(failures.count == 1, "exactly one seedance: line: \(result.stderr)")
-        let line = failures.first ?? ""
-        #expect(line.contains("could not be reached") && line.contains("seedance resume"), "\(line)")
-        #expect(line.contains("127.0.0.1:9"), "names the service: \(line)")
+            let started = Date()
+            let result = try runSeedance(["run", plan, "-o", dir, "--offline-timeout", "3", "--poll-interval", "0.1"],
+                                         environment: Self.environment(baseURL: Self.nowhere))
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(result.status == 3, "exit status: \(result.status); \(result.stderr)")
+            #expect(elapsed < 3 + 25, "stopped within the offline bound and the client's retries: \(elapsed) s")
+            let failures = Self.failureLines(result.stderr)
+            #expect(failures.count == 1, "exactly one seedance: line: \(result.stderr)")
+            let line = failures.first ?? ""
+            #expect(line.contains("could not be reached") && line.contains("seedance resume"), "\(line)")
+            #expect(line.contains("127.0.0.1:9"), "names the service: \(line)")
 
-        try await Self.expectNothingMadeThenResume(dir, harness)
+            try await Self.expectNothingMadeThenResume(dir, harness)
+        }
     }
 
     @Test func ctrlCWhileCreatesRetryAnUnreachableServiceStillEndsWithTheReport() async throws {
         // The creates are in the client's back-off (about 15 s) when Ctrl-C comes: the stop's drain (10 s) ends
         // before they do and cancels them. Their outcome must still be recorded and the run end as interrupted,
         // with its report and the line that says how to continue.
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("offline-interrupted").path
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("offline-interrupted").path
 
-        let run = try Self.launch(["run", plan, "-o", dir, "--offline-timeout", "120", "--poll-interval", "0.1"],
-                                  environment: Self.environment(baseURL: Self.nowhere))
-        let sending = try await Self.waitFor(Self.state(dir)) { store in
-            try await store.allAttempts().contains { $0.state == .creating }
+            let run = try Self.launch(["run", plan, "-o", dir, "--offline-timeout", "120", "--poll-interval", "0.1"],
+                                      environment: Self.environment(baseURL: Self.nowhere))
+            let sending = try await Self.waitFor(Self.state(dir)) { store in
+                try await store.allAttempts().contains { $0.state == .creating }
+            }
+            #expect(sending, "creates are being sent")
+            try await Task.sleep(nanoseconds: 500_000_000)
+            let signalled = Date()
+            kill(run.process.processIdentifier, SIGINT)
+            let status = try await run.wait(timeout: 30)
+            #expect(Date().timeIntervalSince(signalled) < 10 + 5, "the drain is bounded")
+            #expect(status == 130, "exit status: \(String(describing: status)); \(run.stderr)")
+            let failures = Self.failureLines(run.stderr)
+            #expect(failures.count == 1, "exactly one seedance: line: \(run.stderr)")
+            let line = failures.first ?? ""
+            #expect(line.hasPrefix("seedance: interrupted: 0 task(s) still running") && line.contains("seedance resume"),
+                    "\(line)")
+            #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"), "the report is written")
+
+            // The cancelled creates never connected: turned away, they leave no attempt.
+            try await Self.expectNothingMadeThenResume(dir, harness)
         }
-        #expect(sending, "creates are being sent")
-        try await Task.sleep(nanoseconds: 500_000_000)
-        let signalled = Date()
-        kill(run.process.processIdentifier, SIGINT)
-        let status = try await run.wait(timeout: 30)
-        #expect(Date().timeIntervalSince(signalled) < 10 + 5, "the drain is bounded")
-        #expect(status == 130, "exit status: \(String(describing: status)); \(run.stderr)")
-        let failures = Self.failureLines(run.stderr)
-        #expect(failures.count == 1, "exactly one seedance: line: \(run.stderr)")
-        let line = failures.first ?? ""
-        #expect(line.hasPrefix("seedance: interrupted: 0 task(s) still running") && line.contains("seedance resume"),
-                "\(line)")
-        #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"), "the report is written")
-
-        // The cancelled creates never connected: turned away, they leave no attempt.
-        try await Self.expectNothingMadeThenResume(dir, harness)
     }
 
     // MARK: 3. a refused key
 
     @Test func aRefusedKeyStopsTheRunAndTheRightKeyResumesIt() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("wrong-key").path
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("wrong-key").path
 
-        let result = try runSeedance(["run", plan, "-o", dir, "--poll-interval", "0.1"],
-                                     environment: Self.environment(baseURL: harness.simulator.baseURL.absoluteString,
-                                                                   key: "wrong-key-9876543210"))
-        #expect(result.status == 3, "exit status: \(result.status); \(result.stderr)")
-        let failures = Self.failureLines(result.stderr)
-        #expect(failures.count == 1, "exactly one seedance: line: \(result.stderr)")
-        let line = failures.first ?? ""
-        #expect(line.contains("API key") && line.contains("seedance resume"), "\(line)")
-        #expect(!result.stderr.contains("wrong-key-9876543210"), "the key is never printed")
+            let result = try runSeedance(["run", plan, "-o", dir, "--poll-interval", "0.1"],
+                                         environment: Self.environment(baseURL: harness.simulator.baseURL.absoluteString,
+                                                                       key: "wrong-key-9876543210"))
+            #expect(result.status == 3, "exit status: \(result.status); \(result.stderr)")
+            let failures = Self.failureLines(result.stderr)
+            #expect(failures.count == 1, "exactly one seedance: line: \(result.stderr)")
+            let line = failures.first ?? ""
+            #expect(line.contains("API key") && line.contains("seedance resume"), "\(line)")
+            #expect(!result.stderr.contains("wrong-key-9876543210"), "the key is never printed")
 
-        try await Self.expectNothingMadeThenResume(dir, harness)
+            try await Self.expectNothingMadeThenResume(dir, harness)
+        }
     }
 
     // MARK: 4. a damaged state file
@@ -271,93 +271,93 @@ import TestSupport
 
     @Test func identicalSeededRequestsKilledMidCreateAreEachPaidOnce() async throws {
         // Every answer comes 1.5 s late: the kill lands while a create is out, its answer never recorded.
-        let harness = try await SimulatorHarness.start(faults: "seed=3,slow=1.0,slow-seconds=1.5")
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(Self.identicalPlan)
-        let dir = harness.directory.appendingPathComponent("identical").path
+        try await SimulatorHarness.with(faults: "seed=3,slow=1.0,slow-seconds=1.5") { harness in
+            let plan = try harness.writePlan(Self.identicalPlan)
+            let dir = harness.directory.appendingPathComponent("identical").path
 
-        let run = try Self.launch(["run", plan, "-o", dir, "--poll-interval", "0.1", "--reconcile-grace", "2"],
-                                  environment: Self.environment(harness))
-        let reached = try await Self.waitFor(Self.state(dir)) { store in
-            try await store.allAttempts().contains { $0.state == .creating }
-        }
-        #expect(reached, "a create was recorded as being sent")
-        kill(run.process.processIdentifier, SIGKILL)
-        _ = try await run.wait(timeout: 10)
-        #expect(run.process.terminationReason == .uncaughtSignal)
+            let run = try Self.launch(["run", plan, "-o", dir, "--poll-interval", "0.1", "--reconcile-grace", "2"],
+                                      environment: Self.environment(harness))
+            let reached = try await Self.waitFor(Self.state(dir)) { store in
+                try await store.allAttempts().contains { $0.state == .creating }
+            }
+            #expect(reached, "a create was recorded as being sent")
+            kill(run.process.processIdentifier, SIGKILL)
+            _ = try await run.wait(timeout: 10)
+            #expect(run.process.terminationReason == .uncaughtSignal)
 
-        let result = try runSeedance(["resume", dir, "--reconcile-grace", "2", "--poll-interval", "0.1"],
-                                     environment: Self.environment(harness))
-        #expect(result.status == 0, "resume finished: \(result.stderr)")
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        let shots = try await store.shots()
-        #expect(shots.map(\.id).sorted() == ["a", "b", "c"] && shots.allSatisfy { $0.state == .done },
-                "\(shots.map { ($0.id, $0.state) })")
-        let attempts = try await store.allAttempts()
-        var taskIDs: [String] = []
-        for id in ["a", "b", "c"] {
-            let made = attempts.filter { $0.shotID == id && $0.taskID != nil }
-            #expect(made.count == 1, "shot \(id) has one attempt with a task: \(attempts.filter { $0.shotID == id })")
-            taskIDs += made.compactMap(\.taskID)
+            let result = try runSeedance(["resume", dir, "--reconcile-grace", "2", "--poll-interval", "0.1"],
+                                         environment: Self.environment(harness))
+            #expect(result.status == 0, "resume finished: \(result.stderr)")
+            let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
+            let shots = try await store.shots()
+            #expect(shots.map(\.id).sorted() == ["a", "b", "c"] && shots.allSatisfy { $0.state == .done },
+                    "\(shots.map { ($0.id, $0.state) })")
+            let attempts = try await store.allAttempts()
+            var taskIDs: [String] = []
+            for id in ["a", "b", "c"] {
+                let made = attempts.filter { $0.shotID == id && $0.taskID != nil }
+                #expect(made.count == 1, "shot \(id) has one attempt with a task: \(attempts.filter { $0.shotID == id })")
+                taskIDs += made.compactMap(\.taskID)
+            }
+            #expect(Set(taskIDs).count == 3, "three distinct tasks: \(taskIDs)")
+            let everyTaskID = attempts.compactMap(\.taskID)
+            #expect(Set(everyTaskID).count == everyTaskID.count, "no two attempts share a task: \(everyTaskID)")
+            #expect(shots.compactMap(\.taskID).sorted() == taskIDs.sorted(), "each shot holds its own task")
+            let stats = try await harness.stats()
+            #expect(stats.createsAccepted == 3, "no task paid twice: \(stats)")
         }
-        #expect(Set(taskIDs).count == 3, "three distinct tasks: \(taskIDs)")
-        let everyTaskID = attempts.compactMap(\.taskID)
-        #expect(Set(everyTaskID).count == everyTaskID.count, "no two attempts share a task: \(everyTaskID)")
-        #expect(shots.compactMap(\.taskID).sorted() == taskIDs.sorted(), "each shot holds its own task")
-        let stats = try await harness.stats()
-        #expect(stats.createsAccepted == 3, "no task paid twice: \(stats)")
     }
 
     // MARK: 6. re-runs and edits
 
     @Test func reRunningAPlanKeepsItAndAnEditMakesTheShotAndItsChainAgain() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("rebuild").path
-        let env = Self.environment(harness)
-        let common = ["--poll-interval", "0.1", "--yes"]
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("rebuild").path
+            let env = Self.environment(harness)
+            let common = ["--poll-interval", "0.1", "--yes"]
 
-        let first = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(try await harness.stats().createsAccepted == 4)
+            let first = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(try await harness.stats().createsAccepted == 4)
 
-        // The same plan again: nothing to make.
-        let again = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("4 unchanged"), "\(again.stderr)")
-        #expect(Self.failureLines(again.stderr).isEmpty, "\(again.stderr)")
-        #expect(try await harness.stats().createsAccepted == 4)
+            // The same plan again: nothing to make.
+            let again = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stderr.contains("4 unchanged"), "\(again.stderr)")
+            #expect(Self.failureLines(again.stderr).isEmpty, "\(again.stderr)")
+            #expect(try await harness.stats().createsAccepted == 4)
 
-        // Shot one's prompt edited: one changed, and shot two (which starts from its last frame) downstream.
-        let edited = PipelineRunTests.smallPlan.replacingOccurrences(of: "a puppy walks into a room",
-                                                                     with: "a puppy tiptoes into a room")
-        #expect(edited != PipelineRunTests.smallPlan)
-        _ = try harness.writePlan(edited)
-        let preview = try runSeedance(["run", plan, "-o", dir, "--dry-run"], environment: env)
-        #expect(preview.status == 0, "\(preview.stderr)")
-        #expect(preview.stderr.contains("1 changed") && preview.stderr.contains("1 downstream"), "\(preview.stderr)")
-        #expect(preview.stderr.contains("2 unchanged"), "\(preview.stderr)")
-        #expect(preview.stderr.contains("to create: 2 task(s)"), "\(preview.stderr)")
-        #expect(try await harness.stats().createsAccepted == 4, "a dry run sends nothing")
-        let beforeEdit = try await SQLiteJobStore(path: Self.state(dir), readOnly: true).shots()
-        #expect(beforeEdit.allSatisfy { $0.state == .done && $0.attempts == 1 }, "a dry run changes nothing")
+            // Shot one's prompt edited: one changed, and shot two (which starts from its last frame) downstream.
+            let edited = PipelineRunTests.smallPlan.replacingOccurrences(of: "a puppy walks into a room",
+                                                                         with: "a puppy tiptoes into a room")
+            #expect(edited != PipelineRunTests.smallPlan)
+            _ = try harness.writePlan(edited)
+            let preview = try runSeedance(["run", plan, "-o", dir, "--dry-run"], environment: env)
+            #expect(preview.status == 0, "\(preview.stderr)")
+            #expect(preview.stderr.contains("1 changed") && preview.stderr.contains("1 downstream"), "\(preview.stderr)")
+            #expect(preview.stderr.contains("2 unchanged"), "\(preview.stderr)")
+            #expect(preview.stderr.contains("to create: 2 task(s)"), "\(preview.stderr)")
+            #expect(try await harness.stats().createsAccepted == 4, "a dry run sends nothing")
+            let beforeEdit = try await SQLiteJobStore(path: Self.state(dir), readOnly: true).shots()
+            #expect(beforeEdit.allSatisfy { $0.state == .done && $0.attempts == 1 }, "a dry run changes nothing")
 
-        let rebuilt = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
-        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
-        #expect(try await harness.stats().createsAccepted == 6, "exactly the changed shot and its chained shot")
-        let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
-        let shots = Dictionary(uniqueKeysWithValues: try await store.shots().map { ($0.id, $0) })
-        #expect(shots.values.allSatisfy { $0.state == .done })
-        #expect(shots["one"]?.attempts == 2 && shots["two"]?.attempts == 2)
-        #expect(shots["three"]?.attempts == 1 && shots["four"]?.attempts == 1)
-        // The earlier clips stay, beside the new ones; the edit's clip names the new take.
-        for clip in ["one-1", "one-2", "two-1", "two-2", "three-1", "four-1"] {
-            #expect(Self.exists(dir, "attempts/\(clip).mp4"), "attempts/\(clip).mp4 kept")
+            let rebuilt = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
+            #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+            #expect(try await harness.stats().createsAccepted == 6, "exactly the changed shot and its chained shot")
+            let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
+            let shots = Dictionary(uniqueKeysWithValues: try await store.shots().map { ($0.id, $0) })
+            #expect(shots.values.allSatisfy { $0.state == .done })
+            #expect(shots["one"]?.attempts == 2 && shots["two"]?.attempts == 2)
+            #expect(shots["three"]?.attempts == 1 && shots["four"]?.attempts == 1)
+            // The earlier clips stay, beside the new ones; the edit's clip names the new take.
+            for clip in ["one-1", "one-2", "two-1", "two-2", "three-1", "four-1"] {
+                #expect(Self.exists(dir, "attempts/\(clip).mp4"), "attempts/\(clip).mp4 kept")
+            }
+            #expect(!Self.exists(dir, "attempts/three-2.mp4") && !Self.exists(dir, "attempts/four-2.mp4"))
+            #expect(try Self.sameFile(dir, "clips/one.mp4", "attempts/one-2.mp4"))
+            #expect(try Self.sameFile(dir, "clips/two.mp4", "attempts/two-2.mp4"))
         }
-        #expect(!Self.exists(dir, "attempts/three-2.mp4") && !Self.exists(dir, "attempts/four-2.mp4"))
-        #expect(try Self.sameFile(dir, "clips/one.mp4", "attempts/one-2.mp4"))
-        #expect(try Self.sameFile(dir, "clips/two.mp4", "attempts/two-2.mp4"))
     }
 
     /// Whether two paths in the run are the same file (a hard link) or byte-identical copies.

@@ -10,57 +10,66 @@ import TestSupport
     var logger: Logger { var l = Logger(label: "test.lock"); l.logLevel = .critical; return l }
 
     @Test func aSecondProcessIsRefusedWhileTheFirstHoldsTheRun() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let configuration = harness.configuration("locked")
-        let dir = configuration.outputDirectory
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let configuration = harness.configuration("locked")
+            let dir = configuration.outputDirectory
 
-        // What a process killed mid-write leaves behind.
-        try FileManager.default.createDirectory(atPath: dir + "/clips", withIntermediateDirectories: true)
-        for sub in ["attempts", "thumbs"] {
-            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+            // What a process killed mid-write leaves behind.
+            try FileManager.default.createDirectory(atPath: dir + "/clips", withIntermediateDirectories: true)
+            for sub in ["attempts", "thumbs"] {
+                try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+            }
+            // Every temporary name the writers use: downloads (NAME.part), media and images (.NAME.XXXXXXXX.part.EXT),
+            // reports and links (.NAME.XXXXXXXX.part.json / .mp4), a clip set aside for a second download.
+            let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part",
+                             dir + "/.final.5e6f7a8b.part.mp4", dir + "/thumbs/.one-last.0a1b2c3d.part.png",
+                             dir + "/.report.1f2e3d4c.part.json", dir + "/attempts/one-1.mp4.first.part",
+                             dir + "/attempts/one-2.mp4.part"]
+            for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2]))) }
+            let keep = dir + "/clips/notes.txt"
+            #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
+
+            var first: PipelineRunner? = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                                            configuration: configuration, service: harness.service,
+                                                            logger: logger)
+            // The claim is real: the lock file names this process, and the kernel refuses another exclusive lock on it
+            // (flock locks belong to an open file description, so a second open in this process is refused too).
+            let lockFile = dir + "/.lock"
+            let holder = String(decoding: try #require(FileManager.default.contents(atPath: lockFile)), as: UTF8.self)
+            #expect(holder.trimmingCharacters(in: .whitespacesAndNewlines) == "\(getpid())")
+            let other = open(lockFile, O_RDWR | O_CLOEXEC)
+            try #require(other >= 0, "open \(lockFile)")
+            #expect(flock(other, LOCK_EX | LOCK_NB) != 0, "the run's lock is held while the first runner lives")
+            close(other)
+            for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) removed") }
+            #expect(FileManager.default.fileExists(atPath: keep), "only temporary files are removed")
+
+            // Another runner in this process, and the real binary in another, are both refused.
+            await #expect {
+                _ = try await PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
+                                              logger: logger)
+            } throws: { error in
+                (error as? StoreError)?.reason.contains("another seedance process (pid \(getpid()))") == true
+            }
+            var env = ProcessInfo.processInfo.environment
+            env["SEEDANCE_BASE_URL"] = harness.simulator.baseURL.absoluteString
+            env["SEEDANCE_API_KEY"] = SimulatorHarness.apiKey
+            for arguments in [["resume", dir], ["run", plan, "-o", dir]] {
+                let refused = try runSeedance(arguments + ["--poll-interval", "0.1"], environment: env)
+                #expect(refused.status == 2, "\(arguments[0]): \(refused.stderr)")
+                #expect(refused.stderr.contains("another seedance process (pid \(getpid())) is running this run"))
+            }
+            #expect(try await harness.stats().createsAccepted == 0, "the refused processes created nothing")
+
+            // Once the holder is gone the run can be taken over and finished.
+            withExtendedLifetime(first) {}
+            first = nil
+            let second = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
+                                                  configuration: configuration, service: harness.service, logger: logger)
+            let summary = try await second.run()
+            #expect(summary.done == 4)
+            #expect(try await harness.stats().createsAccepted == 4)
         }
-        // Every temporary name the writers use: downloads (NAME.part), media and images (.NAME.XXXXXXXX.part.EXT),
-        // reports and links (.NAME.XXXXXXXX.part.json / .mp4), a clip set aside for a second download.
-        let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part",
-                         dir + "/.final.5e6f7a8b.part.mp4", dir + "/thumbs/.one-last.0a1b2c3d.part.png",
-                         dir + "/.report.1f2e3d4c.part.json", dir + "/attempts/one-1.mp4.first.part",
-                         dir + "/attempts/one-2.mp4.part"]
-        for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2]))) }
-        let keep = dir + "/clips/notes.txt"
-        #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
-
-        var first: PipelineRunner? = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
-                                                        configuration: configuration, service: harness.service,
-                                                        logger: logger)
-        #expect(first != nil)
-        for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) removed") }
-        #expect(FileManager.default.fileExists(atPath: keep), "only temporary files are removed")
-
-        // Another runner in this process, and the real binary in another, are both refused.
-        await #expect {
-            _ = try await PipelineRunner.resume(directory: dir, configuration: configuration, service: harness.service,
-                                          logger: logger)
-        } throws: { error in
-            (error as? StoreError)?.reason.contains("another seedance process (pid \(getpid()))") == true
-        }
-        var env = ProcessInfo.processInfo.environment
-        env["SEEDANCE_BASE_URL"] = harness.simulator.baseURL.absoluteString
-        env["SEEDANCE_API_KEY"] = SimulatorHarness.apiKey
-        for arguments in [["resume", dir], ["run", plan, "-o", dir]] {
-            let refused = try runSeedance(arguments + ["--poll-interval", "0.1"], environment: env)
-            #expect(refused.status == 2, "\(arguments[0]): \(refused.stderr)")
-            #expect(refused.stderr.contains("another seedance process (pid \(getpid())) is running this run"))
-        }
-        #expect(try await harness.stats().createsAccepted == 0, "the refused processes created nothing")
-
-        // Once the holder is gone the run can be taken over and finished.
-        first = nil
-        let second = try await PipelineRunner(plan: try PlanLoader.load(path: plan), planFile: plan,
-                                              configuration: configuration, service: harness.service, logger: logger)
-        let summary = try await second.run()
-        #expect(summary.done == 4)
-        #expect(try await harness.stats().createsAccepted == 4)
     }
 }

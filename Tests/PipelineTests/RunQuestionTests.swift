@@ -5,7 +5,8 @@ import TestSupport
 
 /// The question before spending, on a real terminal: `script` gives the binary a pseudo-terminal, and the answer is
 /// typed on it.
-@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"),
+@Suite(.serialized, .enabled(if: TestConditions.available("script(1)",
+                                                            FileManager.default.isExecutableFile(atPath: "/usr/bin/script")),
                              "needs script(1) from util-linux for a pseudo-terminal"))
 struct RunQuestionTests {
     /// Runs `seedance ARGUMENTS` on a pseudo-terminal with `answer` typed in.
@@ -20,25 +21,25 @@ struct RunQuestionTests {
     }
 
     @Test func noSendsNothingAndYesSpends() async throws {
-        let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
-        let plan = try harness.writePlan(PipelineRunTests.smallPlan)
-        let dir = harness.directory.appendingPathComponent("asked").path
-        let env = RunCommandTests.environment(harness)
+        try await SimulatorHarness.with { harness in
+            let plan = try harness.writePlan(PipelineRunTests.smallPlan)
+            let dir = harness.directory.appendingPathComponent("asked").path
+            let env = RunCommandTests.environment(harness)
 
-        let declined = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "n\n", environment: env)
-        #expect(declined.status == 0, "\(declined.stdout)")
-        #expect(declined.stdout.contains("to create: 4 task(s)") && declined.stdout.contains("Go ahead and create 4 task(s)?"))
-        #expect(declined.stdout.contains("nothing was sent"))
-        #expect(try await harness.stats().createsAccepted == 0)
+            let declined = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "n\n", environment: env)
+            #expect(declined.status == 0, "\(declined.stdout)")
+            #expect(declined.stdout.contains("to create: 4 task(s)") && declined.stdout.contains("Go ahead and create 4 task(s)?"))
+            #expect(declined.stdout.contains("nothing was sent"))
+            #expect(try await harness.stats().createsAccepted == 0)
 
-        let accepted = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "y\n", environment: env)
-        #expect(accepted.status == 0, "\(accepted.stdout)")
-        #expect(try await harness.stats().createsAccepted == 4)
+            let accepted = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "y\n", environment: env)
+            #expect(accepted.status == 0, "\(accepted.stdout)")
+            #expect(try await harness.stats().createsAccepted == 4)
 
-        // Nothing to create: nothing is asked.
-        let again = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "", environment: env)
-        #expect(again.status == 0 && !again.stdout.contains("Go ahead"), "\(again.stdout)")
-        #expect(try await harness.stats().createsAccepted == 4)
+            // Nothing to create: nothing is asked.
+            let again = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "", environment: env)
+            #expect(again.status == 0 && !again.stdout.contains("Go ahead"), "\(again.stdout)")
+            #expect(try await harness.stats().createsAccepted == 4)
+        }
     }
 }

@@ -31,6 +31,21 @@ struct SimulatorHarness {
         return SimulatorHarness(simulator: simulator, client: client, directory: directory)
     }
 
+    /// Runs `body` with a started harness and stops it when `body` ends, by returning or by throwing: the
+    /// simulator's port is closed and its folder removed before the test ends.
+    static func with<T>(faults: String? = nil, timeScale: Double = 0.01,
+                        _ body: (SimulatorHarness) async throws -> T) async throws -> T {
+        let harness = try await start(faults: faults, timeScale: timeScale)
+        do {
+            let result = try await body(harness)
+            await harness.stop()
+            return result
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
     var service: ClientService { ClientService(client: client) }
 
     /// A logger that keeps a test's output to failures.
@@ -50,13 +65,7 @@ struct SimulatorHarness {
     }
 
     /// The simulator's counters.
-    func stats() async throws -> SimulatorStats {
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: simulator.rootURL.appendingPathComponent("_simulator/stats").absoluteString),
-            timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return try JSONDecoder().decode(SimulatorStats.self, from: Data(buffer: body))
-    }
+    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 
     func stop() async {
         try? await client.shutdown()

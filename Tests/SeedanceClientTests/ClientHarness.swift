@@ -76,19 +76,8 @@ struct ClientHarness {
         }
     }
 
-    func stats() async throws -> SimulatorStats {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let url = simulator.rootURL.absoluteString + "/_simulator/stats"
-            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await http.shutdown()
-            return try JSONDecoder().decode(SimulatorStats.self, from: Data(buffer: body))
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
-    }
+    /// The simulator's counters.
+    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 }
 
 /// A small 2.0 text-to-video request the simulator renders quickly.

@@ -97,11 +97,11 @@ private let envelope503 = #"{"error":{"code":"ServerOverloaded","message":"busy.
                     }
                     #expect(calls.count == 1)
                 default:
-                    do {
+                    // #expect rather than #require, so the client is still shut down when the call succeeds.
+                    let error = await #expect(throws: ClientError.self) {
                         _ = try await client.create(smallRequest())
-                    } catch let error as ClientError {
-                        #expect(error.kind == .api && error.code == "InvalidParameter" && error.param == "ratio")
                     }
+                    #expect(error?.kind == .api && error?.code == "InvalidParameter" && error?.param == "ratio")
                     #expect(calls.count == 1)
                 }
                 try await client.shutdown()
@@ -119,13 +119,11 @@ private let envelope503 = #"{"error":{"code":"ServerOverloaded","message":"busy.
         }) { server in
             let logs = LogCapture()
             let client = Client(configuration: testConfiguration(server.baseURL), logger: logs.logger)
-            do {
+            let error = await #expect(throws: ClientError.self) {
                 _ = try await client.task("cgt-1")
-                Issue.record("expected 401")
-            } catch let error as ClientError {
-                #expect(error.httpStatus == 401 && error.message.contains("[redacted]"))
-                #expect(!error.description.contains(ClientHarness.key) && !(error.param ?? "").contains(ClientHarness.key))
             }
+            #expect(error?.httpStatus == 401 && error?.message.contains("[redacted]") == true)
+            #expect(error.map { !$0.description.contains(ClientHarness.key) && !($0.param ?? "").contains(ClientHarness.key) } == true)
             try await client.shutdown()
             #expect(!logs.text.contains(ClientHarness.key))
         }

@@ -105,10 +105,8 @@ struct SimulatorHarness {
         return (answer.status, path)
     }
 
-    func stats() async throws -> SimulatorStats {
-        let answer = try await send("GET", simulator.rootURL.absoluteString + "/_simulator/stats", key: nil)
-        return try JSONDecoder().decode(SimulatorStats.self, from: answer.body)
-    }
+    /// The simulator's counters.
+    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 }
 
 /// A create body for the 2.0 model with `fields` added (JSON members, without braces).

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What some tests need from the machine (the ffmpeg CLI, the real-world corpus), in one place.
+///
+/// Use the conditions in `.enabled(if:_:)` on a `@Test` or `@Suite`, so a missing tool or corpus is reported as a
+/// skip, never as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI, which installs ffmpeg and
+/// has the corpus beside the clone) every condition is true: the tests run, and fail where the need is missing.
+public enum TestConditions {
+    /// True when `SEEDANCE_REQUIRE_ALL_TESTS=1`: nothing may be skipped.
+    public static let requireAll: Bool = ProcessInfo.processInfo.environment["SEEDANCE_REQUIRE_ALL_TESTS"] == "1"
+
+    /// Whether tests needing `name` should run: when it is `present`, or when every test is required (then the
+    /// test runs and fails on the missing `name`).
+    public static func available(_ name: String, _ present: Bool) -> Bool {
+        if present || !requireAll { return present }
+        FileHandle.standardError.write(Data(
+            "SEEDANCE_REQUIRE_ALL_TESTS=1 but \(name) is missing: the tests needing it run and fail\n".utf8))
+        return true
+    }
+
+    /// The ffmpeg CLI used as a reference, when installed.
+    public static let ffmpegPath: String? = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg", "/opt/homebrew/bin/ffmpeg"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Run tests that compare against the ffmpeg CLI.
+    public static let ffmpeg = available("the ffmpeg CLI", ffmpegPath != nil)
+
+    /// Run tests over the shared real-world corpus (`FixturePaths.realworld`, holding media files).
+    public static let realworld = available("the real-world corpus (../shared/realworld)",
+                                            !FixturePaths.realworldFiles.isEmpty)
+
+    /// Run tests needing both the ffmpeg CLI and the real-world corpus.
+    public static let ffmpegAndRealworld = ffmpeg && realworld
+}
