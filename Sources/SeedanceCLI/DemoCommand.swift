@@ -11,10 +11,11 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the bundled three-shot plan end to end against the built-in simulator (no key, no network).",
         discussion: """
-            Starts the Seedance simulator in-process on 127.0.0.1 (a free port), runs fixtures/demo/plan.yaml \
+            Starts the Seedance simulator in-process on 127.0.0.1 (a free port), runs the bundled three-shot plan \
             through it exactly as `seedance run` would against the real service (submit, batch polls, downloads, \
             QA of every clip, the second shot starting from the first shot's last frame, the join), then prints \
-            where the video and the report are. Run it from the repository root, or pass --plan.
+            where the video and the report are. The plan and its images are inside the binary (written to \
+            DIR/demo-plan/), so it runs from any folder; --plan runs another plan instead.
 
             Example:
               seedance demo -o seedance-demo && xdg-open seedance-demo/report.html
@@ -24,28 +25,44 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The run folder.")
     var output = "seedance-demo"
 
-    @Option(help: "The plan to run.")
-    var plan = "fixtures/demo/plan.yaml"
+    @Option(help: "A plan to run instead of the bundled one (which is written to DIR/demo-plan/ and needs no file beside the binary).")
+    var plan: String?
 
     @Option(help: "Simulated time per real second (the service takes minutes per clip; 0.02 makes it seconds).")
     var timeScale = 0.02
 
-    @Option(help: "Simulator faults to switch on (see `seedance simulator --help`), e.g. \"create_500=0.3\".")
+    @Option(help: "Simulator faults to switch on (see `seedance simulator --help`), e.g. \"500=0.3,drop=0.2\".")
     var faults: String?
 
     @Flag(help: "Print progress as JSON lines on stdout.")
     var json = false
 
-    func run() async throws {
-        guard FileManager.default.fileExists(atPath: plan) else {
-            throw CommandFailure(.badInput, "\(plan): no such plan (run from the repository root or pass --plan)")
+    /// Writes the bundled plan and its images to `DIR/demo-plan/` and returns the plan's path.
+    static func writeBundledPlan(into output: String) throws -> String {
+        let folder = (output as NSString).appendingPathComponent("demo-plan")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, base64) in DemoAssets.files {
+                guard let data = Data(base64Encoded: base64) else { throw CocoaError(.fileReadCorruptFile) }
+                try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name)), options: .atomic)
+            }
+        } catch {
+            throw CommandFailure(.badInput, "\(folder): cannot write the demo plan: \((error as NSError).localizedDescription)")
         }
-        let parsed: Plan
-        do { parsed = try PlanLoader.load(path: plan) } catch let error as PlanError {
-            throw CommandFailure(.badInput, error.description)
+        return (folder as NSString).appendingPathComponent(DemoAssets.files[0].name)
+    }
+
+    func run() async throws {
+        if let plan, !FileManager.default.fileExists(atPath: plan) {
+            throw CommandFailure(.badInput, "\(plan): no such plan")
         }
         if FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("state.sqlite")) {
             throw CommandFailure(.badInput, "\(output) already holds a run: choose another -o, or `seedance resume` it")
+        }
+        let plan = try self.plan ?? Self.writeBundledPlan(into: output)
+        let parsed: Plan
+        do { parsed = try PlanLoader.load(path: plan) } catch let error as PlanError {
+            throw CommandFailure(.badInput, error.description)
         }
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.apiKey = "demo-key"
