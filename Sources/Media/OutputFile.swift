@@ -126,10 +126,11 @@ final class OutputFile {
     }
 }
 
-/// Temporary names beside a final path, and the atomic rename into place.
-enum TemporaryPath {
+/// Temporary names beside a final path, and the atomic rename into place. Every writer of the project names its
+/// temporary files this way (`.NAME.XXXXXXXX.part[.EXT]`), so a sweep after a kill can find them.
+public enum TemporaryPath {
     /// A unique hidden name in the same directory (so the rename stays on one file system).
-    static func beside(_ path: String, extension ext: String) -> String {
+    public static func beside(_ path: String, extension ext: String) -> String {
         let url = URL(fileURLWithPath: path)
         let name = ".\(url.deletingPathExtension().lastPathComponent).\(UUID().uuidString.prefix(8)).part"
         return url.deletingLastPathComponent().appendingPathComponent(ext.isEmpty ? name : "\(name).\(ext)").path

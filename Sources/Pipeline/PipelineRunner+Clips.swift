@@ -52,8 +52,6 @@ extension PipelineRunner {
         guard let attempt = attempts.last(where: { $0.taskID == task.id }) else { return }
         let kept = layout.attemptClip(shotID, attempt: attempt.number)
         let keptPath = layout.absolute(kept)
-        try FileManager.default.createDirectory(atPath: (keptPath as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
         try await service.downloadVideo(of: task, to: keptPath)
         if !attempt.isFor(shot) {
             // The shot changed while this task was out: keep its clip, make the shot again.

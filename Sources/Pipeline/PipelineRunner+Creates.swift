@@ -70,12 +70,7 @@ extension PipelineRunner {
             return cached.key
         }
         guard let (model, fixed) = gateBases[shot.requestIdentity] else { return nil }
-        var key: String?
-        if let fixed {
-            var request = GenerationRequest(model: model, content: [])
-            request.seed = fixed
-            key = EchoedFields.key(model: model, seed: seed(for: shot, request: request, number: shot.attempts + 1))
-        }
+        let key = fixed.map { EchoedFields.key(model: model, seed: seed(for: shot, fixed: $0, number: shot.attempts + 1)) }
         gateKeys[shot.id] = (shot.attempts, shot.budgetFloor, key)
         return key
     }
@@ -95,6 +90,11 @@ extension PipelineRunner {
     /// differ; otherwise a random seed, which also tells this create's task apart in the list call.
     func seed(for shot: ShotRecord, request: GenerationRequest, number: Int) -> Int64 {
         guard let fixed = request.seed, fixed >= 0 else { return Int64.random(in: 1...4_294_967_295) }
+        return seed(for: shot, fixed: fixed, number: number)
+    }
+
+    /// The seed of attempt `number` of a shot whose seed is fixed at `fixed`.
+    func seed(for shot: ShotRecord, fixed: Int64, number: Int) -> Int64 {
         let override = overrides[shot.id]
         let take = override?.seed == nil ? (override?.take ?? 0) : 0
         return (fixed + Int64(take + max(0, number - 1 - shot.budgetFloor))) % 4_294_967_296

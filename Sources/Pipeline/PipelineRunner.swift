@@ -228,14 +228,13 @@ public actor PipelineRunner {
 
     /// Applies a transition through the store and keeps the runner's view current.
     @discardableResult
-    func transition(_ shotID: String, _ change: ShotTransition, event state: ShotState? = nil,
-                    detail: String? = nil) async throws -> ShotRecord {
+    func transition(_ shotID: String, _ change: ShotTransition, detail: String? = nil) async throws -> ShotRecord {
         let before = shots[shotID]?.state
         let shot = try await store.transition(shotID, change)
         shots[shotID] = shot
         if !shot.state.isUnsettledCreate { unsettledKeys[shotID] = nil }
         if shot.state != before || detail != nil {
-            observer(.shot(id: shotID, state: state ?? shot.state, detail: detail))
+            observer(.shot(id: shotID, state: shot.state, detail: detail))
         }
         return shot
     }
@@ -251,8 +250,7 @@ public actor PipelineRunner {
             if info.st_nlink > 1 {
                 unlink(path)
             } else {
-                let kept = layout.absolute("attempts/\(shot.id)-\(shot.budgetFloor)-earlier.mp4")
-                try? FileManager.default.createDirectory(atPath: layout.absolute("attempts"), withIntermediateDirectories: true)
+                let kept = layout.absolute(layout.earlierClip(shot.id, floor: shot.budgetFloor))
                 if rename(path, kept) != 0 { logger.warning("could not move an earlier clip aside", metadata: ["clip": "\(path)"]) }
             }
         }

@@ -1,12 +1,16 @@
 import Foundation
+import Media
 
 extension RunLayout {
     /// Where every attempt's clip is kept (`attempts/<shot>-<n>.mp4`), relative; `clips/<shot>.mp4` is a hard link
     /// to the accepted one, so a clip that is replaced, rejected or superseded is never lost.
     public func attemptClip(_ shot: String, attempt: Int) -> String { "attempts/\(shot)-\(attempt).mp4" }
 
-    /// The folders a run writes files in.
+    /// The folders a run writes files in (made by `init`).
     static let folders = ["", "clips", "thumbs", "attempts"]
+
+    /// Where a lone clip of an older run's shot is kept when the shot is made again, relative.
+    public func earlierClip(_ shot: String, floor: Int) -> String { "attempts/\(shot)-\(floor)-earlier.mp4" }
 
     /// Whether `name` is a temporary name one of the run's writers uses while writing: `NAME.part` (downloads),
     /// `.NAME.XXXXXXXX.part.EXT` and `.NAME.XXXXXXXX.part` (media, images, reports, links).
@@ -30,12 +34,10 @@ extension RunLayout {
         return removed
     }
 
-    /// A temporary name beside `relative` that `sweepTemporaryFiles` recognises.
+    /// A temporary name beside `relative` that `sweepTemporaryFiles` recognises (Media's naming).
     func temporary(beside relative: String) -> String {
-        let url = URL(fileURLWithPath: absolute(relative))
-        let ext = url.pathExtension
-        let name = ".\(url.deletingPathExtension().lastPathComponent).\(UUID().uuidString.prefix(8)).part" + (ext.isEmpty ? "" : ".\(ext)")
-        return url.deletingLastPathComponent().appendingPathComponent(name).path
+        let path = absolute(relative)
+        return TemporaryPath.beside(path, extension: (path as NSString).pathExtension)
     }
 
     /// Makes `clips/<shot>.mp4` (relative `link`) the accepted clip `target`: a hard link under a temporary name

@@ -103,9 +103,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func apply(_ changes: PlanChanges) async throws {
-        let changes = UncheckedChanges(value: changes)
         try await write { db in
-            let changes = changes.value
             for (identity, body) in changes.requests {
                 try db.execute(sql: "INSERT INTO request(identity, body) VALUES (?, ?) ON CONFLICT(identity) DO NOTHING",
                                arguments: [identity, body])
@@ -235,9 +233,6 @@ public final class SQLiteJobStore: JobStore {
         try event.insert(db)
     }
 }
-
-/// `PlanChanges` holds tuples, which are not `Sendable` by inference; its members are all values.
-private struct UncheckedChanges: @unchecked Sendable { let value: PlanChanges }
 
 /// A thread-safe count of store calls.
 final class CallCounter: @unchecked Sendable {

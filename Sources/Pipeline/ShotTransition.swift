@@ -120,7 +120,6 @@ public enum ShotMachine {
     public static func apply(_ transition: ShotTransition, to shot: ShotRecord, attempt: AttemptRecord?,
                              now: Double = Date().timeIntervalSince1970) throws -> Result {
         var shot = shot
-        var attempt = attempt
         func refuse(_ name: String) -> TransitionError {
             TransitionError(shotID: shot.id, from: shot.state, transition: name)
         }
@@ -143,7 +142,7 @@ public enum ShotMachine {
             shot.finishedAt = state.isFinal ? now : nil
         }
         switch transition {
-        case let .created(number, taskID, reconciled):
+        case let .created(_, taskID, reconciled):
             try require([.creating, .unknown], "record a created task")
             var a = try requireAttempt("record a created task")
             a.state = .created
@@ -152,7 +151,6 @@ public enum ShotMachine {
             shot.taskID = taskID
             shot.error = nil
             shot.startedAt = shot.startedAt ?? (reconciled ? a.submittedAt : now)
-            _ = number
             return Result(shot: shot, attempt: a, detail: reconciled ? "reconciled: the create had made \(taskID)"
                                                                    : "created \(taskID)")
         case let .outcomeUnknown(_, message):

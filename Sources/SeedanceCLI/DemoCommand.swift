@@ -60,10 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw CommandFailure(.badInput, "\(output) already holds a run: choose another -o, or `seedance resume` it")
         }
         let plan = try self.plan ?? Self.writeBundledPlan(into: output)
-        let parsed: Plan
-        do { parsed = try PlanLoader.load(path: plan) } catch let error as PlanError {
-            throw CommandFailure(.badInput, error.description)
-        }
+        let parsed = try PlanLoader.load(path: plan)
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.apiKey = "demo-key"
         simulatorConfiguration.timeScale = timeScale
@@ -95,7 +92,6 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             try? await client.shutdown()
             await simulator.stop()
-            if let error = error as? PlanError { throw CommandFailure(.badInput, error.description) }
             throw error
         }
         try? await client.shutdown()

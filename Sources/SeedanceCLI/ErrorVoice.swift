@@ -64,45 +64,11 @@ enum ErrorVoice {
         if path == nil, let url = (error as? CocoaError)?.url ?? nsError.userInfo[NSURLErrorKey] as? URL {
             path = url.path
         }
-        // The errno underneath: a POSIXError struct on Linux, an NSError elsewhere; both bridge.
-        let underlying = (nsError.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
-        let errno: Int32? = underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
-        let reason = errno.map(reason(errno:)) ?? cocoaReason(code)
+        let reason = FileErrorReason.errno(of: error).map { FileErrorReason.words(errno: $0) }
+            ?? FileErrorReason.words(cocoa: code) ?? "file error \(code.rawValue)"
         let operation = code.rawValue >= 512 && code.rawValue < 1024 ? "cannot write" : "cannot read"
         guard let path else { return "\(operation): \(reason)" }
         return "\(path): \(operation): \(reason)"
-    }
-
-    /// A short reason for a Cocoa file error code without an underlying errno.
-    static func cocoaReason(_ code: CocoaError.Code) -> String {
-        switch code {
-        case .fileNoSuchFile, .fileReadNoSuchFile: "no such file or folder"
-        case .fileReadNoPermission, .fileWriteNoPermission: "permission denied"
-        case .fileWriteFileExists: "a file is already there"
-        case .fileWriteVolumeReadOnly: "read-only file system"
-        case .fileWriteOutOfSpace: "no space left on the device"
-        case .fileReadTooLarge: "the file is too large"
-        case .fileReadCorruptFile: "the file is corrupt or not in the expected format"
-        case .fileReadInapplicableStringEncoding, .fileWriteInapplicableStringEncoding: "the text is not in the expected encoding"
-        case .fileReadInvalidFileName, .fileWriteInvalidFileName: "not a valid file name"
-        case .fileLocking: "the file is locked"
-        default: "file error \(code.rawValue)"
-        }
-    }
-
-    /// A short reason for a POSIX errno (the common ones in our words, the rest in `strerror`'s).
-    static func reason(errno: Int32) -> String {
-        switch errno {
-        case ENOENT: "no such file or folder"
-        case EACCES, EPERM: "permission denied"
-        case ENOTDIR: "not a directory (a file is in the way)"
-        case EISDIR: "is a directory"
-        case EEXIST: "a file is already there"
-        case EROFS: "read-only file system"
-        case ENOSPC: "no space left on the device"
-        case ENAMETOOLONG: "the name is too long"
-        default: String(cString: strerror(errno))
-        }
     }
 
     // MARK: decoding

@@ -96,8 +96,6 @@ struct GenerateCommand: AsyncParsableCommand {
                                                   observer: ProgressPrinter(json: options.json).observer)
             } catch let error as PlanError {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
-            } catch let error as StoreError {
-                throw CommandFailure(.badInput, error.description)
             }
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }

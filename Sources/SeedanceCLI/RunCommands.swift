@@ -98,20 +98,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var spend: SpendOptions
 
     func run() async throws {
-        let parsed: Plan
-        do { parsed = try PlanLoader.load(path: plan) } catch let error as PlanError {
-            throw CommandFailure(.badInput, error.description)
-        }
+        let parsed = try PlanLoader.load(path: plan)
         if spend.dryRun {
             return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
         }
         let configuration = try api.configuration()
         try await api.withClient(configuration) { client in
-            let runner = try await RunOutcome.opening {
-                try await PipelineRunner(plan: parsed, planFile: plan, configuration: options.configuration(directory: output),
-                                         service: ClientService(client: client), logger: api.logger,
-                                         observer: ProgressPrinter(json: options.json).observer)
-            }
+            let runner = try await PipelineRunner(plan: parsed, planFile: plan,
+                                                  configuration: options.configuration(directory: output),
+                                                  service: ClientService(client: client), logger: api.logger,
+                                                  observer: ProgressPrinter(json: options.json).observer)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
@@ -147,12 +143,10 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try api.configuration()
         try await api.withClient(configuration) { client in
-            let runner = try await RunOutcome.opening {
-                try await PipelineRunner.resume(directory: directory, configuration: options.configuration(directory: directory),
-                                                service: ClientService(client: client), logger: api.logger,
-                                                observer: ProgressPrinter(json: options.json).observer,
-                                                retryFailed: retryFailed)
-            }
+            let runner = try await PipelineRunner.resume(
+                directory: directory, configuration: options.configuration(directory: directory),
+                service: ClientService(client: client), logger: api.logger,
+                observer: ProgressPrinter(json: options.json).observer, retryFailed: retryFailed)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
                                         ask: retryFailed)
         }
@@ -207,12 +201,10 @@ struct RegenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try api.configuration()
         try await api.withClient(configuration) { client in
-            let runner = try await RunOutcome.opening {
-                try await PipelineRunner.regenerate(
-                    directory: directory, shots: shots, prompt: prompt, seed: seed, reason: reason,
-                    configuration: options.configuration(directory: directory), service: ClientService(client: client),
-                    logger: api.logger, observer: ProgressPrinter(json: options.json).observer)
-            }
+            let runner = try await PipelineRunner.regenerate(
+                directory: directory, shots: shots, prompt: prompt, seed: seed, reason: reason,
+                configuration: options.configuration(directory: directory), service: ClientService(client: client),
+                logger: api.logger, observer: ProgressPrinter(json: options.json).observer)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
@@ -230,11 +222,7 @@ struct ReportCommand: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        do {
-            let paths = try await ReportWriter.forRun(directory: directory).write()
-            StandardOutput.write("\(paths.html)\n\(paths.json)\n")
-        } catch let error as StoreError {
-            throw CommandFailure(.badInput, error.description)
-        }
+        let paths = try await ReportWriter.forRun(directory: directory).write()
+        StandardOutput.write("\(paths.html)\n\(paths.json)\n")
     }
 }

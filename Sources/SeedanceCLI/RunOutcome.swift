@@ -1,25 +1,12 @@
 import Foundation
 import Pipeline
 
-/// How a run is opened, confirmed, watched for Ctrl-C, and how its end becomes one line and an exit status.
+/// How a run is confirmed, watched for Ctrl-C, and how its end becomes one line and an exit status (a plan or store
+/// error on the way is said by `ErrorVoice`, like every other failure).
 enum RunOutcome {
-    /// Opens a runner; the run's own errors (a bad plan, a locked or damaged folder) are bad input.
-    static func opening(_ open: () async throws -> PipelineRunner) async throws -> PipelineRunner {
-        do { return try await open() } catch let error as PlanError {
-            throw CommandFailure(.badInput, error.description)
-        } catch let error as StoreError {
-            throw CommandFailure(.badInput, error.description)
-        }
-    }
-
     /// `--dry-run`: prints what the plan would change and cost, touching nothing.
     static func preview(plan: Plan, planFile: String, directory: String, json: Bool) async throws {
-        let difference: PlanDiff
-        do { difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: directory) } catch let error as PlanError {
-            throw CommandFailure(.badInput, error.description)
-        } catch let error as StoreError {
-            throw CommandFailure(.badInput, error.description)
-        }
+        let difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: directory)
         show(difference, json: json)
         if !json { StandardError.write("dry run: nothing was sent\n") }
     }
