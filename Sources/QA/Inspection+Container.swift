@@ -8,6 +8,15 @@ extension Inspection {
                      isISO ? "MP4/MOV container" : "the container is \(info.formatName), not MP4 or MOV")
     }
 
+    /// Every packet decodes (a damaged file never reaches here: `QA.undecodable` reports it).
+    func decoded() -> QACheck {
+        var parts: [String] = []
+        if let video = content.video { parts.append("\(video.frameCount) video frames") }
+        if let audio = content.audio { parts.append(Text.seconds(audio.duration) + " of audio") }
+        let actual = parts.isEmpty ? "nothing to decode" : parts.joined(separator: ", ")
+        return check("decode", .pass, expected: "every packet decodes", actual: actual, "decodes without error")
+    }
+
     /// H.264 or H.265; 4k must be 10-bit H.265.
     func videoCodec() -> QACheck {
         let is4k = expectation.resolution == .k4

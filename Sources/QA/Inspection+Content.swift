@@ -59,14 +59,22 @@ extension Inspection {
                          : "the picture keeps changing outside black stretches (\(Text.spans(video.frozen)) still while black)")
     }
 
-    /// No silence of `silence` or more inside an audible track (silencedetect's definition). A track that is
-    /// silent throughout is the audio check's finding, as is silence when no audio was asked.
+    /// Silence inside an audible track (silencedetect's definition). Covering `silentShare` or more of the track
+    /// fails: the sound is mostly missing. Shorter pauses of `pause` or more are a warning: real dialogue has
+    /// pauses of digital silence between lines. A track silent throughout is the audio check's finding, as is
+    /// silence when no audio was asked.
     func silence() -> QACheck {
-        let expected = "no silence of \(Text.seconds(thresholds.silence)) or more"
+        let share = Int((thresholds.silentShare * 100).rounded())
+        let expected = "silent for less than \(share)% of the track; pauses of \(Text.seconds(thresholds.pause)) "
+            + "or more reported"
         guard info.audio != nil, let audio = content.audio else {
             return check("silence", .pass, expected: expected, actual: "no audio track", "no audio track (see the audio check)")
         }
-        let actual = audio.silent.isEmpty ? "no silence" : "silent \(Text.spans(audio.silent))"
+        let silent = audio.silent.reduce(0) { $0 + $1.duration }
+        let length = audio.duration > 0 ? audio.duration : (audioDuration ?? 0)
+        let fraction = length > 0 ? min(1, silent / length) : 0
+        let percent = "\(Int((fraction * 100).rounded()))%"
+        let actual = audio.silent.isEmpty ? "no silence" : "silent \(Text.spans(audio.silent)) (\(percent))"
         if audio.isSilent(noise: thresholds.silenceNoise) {
             return check("silence", .pass, expected: expected, actual: actual,
                          "the whole track is silent: judged by the audio check")
@@ -74,10 +82,17 @@ extension Inspection {
         if !expectation.generateAudio {
             return check("silence", .pass, expected: expected, actual: actual, "no audio was asked for")
         }
-        let long = audio.silent.filter { $0.duration >= thresholds.silence - 1e-6 }
-        if !long.isEmpty {
+        if fraction >= thresholds.silentShare - 1e-9 {
             return check("silence", .fail, expected: expected, actual: actual,
-                         "the sound drops out: \(long.map { "\(Text.seconds($0.duration)) at \($0)" }.joined(separator: ", "))")
+                         "the sound is missing for most of the clip: \(Text.seconds(silent)) of "
+                            + "\(Text.seconds(length)) silent (\(percent))")
+        }
+        let pauses = audio.silent.filter { $0.duration >= thresholds.pause - 1e-6 }
+        if !pauses.isEmpty {
+            let list = pauses.map { "\(Text.seconds($0.duration)) at \($0)" }.joined(separator: ", ")
+            return check("silence", .warn, expected: expected, actual: actual,
+                         "\(pauses.count == 1 ? "a pause" : "\(pauses.count) pauses") of silence (\(list)): "
+                            + "pauses between lines are normal in dialogue; listen if the clip has none")
         }
         return check("silence", .pass, expected: expected, actual: actual,
                      audio.silent.isEmpty ? "no silence" : "only short silences (\(Text.spans(audio.silent)))")

@@ -42,7 +42,8 @@ extension Inspection {
         return check("duration", within ? .pass : .fail, expected: expectedText, actual: actual, message)
     }
 
-    /// Exactly 24 frames per second (average rate; 24000/1001 is not 24).
+    /// Exactly 24 frames per second (average rate; 24000/1001 is not 24). When the timestamps sit on a grid that
+    /// cannot hold 24 fps (a consumer app's 1/60 s), the message says so: frames then alternate 2 and 3 ticks.
     func frameRate() -> QACheck {
         let fps = expectation.framesPerSecond
         let expected = "\(fps) fps"
@@ -55,15 +56,54 @@ extension Inspection {
         }
         let reduced = rate.reduced
         let exact = reduced.numerator == Int32(fps) && reduced.denominator == 1
-        let actual = "\(Text.rate(value)) fps (\(reduced))"
-        return check("frame_rate", exact ? .pass : .fail, expected: expected, actual: actual,
-                     exact ? "\(fps) fps" : "\(Text.rate(value)) fps where Seedance makes exactly \(fps)")
+        var actual = "\(Text.rate(value)) fps (\(reduced))"
+        let real = video.realFrameRate.reduced
+        if !video.realFrameRate.isUnknown, real != reduced, let realValue = real.value {
+            actual += ", r_frame_rate \(Text.rate(realValue))"
+        }
+        if exact {
+            return check("frame_rate", .pass, expected: expected, actual: actual, "\(fps) fps")
+        }
+        var message = "\(Text.rate(value)) fps on average where Seedance makes exactly \(fps)"
+        if !timeBaseHolds(fps) {
+            let base = video.timeBase.reduced
+            message += ": the timestamps sit on a \(base) s grid (r_frame_rate \(Text.rate(real.value ?? 0))), "
+                + "so frames cannot be evenly 1/\(fps) s apart (re-timed by an app, not an API delivery?)"
+        }
+        return check("frame_rate", .fail, expected: expected, actual: actual, message)
     }
 
-    /// The audio track lasts as long as the video track (within `trackDurationTolerance`).
+    /// The video time base holds every frame time exactly (1/12288 in real deliveries: 512 ticks a frame).
+    /// One that cannot (1/60 for 24 fps) is a warning: players cope, exact cuts and joins do not.
+    func timeBase() -> QACheck {
+        let fps = expectation.framesPerSecond
+        let expected = "a multiple of \(fps) ticks a second (real deliveries: 1/12288)"
+        guard let video = info.video else {
+            return check("time_base", .pass, expected: expected, actual: "no video stream",
+                         "no video stream (see video_codec)")
+        }
+        let actual = "\(video.timeBase.numerator)/\(video.timeBase.denominator)"
+        if timeBaseHolds(fps) {
+            return check("time_base", .pass, expected: expected, actual: actual,
+                         "\(actual): every 1/\(fps) s frame time is exact")
+        }
+        return check("time_base", .warn, expected: expected, actual: actual,
+                     "\(actual) cannot hold 1/\(fps) s frame times exactly: timestamps are rounded, which exact "
+                        + "cuts and copy joins notice")
+    }
+
+    /// Whether the video time base is a whole number of ticks per frame at `fps`.
+    private func timeBaseHolds(_ fps: Int) -> Bool {
+        guard let base = info.video?.timeBase.reduced, base.numerator > 0, base.denominator > 0 else { return true }
+        // ticks per frame = den / (num * fps), whole when den is divisible by num * fps.
+        return Int64(base.denominator) % (Int64(base.numerator) * Int64(fps)) == 0
+    }
+
+    /// The audio track lasts as long as the video track: within `trackDurationTolerance` passes, within
+    /// `trackDurationLimit` warns (a few frames: a player pads or cuts), beyond fails (sound missing at an end).
     func trackDurations() -> QACheck {
-        let tolerance = thresholds.trackDurationTolerance
-        let expected = "audio and video within \(Text.seconds(tolerance))"
+        let tolerance = thresholds.trackDurationTolerance, limit = thresholds.trackDurationLimit
+        let expected = "audio and video within \(Text.seconds(tolerance)) (more than \(Text.seconds(limit)) fails)"
         guard info.video != nil else {
             return check("track_durations", .pass, expected: expected, actual: "no video track",
                          "no video track to compare (see video_codec)")
@@ -77,12 +117,15 @@ extension Inspection {
                          "a track's duration could not be read")
         }
         let difference = audio - video
-        let ok = abs(difference) <= tolerance
         let actual = "video \(Text.seconds(video)), audio \(Text.seconds(audio))"
-        let message = ok ? "they agree (\(Text.signedSeconds(difference)))"
-            : "the audio is \(Text.seconds(abs(difference))) \(difference < 0 ? "shorter" : "longer") than the video "
-                + "(\(Text.frames(abs(difference) * Double(expectation.framesPerSecond))))"
-        return check("track_durations", ok ? .pass : .fail, expected: expected, actual: actual, message)
+        if abs(difference) <= tolerance + 1e-9 {
+            return check("track_durations", .pass, expected: expected, actual: actual,
+                         "they agree (\(Text.signedSeconds(difference)))")
+        }
+        let message = "the audio is \(Text.seconds(abs(difference))) \(difference < 0 ? "shorter" : "longer") than the "
+            + "video (\(Text.frames(abs(difference) * Double(expectation.framesPerSecond))))"
+        let verdict: Verdict = abs(difference) <= limit + 1e-9 ? .warn : .fail
+        return check("track_durations", verdict, expected: expected, actual: actual, message)
     }
 
     /// The video stream's duration from the container, else the decoded span, else the file's.

@@ -7,23 +7,61 @@ import Media
 public enum QA {
     /// The checks every report holds, in this order.
     public static let checkNames = [
-        "container", "video_codec", "pixel_format", "faststart", "geometry", "duration", "frame_rate",
-        "track_durations", "audio", "black", "frozen", "silence",
+        "container", "decode", "video_codec", "pixel_format", "faststart", "geometry", "duration", "frame_rate",
+        "time_base", "track_durations", "audio", "black", "frozen", "silence",
     ]
+
+    /// The checks that decide money: a failure of any of them is what a paying user would send back. The same
+    /// checks can also warn (a short black fade, a pause, a few frames of track difference); `faststart` and
+    /// `time_base` only ever warn.
+    public static let warningOnlyChecks: Set<String> = ["faststart", "time_base"]
 
     /// Probes and decodes `path` and checks it. Blocks the calling thread; throws `MediaError` when the file
     /// cannot be read at all (missing, not media, truncated).
     public static func check(_ path: String, against expectation: Expectation,
                              thresholds: QAThresholds = QAThresholds()) throws -> QAReport {
-        let info = try probe(path)
+        let info: MediaInfo
+        do {
+            info = try probe(path)
+        } catch let error as MediaError where error.isDamage {
+            return undecodable(file: path, info: nil, error: error, expectation: expectation, thresholds: thresholds)
+        }
         var options = thresholds.analysisOptions
         if let video = info.video, video.width * video.height > thresholds.fullSizeAnalysisPixels {
             // 4k pictures: the detectors (and 10-bit to 8-bit conversion) cost as much as decoding; on a quarter
             // of the pixels they find the same black and frozen stretches in ~40% less time (bench-qa.sh).
             options.analysisWidth = video.width / 4
         }
-        let content = try analyzeContent(path, options: options)
+        let content: ContentAnalysis
+        do {
+            content = try analyzeContent(path, options: options)
+        } catch let error as MediaError where error.isDamage {
+            return undecodable(file: path, info: info, error: error, expectation: expectation, thresholds: thresholds)
+        }
         return evaluate(info: info, content: content, expectation: expectation, thresholds: thresholds)
+    }
+
+    /// The report of a file that is MP4 but damaged (truncated, or a packet the decoder rejects): what a paying
+    /// user would send back, so a failed `decode` check rather than unreadable input. The checks the container's
+    /// own description allows are kept; those that need the decoded pictures and sound are left out.
+    static func undecodable(file: String, info: MediaInfo?, error: MediaError, expectation: Expectation,
+                            thresholds: QAThresholds) -> QAReport {
+        let decode = QACheck(name: "decode", verdict: .fail, expected: "every packet decodes",
+                             actual: error.kind == .truncated ? "truncated" : "a packet the decoder rejects",
+                             message: { var copy = error; copy.path = nil; return copy.description }())
+        guard let info else {
+            return QAReport(file: file, checks: [decode], expectation: expectation.summary, notes: expectation.notes)
+        }
+        let inspection = Inspection(info: info, content: ContentAnalysis(file: file, video: nil, audio: nil),
+                                    expectation: expectation, thresholds: thresholds)
+        let checks = [
+            inspection.container(), decode, inspection.videoCodec(), inspection.pixelFormat(),
+            inspection.faststart(), inspection.geometry(), inspection.duration(), inspection.frameRate(),
+            inspection.timeBase(), inspection.trackDurations(),
+        ]
+        return QAReport(file: file, checks: checks, expectation: expectation.summary,
+                        notes: expectation.notes + ["the content checks (audio level, black, frozen, silence) need "
+                                                    + "a file that decodes: not run"])
     }
 
     /// Checks several files concurrently, off Swift's cooperative pool; results in the order of `paths`.
@@ -50,9 +88,10 @@ public enum QA {
                                 thresholds: QAThresholds = QAThresholds()) -> QAReport {
         let inspection = Inspection(info: info, content: content, expectation: expectation, thresholds: thresholds)
         let checks = [
-            inspection.container(), inspection.videoCodec(), inspection.pixelFormat(), inspection.faststart(),
-            inspection.geometry(), inspection.duration(), inspection.frameRate(), inspection.trackDurations(),
-            inspection.audio(), inspection.black(), inspection.frozen(), inspection.silence(),
+            inspection.container(), inspection.decoded(), inspection.videoCodec(), inspection.pixelFormat(),
+            inspection.faststart(), inspection.geometry(), inspection.duration(), inspection.frameRate(),
+            inspection.timeBase(), inspection.trackDurations(), inspection.audio(), inspection.black(),
+            inspection.frozen(), inspection.silence(),
         ]
         return QAReport(file: info.file, checks: checks, expectation: expectation.summary, notes: expectation.notes)
     }
@@ -87,6 +126,11 @@ private final class Slots: @unchecked Sendable {
             results.map { $0 ?? .failure(MediaError(.io, operation: "checking", reason: "not processed")) }
         }
     }
+}
+
+extension MediaError {
+    /// A file that is media but damaged: cut short, or data the decoder rejects (not a missing or foreign file).
+    var isDamage: Bool { kind == .truncated || kind == .decodeFailed }
 }
 
 /// Number formats of the messages.

@@ -10,27 +10,40 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check delivered clips against what was asked: size, length, frame rate, sound and content.",
         discussion: """
-            Every file gets the same named checks, each with what was expected, what the file has and a verdict \
-            (pass, warn, fail): container (MP4/MOV), video_codec (H.264/H.265; 4k 10-bit H.265), pixel_format \
-            (yuv420p), faststart (a warning when moov is at the end), geometry (the documented size for the model \
-            family, resolution and ratio, after rotation; adaptive takes any size of the resolution), duration \
-            (24 x duration + 1 frames within --frame-tolerance), frame_rate (exactly 24), track_durations (audio as \
-            long as video), audio (audible when generate_audio is true; absent or silent when false), black, \
-            frozen and silence (by decoding, with FFmpeg's blackdetect, freezedetect and silencedetect).
+            Every file gets the same named checks, each with what was expected, what the file has and a verdict. \
+            A failure is what a paying user would send back; a warning is worth knowing but not worth money (a run \
+            regenerates a clip only for failures).
+
+            Fail: container (not MP4/MOV), decode (truncated, or data the decoder rejects), video_codec (not \
+            H.264/H.265; 4k not 10-bit H.265), pixel_format (not yuv420p), geometry (not the documented size for \
+            the model family, resolution and ratio, after rotation), duration (not 24 x duration + 1 frames within \
+            frame-tolerance), frame_rate (not exactly 24), audio (missing when asked, audible when not), \
+            track_durations (audio and video more than track-limit apart), black (at the start or end for \
+            edge-black or more, anywhere for long-black or more), frozen (still for frozen or more), silence (silent \
+            for silent-share of the track or more).
+
+            Warn: faststart (moov at the end), time_base (cannot hold 1/24 s exactly), track_durations (between \
+            track-tolerance and track-limit apart), black (a short fade), frozen (a short still), silence (pauses \
+            of pause seconds or more, normal between lines of dialogue).
+
+            Change a threshold with --threshold NAME=VALUE (repeatable; in a plan, a qa: mapping): \
+            \(QAThresholds.Name.allCases.map { "\($0.rawValue) (\($0.help))" }.joined(separator: "; ")).
 
             Say what was asked in one of three ways: flags; the create-request body you POSTed (--request); or the \
             task object the API returned (--task), whose resolution, ratio and duration are what was really made. \
-            Without --model the seed's doubao-seedance-2-0-260128 (Seedance 2.x sizes) is assumed and the report \
-            says so.
+            Without --model, doubao-seedance-2-0-260128 (Seedance 2.x sizes) is assumed and the report says so. \
+            --frames N replaces the length with an exact frame count: a joined sequence is checked against the sum \
+            of its inputs' frames.
 
             Exit status: 0 every file passed (warnings pass); 1 a check failed; 2 bad input (an unreadable file, a \
             malformed request or task, a bad flag value).
 
             Examples:
               seedance verify clip.mp4 --resolution 720p --ratio 16:9 --duration 5
-              seedance verify clip.mp4 --task task.json --frame-tolerance 1
+              seedance verify clip.mp4 --task task.json --threshold pause=2
               seedance verify a.mp4 b.mp4 --request body.json --json \\
                 | jq '.[] | select(.passed | not) | .file'
+              seedance verify joined.mp4 --request body.json --frames 363
               seedance verify old.mp4 --resolution 1080p --ratio adaptive \\
                 --duration 8 --no-audio --model doubao-seedance-1-0-pro-250528
             """
@@ -60,16 +73,26 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("task"), help: ArgumentHelp("The task object (JSON, from GET .../tasks/{id}) of the clip.", valueName: "task.json"))
     var taskFile: String?
 
-    @Option(help: ArgumentHelp("How many frames the length may be off by.", valueName: "n"))
-    var frameTolerance: Int = 3
+    @Option(help: ArgumentHelp("Exact frame count expected (a joined sequence: the sum of its inputs'); replaces "
+                               + "the length from --duration, --request or --task.", valueName: "n"))
+    var frames: Int?
+
+    @Option(help: ArgumentHelp("How many frames the length may be off by (the frame-tolerance threshold).",
+                               valueName: "n"))
+    var frameTolerance: Int?
+
+    @Option(name: .customLong("threshold"),
+            help: ArgumentHelp("Change a threshold, NAME=VALUE (repeatable): "
+                               + QAThresholds.Name.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "name=value"))
+    var thresholdAssignments: [String] = []
 
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")
     var json = false
 
     func run() async throws {
         let expectation = try makeExpectation()
-        var thresholds = QAThresholds()
-        thresholds.frameTolerance = frameTolerance
+        let thresholds = try makeThresholds()
 
         let results = await QA.checkAll(files, against: expectation, thresholds: thresholds)
         if json {
@@ -100,7 +123,27 @@ struct VerifyCommand: AsyncParsableCommand {
         }
     }
 
+    private func makeThresholds() throws -> QAThresholds {
+        var thresholds = QAThresholds()
+        do {
+            if let frameTolerance { try thresholds.set(.frameTolerance, to: Double(frameTolerance)) }
+            for assignment in thresholdAssignments { try thresholds.apply(assignment) }
+        } catch {
+            throw CommandFailure(.badInput, "verify: --\(error.description)")
+        }
+        return thresholds
+    }
+
     private func makeExpectation() throws -> Expectation {
+        var expectation = try askedFor()
+        if let frames {
+            guard frames > 0 else { throw CommandFailure(.badInput, "verify: --frames must be 1 or more") }
+            expectation.length = .frames(frames)
+        }
+        return expectation
+    }
+
+    private func askedFor() throws -> Expectation {
         let flagsGiven = resolution != nil || ratio != nil || duration != nil || model != nil || audio != nil
         let sources = [flagsGiven, requestFile != nil, taskFile != nil].filter { $0 }.count
         guard sources == 1 else {
@@ -108,7 +151,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 ? "verify: say what was asked: --resolution, --ratio and --duration, or --request BODY.json, or --task TASK.json"
                 : "verify: give either flags, --request or --task, not several")
         }
-        guard frameTolerance >= 0 else {
+        if let frameTolerance, frameTolerance < 0 {
             throw CommandFailure(.badInput, "verify: --frame-tolerance must be 0 or more")
         }
         do {
@@ -118,9 +161,9 @@ struct VerifyCommand: AsyncParsableCommand {
             if let taskFile {
                 return try Expectation.fromTaskObject(try readDocument(taskFile), file: taskFile)
             }
-            guard let resolution, let ratio, let duration else {
+            guard let resolution, let ratio, let duration = duration ?? frames.map({ _ in 5 }) else {
                 let missing = [resolution == nil ? "--resolution" : nil, ratio == nil ? "--ratio" : nil,
-                               duration == nil ? "--duration" : nil].compactMap { $0 }
+                               duration == nil && frames == nil ? "--duration (or --frames)" : nil].compactMap { $0 }
                 throw CommandFailure(.badInput, "verify: missing \(missing.joined(separator: ", ")) "
                                      + "(or use --request BODY.json / --task TASK.json)")
             }

@@ -81,4 +81,53 @@ import TestSupport
         let noAudio = try runSeedance(["verify", qa("no-audio.mp4"), "--no-audio"] + asked)
         #expect(noAudio.status == 0)
     }
+
+    @Test func aJoinedSequenceIsCheckedAgainstTheSumOfItsInputs() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let joined = dir.appendingPathComponent("joined.mp4").path
+        let concat = try runSeedance(["concat", qa("good-720p.mp4"), qa("good-720p-5s.mp4"), "-o", joined,
+                                      "--mode", "normalize"])
+        #expect(concat.status == 0, "\(concat.stderr)")
+        // 49 + 121 frames.
+        let sum = try runSeedance(["verify", joined, "--request", qa("request-2s.json"), "--frames", "170", "--json"])
+        #expect(sum.status == 0, "\(sum.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sum.stdout.utf8)) as? [String: Any])
+        #expect((object["expectation"] as? String)?.contains("170 frames") == true)
+        let wrong = try runSeedance(["verify", joined, "--resolution", "720p", "--ratio", "16:9", "--frames", "180"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("FAIL  duration         10 frames (0.417 s) too short"))
+        let zero = try runSeedance(["verify", joined, "--resolution", "720p", "--ratio", "16:9", "--frames", "0"])
+        #expect(zero.status == 2 && zero.stderr == "seedance: verify: --frames must be 1 or more\n")
+    }
+
+    @Test func thresholdsChangeFromTheCommandLine() throws {
+        let strict = try runSeedance(["verify", qa("audio-dropout.mp4")] + asked)
+        #expect(strict.status == 1)
+        let lenient = try runSeedance(["verify", qa("audio-dropout.mp4"), "--threshold", "silent-share=0.7",
+                                       "--threshold", "pause=1", "--json"] + asked)
+        #expect(lenient.status == 0, "\(lenient.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lenient.stdout.utf8)) as? [String: Any])
+        let silence = (object["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "silence" }
+        #expect(silence?["verdict"] as? String == "warn" && silence?["passed"] as? Bool == true)
+        let bad = try runSeedance(["verify", qa("good-720p.mp4"), "--threshold", "pause=soon"] + asked)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "seedance: verify: --threshold pause: expected a number, got \"soon\"\n")
+        let help = try runSeedance(["verify", "--help"])
+        for name in ["silent-share", "track-limit", "pause", "time_base", "Warn:", "Fail:"] {
+            #expect(help.stdout.contains(name), "\(name)")
+        }
+    }
+
+    @Test func aTruncatedDeliveryFailsItsChecksRatherThanBeingBadInput() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cut = dir.appendingPathComponent("cut.mp4")
+        let good = try Data(contentsOf: URL(fileURLWithPath: qa("good-720p.mp4")))
+        try good.prefix(good.count / 2).write(to: cut)
+        let result = try runSeedance(["verify", cut.path] + asked)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL  decode  truncated: the "))
+        #expect(result.stderr.isEmpty)
+    }
 }
