@@ -114,7 +114,7 @@ extension PipelineRunner {
     private func inspect(_ clipPath: String, _ expectation: Expectation?) async throws -> (MediaInfo, QAReport?) {
         let info = try await runOffThePool { try probe(clipPath) }
         guard let expectation else { return (info, nil) }
-        let thresholds = configuration.thresholds
+        let thresholds = self.thresholds
         let report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
         return (info, report)
     }

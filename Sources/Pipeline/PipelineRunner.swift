@@ -59,6 +59,9 @@ public actor PipelineRunner {
     var gateBases: [String: (model: String, seed: Int64?)] = [:]
     /// Each pending shot's gate key, for the attempt number and budget it was computed at.
     var gateKeys: [String: (attempts: Int, floor: Int, key: String?)] = [:]
+    /// The QA thresholds of this run: the configuration's, the recorded plan's `qa:` over them, then
+    /// `configuration.thresholdChanges` (set when the run starts).
+    var thresholds = QAThresholds()
     /// When the last poll round started (Unix seconds).
     var lastPoll: Double = 0
     /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
@@ -134,6 +137,10 @@ public actor PipelineRunner {
         let started = Date().timeIntervalSince1970
         try await store.apply(difference.changes)
         try await loadState()
+        thresholds = try await effectiveThresholds()
+        if !thresholds.changes.isEmpty {
+            observer(.note("QA thresholds: \(thresholds.changes.joined(separator: ", "))"))
+        }
         observer(.started(shots: order.compactMap { shots[$0] }.filter(\.inPlan).map { ShotStart(id: $0.id, state: $0.state) }))
         retireStaleClips()
         try await reopenRecoverableShots()
@@ -216,6 +223,19 @@ public actor PipelineRunner {
     }
 
     /// Reads the shots, overrides and unsettled creates once; from here on the runner's writes keep them current.
+    /// The configuration's thresholds, the recorded plan's `qa:` over them, the `--threshold` changes over both.
+    func effectiveThresholds() async throws -> QAThresholds {
+        let plan = try await store.meta("plan").flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
+        do {
+            var result = try plan?.thresholds(over: configuration.thresholds) ?? configuration.thresholds
+            for change in configuration.thresholdChanges { try result.apply(change) }
+            return result
+        } catch {
+            throw PlanError(file: try await store.meta("plan_file") ?? "the run's plan", field: "qa",
+                            reason: error.description)
+        }
+    }
+
     func loadState() async throws {
         let records = try await store.shots()
         shots = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

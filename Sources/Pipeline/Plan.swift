@@ -1,3 +1,5 @@
+import QA
+
 /// An edit to make: shared defaults and an ordered list of shots, read from a JSON or YAML plan file.
 public struct Plan: Sendable, Hashable, Codable {
     /// A name for the edit (shown in reports).
@@ -6,12 +8,29 @@ public struct Plan: Sendable, Hashable, Codable {
     public var defaults: ShotSettings
     /// The shots, in edit order.
     public var shots: [PlanShot]
+    /// QA thresholds by name (`pause: 2`, `silent-share: 0.6`; see `QAThresholds.Name`), over the defaults;
+    /// nil or empty keeps the defaults.
+    public var qa: [String: Double]?
 
     /// Makes a plan.
-    public init(name: String? = nil, defaults: ShotSettings = ShotSettings(), shots: [PlanShot]) {
+    public init(name: String? = nil, defaults: ShotSettings = ShotSettings(), shots: [PlanShot],
+                qa: [String: Double]? = nil) {
         self.name = name
         self.defaults = defaults
         self.shots = shots
+        self.qa = qa
+    }
+
+    /// `base` with the plan's `qa` thresholds applied (names and values were checked when the plan was read).
+    public func thresholds(over base: QAThresholds) throws(QAThresholdError) -> QAThresholds {
+        var thresholds = base
+        for (name, value) in (qa ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let known = QAThresholds.Name(loosely: name) else {
+                throw QAThresholdError(name: name, reason: "no such threshold")
+            }
+            try thresholds.set(known, to: value)
+        }
+        return thresholds
     }
 }
 

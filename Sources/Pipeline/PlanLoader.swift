@@ -1,4 +1,5 @@
 import Foundation
+import QA
 import SeedanceAPI
 import Yams
 
@@ -78,7 +79,7 @@ struct PlanReader {
     static let synonyms: [(String, String)] = [("audio", "generate_audio")]
     static let shotKeys: Set<String> = settingKeys.union(["id", "prompt", "images", "videos", "audios",
                                                           "first_frame"])
-    static let topKeys: Set<String> = ["name", "defaults", "shots"]
+    static let topKeys: Set<String> = ["name", "defaults", "shots", "qa"]
 
     func plan(_ root: Node) throws -> Plan {
         let top = try mapping(root, "the plan")
@@ -115,7 +116,32 @@ struct PlanReader {
             seen[shot.id] = index
             shots.append(shot)
         }
-        return Plan(name: name, defaults: defaults, shots: shots)
+        let qa = try top["qa"].map { try thresholds($0) }
+        return Plan(name: name, defaults: defaults, shots: shots, qa: qa)
+    }
+
+    /// `qa:` maps threshold names to numbers; each is checked as `--threshold` checks it.
+    private func thresholds(_ node: Node) throws -> [String: Double] {
+        let map = try mapping(node, "qa")
+        var values: [String: Double] = [:]
+        var thresholds = QAThresholds()
+        for (key, valueNode) in map {
+            guard let raw = key.string, let name = QAThresholds.Name(loosely: raw) else {
+                throw PlanError(file: file, line: line(key), field: "qa.\(key.string ?? "?")",
+                                reason: "no such threshold (known: "
+                                    + QAThresholds.Name.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            guard let text = valueNode.scalar?.string, let value = Double(text) else {
+                throw PlanError(file: file, line: line(valueNode), field: "qa.\(raw)", reason: "expected a number")
+            }
+            do {
+                try thresholds.set(name, to: value)
+            } catch {
+                throw PlanError(file: file, line: line(valueNode), field: "qa.\(raw)", reason: error.reason)
+            }
+            values[name.rawValue] = value
+        }
+        return values
     }
 
     private func shot(_ node: Node, index: Int) throws -> PlanShot {

@@ -15,8 +15,10 @@ public struct RunConfiguration: Sendable {
     public var maxRegenerations: Int = 2
     /// Whether clips are checked (probe plus content checks) against their request.
     public var verify: Bool = true
-    /// QA thresholds.
+    /// QA thresholds before the plan's `qa:` mapping and `thresholdChanges` are applied.
     public var thresholds: QAThresholds = QAThresholds()
+    /// `NAME=VALUE` threshold changes (`--threshold`), applied over the plan's `qa:` mapping.
+    public var thresholdChanges: [String] = []
     /// Clips checked at once. Checking decodes the whole clip, so more than the machine's cores only adds memory
     /// (each decode holds its frames), not speed.
     public var maxConcurrentChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)

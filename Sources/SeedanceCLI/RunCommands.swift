@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
+import QA
 import SeedanceAPI
 
 /// Options every pipeline command shares: limits and checks.
@@ -24,6 +25,11 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Skip the QA checks of each clip.")
     var noVerify = false
 
+    @Option(name: .customLong("threshold"),
+            help: ArgumentHelp("Change a QA threshold, NAME=VALUE (repeatable; over the plan's qa: mapping; names in "
+                               + "`seedance verify --help`). Only failures are regenerated.", valueName: "name=value"))
+    var thresholdChanges: [String] = []
+
     @Flag(help: "Do not join the clips into final.mp4.")
     var noConcat = false
 
@@ -35,6 +41,10 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         guard offlineTimeout > 0 else { throw ValidationError("--offline-timeout must be a positive number of seconds") }
+        var thresholds = QAThresholds()
+        for change in thresholdChanges {
+            do { try thresholds.apply(change) } catch { throw ValidationError("--\(error.description)") }
+        }
     }
 
     func configuration(directory: String) -> RunConfiguration {
@@ -44,6 +54,7 @@ struct RunOptions: ParsableArguments {
         configuration.pollInterval = max(0.05, pollInterval)
         configuration.maxRegenerations = max(0, regenerations)
         configuration.verify = !noVerify
+        configuration.thresholdChanges = thresholdChanges
         configuration.concatenate = !noConcat
         configuration.reconcileGrace = max(0, reconcileGrace)
         configuration.offlineTimeout = offlineTimeout

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import QA
 import SeedanceAPI
 import Testing
 
@@ -237,5 +238,37 @@ import Testing
         let lite = try builder.request(for: plan.shots[2], index: 2, defaults: plan.defaults)
         #expect(lite.frames == 121 && lite.serviceTier == .flex && lite.generateAudio == false)
         #expect(lite.executionExpiresAfter == 7200 && lite.safetyIdentifier == "user-42")
+    }
+
+    @Test func qaThresholdsAreReadCheckedAndApplied() throws {
+        let plan = try PlanLoader.parse("""
+            qa:
+              pause: 2
+              silent_share: 0.6
+            shots:
+              - prompt: A cat
+            """, file: "p.yaml")
+        #expect(plan.qa == ["pause": 2, "silent-share": 0.6])
+        let thresholds = try plan.thresholds(over: QAThresholds())
+        #expect(thresholds.pause == 2 && thresholds.silentShare == 0.6 && thresholds.frameTolerance == 3)
+        // Stored plans round-trip the mapping; plans stored before it existed still decode.
+        let stored = try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(plan))
+        #expect(stored.qa == plan.qa)
+        let old = try JSONDecoder().decode(Plan.self, from: Data(#"{"defaults":{},"shots":[]}"#.utf8))
+        #expect(old.qa == nil)
+        #expect(try old.thresholds(over: QAThresholds()) == QAThresholds())
+
+        let unknown = #expect(throws: PlanError.self) {
+            try PlanLoader.parse("qa:\n  loudness: 3\nshots:\n  - prompt: A cat\n", file: "p.yaml")
+        }
+        #expect(unknown?.description.hasPrefix("p.yaml:2: qa.loudness: no such threshold (known: frame-tolerance") == true)
+        let bad = #expect(throws: PlanError.self) {
+            try PlanLoader.parse("shots:\n  - prompt: A cat\nqa:\n  silent-share: 2\n", file: "p.yaml")
+        }
+        #expect(bad?.description == "p.yaml:4: qa.silent-share: expected a share above 0 and at most 1; got 2.0")
+        let word = #expect(throws: PlanError.self) {
+            try PlanLoader.parse("shots:\n  - prompt: A cat\nqa:\n  pause: long\n", file: "p.yaml")
+        }
+        #expect(word?.description == "p.yaml:4: qa.pause: expected a number")
     }
 }
