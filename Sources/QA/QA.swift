@@ -11,11 +11,6 @@ public enum QA {
         "time_base", "track_durations", "audio", "black", "frozen", "silence",
     ]
 
-    /// The checks that decide money: a failure of any of them is what a paying user would send back. The same
-    /// checks can also warn (a short black fade, a pause, a few frames of track difference); `faststart` and
-    /// `time_base` only ever warn.
-    public static let warningOnlyChecks: Set<String> = ["faststart", "time_base"]
-
     /// Probes and decodes `path` and checks it. Blocks the calling thread; throws `MediaError` when the file
     /// cannot be read at all (missing, not media, truncated).
     public static func check(_ path: String, against expectation: Expectation,
