@@ -236,6 +236,46 @@ import TestSupport
         #expect(rms > -34 && rms < -22, "RMS \(rms) dBFS")
     }
 
+    // MARK: - ClipWriter's new settings
+
+    /// B-frames and moov at the end straight from ClipWriter: each picture still shows at its own time, in order.
+    @Test func clipWriterWithBFramesKeepsEveryFrameInPlace() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("drawn.mp4").path
+        let writer = try ClipWriter(path: path, settings: ClipSettings(width: 64, height: 48, bFrames: 3,
+                                                                      faststart: false))
+        for index in 0..<48 { try writer.appendVideoFrame { $0.fill(y: UInt8(16 + 4 * index)) } }
+        try writer.finish()
+        let info = try probe(path)
+        #expect(info.faststart == false && info.video?.profile == "High")
+        #expect(info.video?.frameCount == 48 && info.video?.startTime == 0)
+        #expect(abs((info.video?.duration ?? 0) - 2) < 1e-3)
+        #expect(TopLevelBoxes(path: path).boxes.map(\.type) == ["ftyp", "free", "mdat", "moov"])
+
+        if let ffmpeg = TestConditions.ffmpegPath {
+            // The decoded pictures as raw yuv420p, in presentation order: each one's mean luma.
+            let raw = dir.appendingPathComponent("frames.yuv").path
+            let result = try run(ffmpeg, ["-nostdin", "-v", "error", "-i", path, "-f", "rawvideo",
+                                          "-pix_fmt", "yuv420p", raw])
+            #expect(result.status == 0, "\(result.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: raw))
+            let frameSize = 64 * 48 * 3 / 2
+            #expect(bytes.count == 48 * frameSize)
+            let values = stride(from: 0, to: bytes.count - frameSize + 1, by: frameSize).map { start in
+                Int((Double(bytes[start..<(start + 64 * 48)].reduce(0) { $0 + Int($1) }) / Double(64 * 48)).rounded())
+            }
+            // Lossy coding moves a flat grey by a level or so at most.
+            for (index, value) in values.enumerated() { #expect(abs(value - (16 + 4 * index)) <= 1, "frame \(index)") }
+        }
+
+        let error = #expect(throws: MediaError.self) {
+            try ClipWriter(path: dir.appendingPathComponent("b.mp4").path,
+                           settings: ClipSettings(width: 64, height: 48, bFrames: 17))
+        }
+        #expect(error?.kind == .invalidArgument)
+    }
+
     // MARK: - The box inserter
 
     /// A faststart clip (moov before mdat): the box goes in, moov and mdat move, every chunk offset moves with them.
