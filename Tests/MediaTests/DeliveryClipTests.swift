@@ -378,6 +378,13 @@ import TestSupport
         try bytes.write(to: URL(fileURLWithPath: oversized))
         try expectRefusal(oversized, box: box, kind: .notMedia)
 
+        // A top-level box with a 64-bit size near Int64.max (offset + size would overflow).
+        let huge = dir.appendingPathComponent("huge.mp4").path
+        let ftyp = try makeBox(type: "ftyp", payload: Data("isom\0\0\u{2}\0isom".utf8))
+        try (ftyp + Data([0, 0, 0, 1]) + Data("mdat".utf8) + be(UInt64(Int64.max), 8) + Data(count: 32))
+            .write(to: URL(fileURLWithPath: huge))
+        try expectRefusal(huge, box: box, kind: .truncated)
+
         // A box whose size field does not match its bytes.
         let badBox = Data([0, 0, 0, 99]) + Data("uuid".utf8)
         let error = #expect(throws: MediaError.self) { try insertTopLevelBox(badBox, afterFileTypeIn: clip) }
@@ -391,7 +398,7 @@ import TestSupport
         #expect(missing?.kind == .notFound)
         // Nothing left behind by any of it.
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-            == ["page.mp4", "clip.mp4", "cut.mp4", "lying.mp4", "oversized.mp4"])
+            == ["page.mp4", "clip.mp4", "cut.mp4", "lying.mp4", "oversized.mp4", "huge.mp4"])
     }
 
     // MARK: - Helpers
