@@ -17,10 +17,17 @@ public struct ClipSettings: Sendable, Hashable {
     public var crf: Int
     /// Encoder threads; 0 lets FFmpeg choose.
     public var threads: Int
+    /// The most consecutive B-frames (0: none, as `ultrafast` makes). Above 0 libx264 is also told to use CABAC and
+    /// 8x8 transforms, which `ultrafast` turns off, so the stream is High profile like the deliveries it imitates;
+    /// the mp4 muxer then writes the edit list that hides the reorder delay.
+    public var bFrames: Int
+    /// Whether moov is moved before mdat when the file is finished (false leaves it at the end, as written).
+    public var faststart: Bool
 
     /// Makes settings; the defaults suit synthetic test clips.
     public init(width: Int, height: Int, frameRate: Int = 24, audio: AudioSettings? = nil,
-                preset: String = "ultrafast", crf: Int = 28, threads: Int = 0) {
+                preset: String = "ultrafast", crf: Int = 28, threads: Int = 0, bFrames: Int = 0,
+                faststart: Bool = true) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
@@ -28,6 +35,20 @@ public struct ClipSettings: Sendable, Hashable {
         self.preset = preset
         self.crf = crf
         self.threads = threads
+        self.bFrames = bFrames
+        self.faststart = faststart
+    }
+
+    /// The private options libx264 is opened with.
+    var x264Options: [String: String] {
+        var options = ["preset": preset, "crf": String(crf)]
+        if bFrames > 0 {
+            // x264-params is applied after the preset, so it wins over ultrafast's bframes=0. b-adapt=0 keeps the
+            // B-frames in every GOP (the adaptive decision would drop them on static pictures); the default
+            // b-pyramid (normal) gives the 2-frame reorder delay real deliveries show.
+            options["x264-params"] = "bframes=\(bFrames):b-adapt=0:cabac=1:8x8dct=1"
+        }
+        return options
     }
 }
 
@@ -77,7 +98,8 @@ public struct YUVPlanes {
     }
 }
 
-/// Writes an MP4 from frames and samples you supply: libx264 video (yuv420p), AAC audio, faststart, atomic.
+/// Writes an MP4 from frames and samples you supply: libx264 video (yuv420p), AAC audio, faststart (unless the
+/// settings say otherwise), atomic.
 ///
 /// Append video frames in order (frame N is shown at N / frameRate s) and audio samples in order (interleaved
 /// floats in -1...1), then `finish()`. The file appears at `path` only when `finish()` succeeds; if the writer goes
@@ -114,12 +136,16 @@ public final class ClipWriter {
                              reason: "size \(settings.width)x\(settings.height) must be positive and even, "
                                  + "frame rate \(settings.frameRate) positive")
         }
+        // x264 allows at most 16 (X264_BFRAME_MAX).
+        guard (0...16).contains(settings.bFrames) else {
+            throw MediaError(.invalidArgument, path: path, operation: "starting a clip",
+                             reason: "B-frames \(settings.bFrames) must be in 0...16")
+        }
         self.settings = settings
         self.path = path
         let muxer = try OutputFile(path: path)
         self.muxer = muxer
-        video = try MediaEncoder(codecName: "libx264",
-                                 options: ["preset": settings.preset, "crf": String(settings.crf)]) { ctx in
+        video = try MediaEncoder(codecName: "libx264", options: settings.x264Options) { ctx in
             ctx.pointee.width = Int32(settings.width)
             ctx.pointee.height = Int32(settings.height)
             ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
@@ -151,7 +177,7 @@ public final class ClipWriter {
         packet = try Packet()
         frame = try Frame()
         lastFrame = try Frame()
-        try muxer.writeHeader(faststart: true)
+        try muxer.writeHeader(faststart: settings.faststart)
     }
 
     /// Appends the next video frame: `draw` paints into a fresh yuv420p frame.
@@ -264,7 +290,8 @@ public final class ClipWriter {
         }
     }
 
-    /// Flushes the encoders, writes the trailer (moov first) and moves the file into place.
+    /// Flushes the encoders, writes the trailer (moov first unless `settings.faststart` is false) and moves the
+    /// file into place.
     ///
     /// With `lastFramePNG`, the last video frame is also written there as an RGB PNG of the clip's size.
     public func finish(lastFramePNG: String? = nil) throws {

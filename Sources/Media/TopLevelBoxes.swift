@@ -38,7 +38,8 @@ struct TopLevelBoxes {
             let box = Box(type: type, offset: offset, size: size)
             guard size >= 8 else { overrun = box; break }
             boxes.append(box)
-            if offset + size > fileSize { overrun = box; break }
+            // Compared as a remainder: a crafted 64-bit size near Int64.max would overflow `offset + size`.
+            if size > fileSize - offset { overrun = box; break }
             offset += size
         }
     }
