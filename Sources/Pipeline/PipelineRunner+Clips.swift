@@ -107,7 +107,14 @@ extension PipelineRunner {
             failedChecks: failed, tokens: task.usage?.totalTokens)
         let retry = !failed.isEmpty && mayRegenerate(shot, attempts)
         try await transition(shotID, .delivered(attempt: attempt.number, outcome, retry: retry),
-                             detail: failed.isEmpty ? "verified" : "QA failed: \(failed.joined(separator: ", "))")
+                             detail: failed.isEmpty ? Self.verifiedDetail(report)
+                                 : "QA failed: \(failed.joined(separator: ", "))")
+    }
+
+    /// `verified`, naming the warnings when there are some (they are kept: only failures are made again).
+    static func verifiedDetail(_ report: QAReport?) -> String {
+        let warnings = report?.checks.filter { $0.verdict == .warn }.map(\.name) ?? []
+        return warnings.isEmpty ? "verified" : "verified, with warnings: \(warnings.joined(separator: ", "))"
     }
 
     /// Probe and, when `expectation` is given, QA of a downloaded clip (off the cooperative pool).

@@ -10,7 +10,8 @@ public struct QAThresholds: Sendable, Hashable {
     /// Audio and video track durations this close (seconds) pass. Real deliveries' audio runs 20-46 ms past the
     /// video (AAC works in 1024-sample packets, 23 ms at 44.1 kHz, plus the encoder's priming).
     public var trackDurationTolerance: Seconds = 0.1
-    /// Track durations further apart than this (seconds) fail; between the tolerance and this, a warning.
+    /// Track durations further apart than this (seconds) fail; between the tolerance and this, a warning (none
+    /// when this is below the tolerance).
     public var trackDurationLimit: Seconds = 0.5
     /// Black at the very start or end at least this long fails (a fade of a frame or two is a warning).
     public var edgeBlack: Seconds = 0.25
@@ -118,10 +119,6 @@ public struct QAThresholds: Sendable, Hashable {
             case .pause: pause = value
             default: break
             }
-        }
-        if trackDurationLimit < trackDurationTolerance {
-            throw QAThresholdError(name.rawValue, "track-limit (\(trackDurationLimit)) must not be below "
-                                   + "track-tolerance (\(trackDurationTolerance))")
         }
     }
 

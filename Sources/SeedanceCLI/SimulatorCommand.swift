@@ -60,6 +60,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject, e.g. seed=7,429=0.1,fail=0.05 (see above).")
     var faults: String?
 
+    @Flag(help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries: moov at the end after a uuid "
+                             + "box, 44.1 kHz audio (32 kHz for -fast models) a little longer than the video, "
+                             + "B-frames, speech with pauses. They pass `seedance verify` with warnings only."))
+    var realDeliveries = false
+
     @Option(name: .customLong("api-key"), help: "The only API key accepted (default: any non-empty key).")
     var apiKey: String?
 
@@ -93,6 +98,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.requestsPerMinute = max(1, requestsPerMinute)
         configuration.queueCapacity = max(0, queueCapacity)
         configuration.linkLifetime = linkLifetime
+        configuration.realDeliveries = realDeliveries
         if let cacheDirectory { configuration.dataDirectory = URL(fileURLWithPath: cacheDirectory) }
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
             StandardError.write("seedance: warning: serving plain HTTP on \(host), reachable beyond this machine\n")

@@ -62,6 +62,11 @@ actor RenderCache {
     static func key(_ spec: SyntheticClipSpec) -> String {
         var parts = "\(spec.width)x\(spec.height)-\(spec.frameCount)f-\(spec.frameRate)fps-\(spec.picture.rawValue)"
         parts += "-\(spec.sound?.rawValue ?? "mute")-\(spec.watermark ? "wm" : "nowm")-\(String(spec.variant, radix: 16))"
+        if spec.delivery != .plain {
+            let d = spec.delivery
+            parts += "-\(d.audioSampleRate)hz-\(Int((d.audioOverhang * 1000).rounded()))ms-b\(d.bFrames)"
+                + "-\(d.faststart ? "fs" : "moovend")-\(d.provenanceBox ? "uuid" : "nouuid")"
+        }
         return parts
     }
 }

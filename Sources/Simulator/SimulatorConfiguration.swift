@@ -33,6 +33,11 @@ public struct SimulatorConfiguration: Sendable {
     public var renderThreads: Int = 0
     /// Injected faults.
     public var faults: FaultPlan = FaultPlan()
+    /// Render clips shaped like real Seedance 2.0 deliveries (`DeliveryTraits.seedance20`: moov at the end after a
+    /// placeholder `uuid` box, AAC at 44.1 kHz, 32 kHz for `-fast` models, running 30 ms past the video, 3 B-frames)
+    /// with speech-like sound that pauses between lines. Such clips pass QA with warnings only (moov at the end,
+    /// pauses). Off by default: plain clips are smaller, faster to render and pass every check.
+    public var realDeliveries = false
 
     /// The defaults: loopback, a free port, real-time durations, the service's documented limits, no faults.
     public init() {}

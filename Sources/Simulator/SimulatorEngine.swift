@@ -104,7 +104,8 @@ actor SimulatorEngine {
             if drawFault(kind) { clipFault = kind }
         }
         let fails = drawFault(.fail)
-        let spec = ClipPlanner.spec(resolved: resolved, size: size, ratio: ratio, seed: seed, fault: clipFault)
+        let spec = ClipPlanner.spec(resolved: resolved, size: size, ratio: ratio, seed: seed, fault: clipFault,
+                                    realDeliveryOf: configuration.realDeliveries ? request.model : nil)
         let record = TaskRecord(
             id: id, sequence: sequence, request: request, resolved: resolved, size: size, ratio: ratio, seed: seed,
             spec: spec, clipFault: clipFault, failsAtEnd: fails, createdAt: now,

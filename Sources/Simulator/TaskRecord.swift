@@ -41,9 +41,10 @@ struct TaskRecord: Sendable {
 /// Turns a validated request into what the simulator will render.
 enum ClipPlanner {
     /// The synthetic clip for a task: the documented geometry, 24 fps, 24 x duration + 1 frames, tone audio when
-    /// asked, the mark when asked, content from prompt and seed; then bent by a clip fault if one was drawn.
+    /// asked (speech shaped like a real delivery of `model` when given), the mark when asked, content from prompt and
+    /// seed; then bent by a clip fault if one was drawn.
     static func spec(resolved: ResolvedRequest, size: PixelSize, ratio: AspectRatio, seed: Int64,
-                     fault: FaultKind?) -> SyntheticClipSpec {
+                     fault: FaultKind?, realDeliveryOf model: String? = nil) -> SyntheticClipSpec {
         var hash = StableHash()
         hash.add(resolved.prompt)
         hash.add(UInt64(bitPattern: seed))
@@ -51,6 +52,10 @@ enum ClipPlanner {
                                      frameRate: OutputGeometry.framesPerSecond, picture: .moving,
                                      sound: resolved.generateAudio ? .tone : nil, watermark: resolved.watermark,
                                      variant: hash.value)
+        if let model {
+            spec.delivery = .seedance20(fast: model.contains("fast"))
+            if spec.sound != nil { spec.sound = .speech }
+        }
         switch fault {
         case .wrongSize?:
             // Another documented size of the same resolution: plausible, and wrong.

@@ -14,13 +14,15 @@ struct SimulatorHarness {
     let client: Client
     let directory: URL
 
-    static func start(faults: String? = nil, timeScale: Double = 0.01) async throws -> SimulatorHarness {
+    static func start(faults: String? = nil, timeScale: Double = 0.01,
+                      realDeliveries: Bool = false) async throws -> SimulatorHarness {
         let directory = try FixturePaths.temporaryDirectory("pipeline")
         var configuration = SimulatorConfiguration()
         configuration.apiKey = apiKey
         configuration.timeScale = timeScale
         configuration.dataDirectory = directory.appendingPathComponent("simulator")
         if let faults { configuration.faults = try FaultPlan(spec: faults) }
+        configuration.realDeliveries = realDeliveries
         var logger = Logger(label: "test.simulator")
         logger.logLevel = .critical
         let simulator = try await SimulatorServer(configuration: configuration, logger: logger).start()
@@ -33,9 +35,9 @@ struct SimulatorHarness {
 
     /// Runs `body` with a started harness and stops it when `body` ends, by returning or by throwing: the
     /// simulator's port is closed and its folder removed before the test ends.
-    static func with<T>(faults: String? = nil, timeScale: Double = 0.01,
+    static func with<T>(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = false,
                         _ body: (SimulatorHarness) async throws -> T) async throws -> T {
-        let harness = try await start(faults: faults, timeScale: timeScale)
+        let harness = try await start(faults: faults, timeScale: timeScale, realDeliveries: realDeliveries)
         do {
             let result = try await body(harness)
             await harness.stop()

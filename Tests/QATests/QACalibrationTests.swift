@@ -78,7 +78,7 @@ import TestSupport
             #expect(!name.help.isEmpty)
         }
         let refused = ["pause", "pause=", "pause=soon", "loudness=3", "silent-share=1.5", "silent-share=0",
-                       "frame-tolerance=2.5", "pause=-1", "silence-noise=3", "track-limit=0.05"]
+                       "frame-tolerance=2.5", "pause=-1", "silence-noise=3"]
         for bad in refused {
             var copy = QAThresholds()
             let error = #expect(throws: QAThresholdError.self, "\(bad)") { try copy.apply(bad) }
