@@ -92,10 +92,9 @@ struct SoakAudit {
         if allDone {
             do {
                 finalDuration = try probe(final).duration
-                // Copy mode holds the last frame up to 43 ms at each join (README: join_padding).
+                // Copy joins are exact: the sum of the clips' frames over the rate.
                 let expectedDuration = Double(shots.count) * 97.0 / 24.0
-                let allowance = 0.05 * Double(max(shots.count - 1, 0)) + 0.1
-                if (finalDuration ?? 0) < expectedDuration - 0.1 || (finalDuration ?? 0) > expectedDuration + allowance {
+                if abs((finalDuration ?? 0) - expectedDuration) > 0.05 {
                     problems.append("final.mp4 lasts \(finalDuration ?? 0) s, the clips \(expectedDuration) s")
                 }
             } catch { problems.append("final.mp4 does not probe: \(error)") }

@@ -95,15 +95,14 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     public var width: Int
     /// Output height.
     public var height: Int
-    /// Output frame rate as a number: the clips' own rate (copy) or the target (normalize); the average a probe
-    /// reports for a copy is slightly lower because of the join padding.
+    /// Output frame rate as a number (the average a probe reports).
     public var frameRate: Double?
-    /// Copy mode: seconds added at each join so every clip's audio and video start together (the coded AAC
-    /// priming and padding of the previous clip; the last frame before the join is shown that much longer).
-    public var joinPadding: [Seconds]
-    /// Copy mode: seconds of coded silence inserted where a clip's audio ended before its video (an MP4 audio
-    /// track cannot have holes), so audio stays in sync and the output's streams end together.
+    /// Copy mode: seconds of silence added where a clip's audio ended before its video, so the next clip starts in
+    /// sync and the output's streams end together.
     public var silenceFilled: Seconds
+    /// Copy mode: seconds of audio cut where a clip's audio ran past its video (real deliveries' audio runs 20-46 ms
+    /// long; kept, it would push every later clip's sound late).
+    public var audioTrimmed: Seconds
     /// Output size in bytes.
     public var sizeBytes: Int64
     /// Wall-clock seconds the work took.
@@ -112,7 +111,7 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case output, inputs, strategy, reason, duration, width, height, elapsed
         case inputDuration = "input_duration", videoDuration = "video_duration", audioDuration = "audio_duration"
-        case videoFrames = "video_frames", frameRate = "frame_rate", joinPadding = "join_padding"
+        case videoFrames = "video_frames", frameRate = "frame_rate", audioTrimmed = "audio_trimmed"
         case silenceFilled = "silence_filled"
         case sizeBytes = "size_bytes"
     }
@@ -132,12 +131,13 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     guard !inputs.isEmpty else {
         throw MediaError(.invalidArgument, operation: "concatenating", reason: "no input clips were given")
     }
+    try ConcatPaths.requireSupportedContainer(output)
     try ConcatPaths.requireDistinct(output: output, inputs: inputs)
     let clips = try inputs.map { try ConcatClip(path: $0) }
     let mismatch = ConcatClip.firstCopyMismatch(clips)
 
-    let strategy: ConcatMode
-    let reason: String
+    var strategy: ConcatMode
+    var reason: String
     let transition = clips.count > 1 ? options.transition : nil
     if let transition {
         try ConcatNormalizer.validate(transition, clips: clips, options: options)
@@ -169,12 +169,21 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 
     let total = clips.reduce(0) { $0 + $1.duration }
     let report: (Seconds) -> Void = { done in progress?(ConcatProgress(done: done, total: total)) }
-    var joinPadding: [Seconds] = []
-    var silenceFilled: Seconds = 0
+    var silenceFilled: Seconds = 0, audioTrimmed: Seconds = 0
     if strategy == .copy {
-        let result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart).run(progress: report)
-        joinPadding = result.joinPadding
-        silenceFilled = result.silenceFilled
+        do {
+            let result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart,
+                                          audioBitRate: options.audioBitRate).run(progress: report)
+            silenceFilled = result.silenceFilled
+            audioTrimmed = result.audioTrimmed
+        } catch let error as MediaError where options.mode == .auto && error.kind != .io {
+            // Auto always finishes: whatever stopped the copy (a muxer refusal, a codec the copy cannot carry),
+            // re-encoding can do it. The reason says what happened, in one line.
+            strategy = .normalize
+            reason = "stream copy failed (\(error.reason)), re-encoding"
+            try ConcatNormalizer(clips: clips.map { try ConcatClip(path: $0.path) }, output: output,
+                                 options: options).run(progress: report)
+        }
     } else {
         try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
     }
@@ -187,8 +196,9 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         videoDuration: info.video?.duration, audioDuration: info.audio?.duration,
         videoFrames: info.video?.frameCount, width: info.video?.displayWidth ?? 0,
         height: info.video?.displayHeight ?? 0,
-        frameRate: strategy == .copy ? clips[0].frameRate.map { Double($0.num) / Double($0.den) } : info.video?.frameRate.value,
-        joinPadding: joinPadding.map { ($0 * 1_000_000).rounded() / 1_000_000 }, silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
+        frameRate: info.video?.frameRate.value,
+        silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000,
+        audioTrimmed: (audioTrimmed * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
 }
 
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).
@@ -205,6 +215,20 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 
 /// Path checks done before any work.
 enum ConcatPaths {
+    /// The containers the output may be: MP4 and QuickTime (what editors and players take, and what the joins are
+    /// made for: edit lists, faststart).
+    static let containers = ["mp4", "mov", "m4v"]
+
+    /// Throws unless `output` ends in one of `containers`.
+    static func requireSupportedContainer(_ output: String) throws {
+        let ext = (output as NSString).pathExtension.lowercased()
+        guard containers.contains(ext) else {
+            throw MediaError(.invalidArgument, path: output, operation: "checking the output path",
+                             reason: ext.isEmpty ? "the output has no extension: name it .mp4 or .mov"
+                                 : "cannot write .\(ext): the output is MP4 or QuickTime; name it .mp4 or .mov")
+        }
+    }
+
     /// Throws when `output` names the same file as an input (writing it would destroy the input).
     static func requireDistinct(output: String, inputs: [String]) throws {
         let target = canonical(output)

@@ -1,241 +1,125 @@
 import CFFmpeg
 import Foundation
 
-/// Copy-mode concatenation: the clips' packets remuxed unchanged, with continuous timestamps per stream.
+/// Copy-mode concatenation: the video stream copied packet for packet, the audio re-encoded once through the joins.
 ///
-/// Each clip is shifted by one offset for all its streams, so its own audio/video alignment is kept exactly. The
-/// offset is the smallest that keeps every output stream's timestamps increasing: the previous clips' end
-/// (last DTS + duration, the latest over streams) minus the clip's first timestamp. For AAC that first timestamp is
-/// the priming packet at -1024 samples, and a packet's end is its whole decoded frame (1024 samples, even when the
-/// container trims the last one): so no DTS goes backwards, every coded audio frame is kept once (nothing lost or
-/// doubled), and the audio timestamps agree with the decoded sample count, which is what keeps players in sync.
-/// A single-edit MP4 cannot skip the next clip's priming mid-track, so each join carries that clip's priming (coded
-/// silence, 1024 samples) plus the previous clip's final-frame padding; the video's last frame before the join is
-/// shown that much longer (under one frame at 24 fps for 48 kHz audio), and each clip starts in sync.
+/// Why the audio is re-encoded: every AAC clip starts with 1024 samples of encoder priming and ends with padding,
+/// which an MP4 hides with one edit list per track. Joined by stream copy, every join but the first would play the
+/// next clip's priming and the previous clip's padding (about 43 ms at 48 kHz), so the video has to wait for the
+/// audio (a held frame, an average rate below 24) or the two drift apart. Re-encoding only the audio costs little
+/// (AAC at 128 kb/s encodes at hundreds of times real time) and makes the join exact: each clip's video follows the
+/// previous one's last frame with no gap, and each clip's decoded audio, its priming already dropped by the decoder,
+/// is cut or padded with silence to exactly its video's length (counted cumulatively, so 20 joins do not drift).
+/// The output is one constant-frame-rate video whose frame count is the sum of the inputs' and one continuous audio
+/// track with a single priming edit, ending within one audio frame of the video.
 struct ConcatCopier {
     let clips: [ConcatClip]
     let output: String
     let faststart: Bool
-
-    /// One output stream and where it has got to, in its own time base.
-    private final class Track {
-        let stream: UnsafeMutablePointer<AVStream>
-        let isAudio: Bool
-        /// Samples in one decoded audio frame (AAC: 1024), 0 when unknown or video.
-        let frameSize: Int64
-        var endDTS = Int64.min
-        var endPTS = Int64.min
-        var offset: Int64 = 0
-        /// Coded silence for gaps (AAC-LC audio only).
-        var silence: SilentAudioFrame?
-        /// Samples of silence inserted so far.
-        var filledSamples: Int64 = 0
-
-        init(stream: UnsafeMutablePointer<AVStream>, isAudio: Bool, frameSize: Int64) {
-            self.stream = stream
-            self.isAudio = isAudio
-            self.frameSize = frameSize
-        }
-
-        var timeBase: AVRational { stream.pointee.time_base }
-    }
+    /// AAC bit rate when the first clip's audio does not say its own.
+    let audioBitRate: Int
 
     /// What a copy did beyond copying.
     struct CopyResult {
-        /// Seconds added at each join (one per join).
-        var joinPadding: [Seconds]
-        /// Seconds of coded silence inserted where a clip's audio ended before its video.
+        /// Seconds of silence added where a clip's audio ended before its video.
         var silenceFilled: Seconds
+        /// Seconds of audio cut where a clip's audio ran past its video.
+        var audioTrimmed: Seconds
     }
 
     /// Writes the output.
     func run(progress: (Seconds) -> Void) throws -> CopyResult {
         let first = clips[0]
         let muxer = try OutputFile(path: output)
+        // Hold each stream's packets until the other's catch up: a clip's audio is encoded after its video is read,
+        // and the default 10 s interleaving window would otherwise write long clips' video in one block.
+        muxer.context.pointee.max_interleave_delta = 0
         let videoOut = try muxer.addStream(copying: first.video.pointee.codecpar)
         videoOut.pointee.time_base = first.video.pointee.time_base
         videoOut.pointee.avg_frame_rate = first.video.pointee.avg_frame_rate
         try copyDisplayMatrix(from: first.video, to: videoOut)
-        var audioOut: UnsafeMutablePointer<AVStream>?
-        if let audio = first.audio {
-            let stream = try muxer.addStream(copying: audio.pointee.codecpar)
-            stream.pointee.time_base = AVRational(num: 1, den: audio.pointee.codecpar.pointee.sample_rate)
-            // Without decoding (no find_stream_info) the frame size is unset; the muxer wants it.
-            if stream.pointee.codecpar.pointee.frame_size <= 0 {
-                stream.pointee.codecpar.pointee.frame_size = Self.frameSize(audio.pointee.codecpar)
-            }
-            audioOut = stream
-        }
+        let audio = try first.audio.map { try AudioJoin(template: $0, muxer: muxer, bitRate: audioBitRate) }
         try muxer.writeHeader(faststart: faststart)
 
-        let videoTrack = Track(stream: videoOut, isAudio: false, frameSize: 0)
-        let audioTrack = audioOut.map { stream in
-            Track(stream: stream, isAudio: true, frameSize: Int64(max(0, stream.pointee.codecpar.pointee.frame_size)))
-        }
-        if let audioTrack, let audio = first.audio { audioTrack.silence = SilentAudioFrame.make(for: audio.pointee.codecpar) }
-        var padding: [Seconds] = []
+        let video = VideoTrack(stream: videoOut)
         var doneBefore: Seconds = 0
-        for (index, clip) in clips.enumerated() {
-            var tracks: [Int32: Track] = [clip.video.pointee.index: videoTrack]
-            if let audio = clip.audio, let audioTrack { tracks[audio.pointee.index] = audioTrack }
-            let pad = try copy(clip, tracks: tracks, isFirst: index == 0, muxer: muxer) { done in
+        for clip in clips {
+            var audioPackets: [Packet] = []
+            try copyVideo(of: clip, into: video, muxer: muxer, keepingAudio: &audioPackets) { done in
                 progress(doneBefore + done)
             }
-            if index > 0 { padding.append(pad) }
+            if let audio, let stream = clip.audio {
+                try audio.append(audioPackets, of: stream, path: clip.path, until: video.endSeconds)
+            }
             doneBefore += clip.duration
         }
-        if let audioTrack { try fillAudioToVideoEnd(audioTrack, video: videoTrack, muxer: muxer) }
+        try audio?.finish()
         try muxer.finish()
-        let filled = audioTrack.map { seconds($0.filledSamples, $0.timeBase) } ?? 0
-        return CopyResult(joinPadding: padding, silenceFilled: filled)
+        return CopyResult(silenceFilled: audio?.silenceFilled ?? 0, audioTrimmed: audio?.trimmed ?? 0)
     }
 
-    /// After the last clip: audio shorter than the video is completed with silence, the last filler's duration
-    /// trimmed so both streams end together (the muxer's edit list cuts the rest of that frame).
-    private func fillAudioToVideoEnd(_ audio: Track, video: Track, muxer: OutputFile) throws {
-        guard let silence = audio.silence, audio.endDTS != Int64.min, video.endPTS != Int64.min else { return }
-        let videoEnd = av_rescale_q(video.endPTS, video.timeBase, audio.timeBase)
-        while audio.endDTS < videoEnd {
-            let duration = min(silence.frameSize, videoEnd - audio.endDTS)
-            try muxer.write(try silence.packet(dts: audio.endDTS, duration: duration,
-                                               streamIndex: audio.stream.pointee.index))
-            audio.filledSamples += duration
-            audio.endDTS += silence.frameSize
-        }
+    /// The output video stream and where it has got to, in its own time base.
+    private final class VideoTrack {
+        let stream: UnsafeMutablePointer<AVStream>
+        /// The end of the last frame shown (pts + duration), Int64.min before the first packet.
+        var endPTS = Int64.min
+        /// The last DTS written, Int64.min before the first packet.
+        var lastDTS = Int64.min
+
+        init(stream: UnsafeMutablePointer<AVStream>) { self.stream = stream }
+
+        var timeBase: AVRational { stream.pointee.time_base }
+        var endSeconds: Seconds { endPTS == Int64.min ? 0 : seconds(endPTS, timeBase) }
     }
 
-    /// Before a clip: when the previous clip's audio ended early, whole frames of silence fill the gap up to this
-    /// clip's first audio packet; every stream's offset grows by the part of a frame that does not fit (so the
-    /// audio stays gapless and the clip's streams stay aligned).
-    private func fillAudioGap(_ audio: Track, firstDTS: Int64, tracks: [Int32: Track], muxer: OutputFile) throws {
-        guard let silence = audio.silence, audio.endDTS != Int64.min else { return }
-        let gap = firstDTS + audio.offset - audio.endDTS
-        guard gap > 0 else { return }
-        let frames = (gap + silence.frameSize - 1) / silence.frameSize
-        let extra = frames * silence.frameSize - gap
-        if extra > 0 {
-            let rounding = AVRounding(rawValue: AV_ROUND_UP.rawValue | AV_ROUND_PASS_MINMAX.rawValue)
-            for track in tracks.values {
-                track.offset += av_rescale_q_rnd(extra, audio.timeBase, track.timeBase, rounding)
-            }
-        }
-        for _ in 0..<frames {
-            try muxer.write(try silence.packet(dts: audio.endDTS, duration: silence.frameSize,
-                                               streamIndex: audio.stream.pointee.index))
-            audio.filledSamples += silence.frameSize
-            audio.endDTS += silence.frameSize
-        }
-    }
-
-    /// Copies one clip's packets; returns the padding its join received (seconds past the previous video end).
-    private func copy(_ clip: ConcatClip, tracks: [Int32: Track], isFirst: Bool, muxer: OutputFile,
-                      progress: (Seconds) -> Void) throws -> Seconds {
-        // Read ahead until every mapped stream has shown its first packet: the offset depends on all of them.
-        var pending: [Packet] = []
-        var firstPackets: [Int32: Packet] = [:]
-        var atEnd = false
-        while firstPackets.count < tracks.count {
-            let packet = try Packet()
-            guard try clip.read(into: packet) else { atEnd = true; break }
-            let index = packet.pointer.pointee.stream_index
-            guard tracks[index] != nil else { continue }
-            if firstPackets[index] == nil { firstPackets[index] = packet }
-            pending.append(packet)
-        }
-
-        var previousVideoEnd: (Int64, AVRational)?
-        if let video = tracks[clip.video.pointee.index], video.endPTS != Int64.min {
-            previousVideoEnd = (video.endPTS, video.timeBase)
-        }
-        setOffsets(clip: clip, tracks: tracks, firstPackets: firstPackets, isFirst: isFirst)
-        if !isFirst, let audioIndex = clip.audio?.pointee.index, let audio = tracks[audioIndex],
-           let first = firstPackets[audioIndex], first.pointer.pointee.dts != cff_nopts_value(),
-           let base = clip.input.streams.first(where: { $0.pointee.index == audioIndex })?.pointee.time_base {
-            let firstDTS = av_rescale_q(first.pointer.pointee.dts, base, audio.timeBase)
-            try fillAudioGap(audio, firstDTS: firstDTS, tracks: tracks, muxer: muxer)
-        }
-
-        // Writing blanks a packet (the muxer takes its payload): keep what the padding report needs.
-        let firstVideoPTS = firstPackets[clip.video.pointee.index]?.pointer.pointee.pts
-        // Input time bases by stream index, looked up once rather than per packet.
-        var inputTimeBases: [Int32: AVRational] = [:]
-        for stream in clip.input.streams { inputTimeBases[stream.pointee.index] = stream.pointee.time_base }
-        let videoIndex = clip.video.pointee.index
-        let videoTimeBase = clip.video.pointee.time_base
+    /// Copies the clip's video packets so its first frame follows the previous clip's last frame exactly; keeps its
+    /// audio packets (compressed: a few hundred KB for 15 s) for `AudioJoin`.
+    private func copyVideo(of clip: ConcatClip, into track: VideoTrack, muxer: OutputFile,
+                           keepingAudio audioPackets: inout [Packet], progress: (Seconds) -> Void) throws {
+        let videoIndex = clip.video.pointee.index, audioIndex = clip.audio?.pointee.index
+        let inBase = clip.video.pointee.time_base
+        var offset: Int64?
         var startSeconds: Seconds?
-        func write(_ packet: Packet) throws {
+        // Some muxers leave packet durations unset: a frame then lasts one frame period of the clip's rate.
+        let framePeriod = clip.frameRate.map { av_rescale_q(1, AVRational(num: $0.den, den: $0.num), track.timeBase) } ?? 0
+        while true {
+            let packet = try Packet()
+            guard try clip.read(into: packet) else { break }
             let p = packet.pointer
-            guard let track = tracks[p.pointee.stream_index], let inBase = inputTimeBases[p.pointee.stream_index]
-            else { return }
-            if p.pointee.stream_index == videoIndex, p.pointee.dts != cff_nopts_value() {
-                let now = seconds(p.pointee.dts, videoTimeBase)
+            if p.pointee.stream_index == audioIndex {
+                audioPackets.append(packet)
+                continue
+            }
+            guard p.pointee.stream_index == videoIndex else { continue }
+            av_packet_rescale_ts(p, inBase, track.timeBase)
+            if offset == nil {
+                // The first packet in decode order is the clip's first picture (a closed GOP starts with it); its pts
+                // moves to where the previous clip's last frame ends.
+                let start = p.pointee.pts != cff_nopts_value() ? p.pointee.pts : p.pointee.dts
+                var shift = (track.endPTS == Int64.min ? 0 : track.endPTS) - (start == cff_nopts_value() ? 0 : start)
+                // A clip with a deeper B-frame delay than the previous one would step its DTS back: hold it by the
+                // least that keeps DTS increasing (never needed for clips of one encoder).
+                if track.lastDTS != Int64.min, p.pointee.dts != cff_nopts_value(), p.pointee.dts + shift <= track.lastDTS {
+                    shift = track.lastDTS + 1 - p.pointee.dts
+                }
+                offset = track.endPTS == Int64.min ? 0 : shift
+            }
+            let shift = offset ?? 0
+            if p.pointee.pts != cff_nopts_value() { p.pointee.pts += shift }
+            if p.pointee.dts != cff_nopts_value() {
+                p.pointee.dts += shift
+                track.lastDTS = max(track.lastDTS, p.pointee.dts)
+                let now = seconds(p.pointee.dts, track.timeBase)
                 if startSeconds == nil { startSeconds = now }
                 progress(now - (startSeconds ?? 0))
             }
-            av_packet_rescale_ts(p, inBase, track.timeBase)
-            if p.pointee.pts != cff_nopts_value() { p.pointee.pts += track.offset }
-            if p.pointee.dts != cff_nopts_value() { p.pointee.dts += track.offset }
+            if p.pointee.pts != cff_nopts_value() {
+                track.endPTS = max(track.endPTS, p.pointee.pts + (p.pointee.duration > 0 ? p.pointee.duration : framePeriod))
+            }
             p.pointee.stream_index = track.stream.pointee.index
             p.pointee.pos = -1
-            let decodedLength = max(p.pointee.duration, track.frameSize)
-            if p.pointee.dts != cff_nopts_value() {
-                track.endDTS = max(track.endDTS, p.pointee.dts + (track.isAudio ? decodedLength : p.pointee.duration))
-            }
-            if p.pointee.pts != cff_nopts_value() {
-                track.endPTS = max(track.endPTS, p.pointee.pts + (track.isAudio ? decodedLength : p.pointee.duration))
-            }
             try muxer.write(packet)
         }
-        for packet in pending { try write(packet) }
-        pending.removeAll()
-        if !atEnd {
-            let packet = try Packet()
-            while try clip.read(into: packet) {
-                if tracks[packet.pointer.pointee.stream_index] != nil { try write(packet) }
-                packet.unref()
-            }
-        }
-        guard let (end, timeBase) = previousVideoEnd, let video = tracks[videoIndex] else { return 0 }
-        guard let firstVideoPTS, firstVideoPTS != cff_nopts_value() else { return 0 }
-        let firstPTS = av_rescale_q(firstVideoPTS, videoTimeBase, video.timeBase)
-        return max(0, seconds(firstPTS + video.offset, video.timeBase) - seconds(end, timeBase))
-    }
-
-    /// Picks the clip's offset: the latest "previous end minus my first timestamp" over its streams, as an exact
-    /// tick count of the deciding stream, then rounded up into each stream's time base.
-    private func setOffsets(clip: ConcatClip, tracks: [Int32: Track], firstPackets: [Int32: Packet], isFirst: Bool) {
-        var best: (ticks: Int64, timeBase: AVRational)?
-        for (index, track) in tracks {
-            track.offset = 0
-            guard !isFirst, let packet = firstPackets[index],
-                  let inStream = clip.input.streams.dropFirst(Int(index)).first else { continue }
-            let inBase = inStream.pointee.time_base
-            var needs: [Int64] = []
-            let dts = packet.pointer.pointee.dts, pts = packet.pointer.pointee.pts
-            if track.endDTS != Int64.min, dts != cff_nopts_value() {
-                needs.append(track.endDTS - av_rescale_q(dts, inBase, track.timeBase))
-            }
-            if track.endPTS != Int64.min, pts != cff_nopts_value() {
-                needs.append(track.endPTS - av_rescale_q(pts, inBase, track.timeBase))
-            }
-            guard let need = needs.max() else { continue }
-            if let current = best, av_compare_ts(need, track.timeBase, current.ticks, current.timeBase) <= 0 { continue }
-            best = (need, track.timeBase)
-        }
-        guard let best else { return }
-        let rounding = AVRounding(rawValue: AV_ROUND_UP.rawValue | AV_ROUND_PASS_MINMAX.rawValue)
-        for track in tracks.values {
-            track.offset = av_rescale_q_rnd(best.ticks, best.timeBase, track.timeBase, rounding)
-        }
-    }
-
-    /// Samples per coded audio frame: what the codec says, else 1024 for AAC (2048 would be HE-AAC's output rate,
-    /// but the track's sample rate is then the core rate, in which a frame is 1024).
-    static func frameSize(_ par: UnsafeMutablePointer<AVCodecParameters>) -> Int32 {
-        if par.pointee.frame_size > 0 { return par.pointee.frame_size }
-        let guess = av_get_audio_frame_duration2(par, 0)
-        if guess > 0 { return guess }
-        return par.pointee.codec_id == AV_CODEC_ID_AAC ? 1024 : 0
     }
 
     private func copyDisplayMatrix(from input: UnsafeMutablePointer<AVStream>,
@@ -246,5 +130,187 @@ struct ConcatCopier {
             throw MediaError(.io, path: self.output, operation: "copying the rotation", reason: "out of memory")
         }
         copy.update(from: data, count: size)
+    }
+}
+
+/// The joined audio track: each clip's audio decoded, cut or padded to its video's length, and encoded once (AAC).
+///
+/// Lengths are counted from the start of the sequence: after clip k the track holds round(video end of clip k x
+/// rate) samples, so rounding never accumulates over many joins.
+private final class AudioJoin {
+    private let muxer: OutputFile
+    private let encoder: MediaEncoder
+    private let stream: UnsafeMutablePointer<AVStream>
+    private let graph: FilterGraph
+    private let sampleRate: Int32
+    private let channels: Int32
+    private let frame: Frame
+    private let filtered: Frame
+    private let packet: Packet
+    /// Samples handed to the graph so far.
+    private var written: Int64 = 0
+    /// Samples of silence added, and of audio cut, over all clips.
+    private var filledSamples: Int64 = 0
+    private var trimmedSamples: Int64 = 0
+
+    init(template: UnsafeMutablePointer<AVStream>, muxer: OutputFile, bitRate: Int) throws {
+        let par = template.pointee.codecpar.pointee
+        sampleRate = par.sample_rate
+        channels = max(1, par.ch_layout.nb_channels)
+        self.muxer = muxer
+        let rate = sampleRate, count = channels
+        let bits = par.bit_rate > 0 ? Int64(min(max(Int(par.bit_rate), 64_000), 320_000)) : Int64(bitRate)
+        encoder = try MediaEncoder(codecName: "aac") { ctx in
+            ctx.pointee.sample_rate = rate
+            av_channel_layout_default(&ctx.pointee.ch_layout, count)
+            ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+            ctx.pointee.bit_rate = bits
+            ctx.pointee.time_base = AVRational(num: 1, den: rate)
+            if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        }
+        stream = try muxer.addStream(encoder: encoder)
+        var layout = AVChannelLayout()
+        av_channel_layout_default(&layout, count)
+        // One source of float planar samples whose timestamps this class sets; the graph only re-frames them into
+        // the 1024-sample frames AAC needs (the last one shorter).
+        graph = try FilterGraph(
+            sources: [("in", .audio(sampleRate: rate, sampleFormat: AV_SAMPLE_FMT_FLTP,
+                                    channelLayout: channelLayoutName(&layout), timeBase: AVRational(num: 1, den: rate)))],
+            sinks: [("out", false)], description: "[in]asetnsamples=n=\(encoder.context.pointee.frame_size):p=0[out]")
+        frame = try Frame()
+        filtered = try Frame()
+        packet = try Packet()
+    }
+
+    var silenceFilled: Seconds { Double(filledSamples) / Double(sampleRate) }
+    var trimmed: Seconds { Double(trimmedSamples) / Double(sampleRate) }
+
+    /// Decodes one clip's audio packets and appends its samples up to `videoEnd` seconds of the sequence.
+    func append(_ packets: [Packet], of source: UnsafeMutablePointer<AVStream>, path: String, until videoEnd: Seconds) throws {
+        let target = Int64((videoEnd * Double(sampleRate)).rounded())
+        let decoder = try MediaDecoder(stream: source, path: path)
+        let resampler = try Resampler(from: source, to: sampleRate, channels: channels, path: path)
+        func take() throws {
+            while try decoder.receive(into: frame) == .produced {
+                try resampler.convert(frame) { converted in try push(converted, upTo: target) }
+                frame.unref()
+            }
+        }
+        for packet in packets {
+            while try decoder.send(packet) == .needsInput { try take() }
+            try take()
+        }
+        _ = try decoder.send(nil)
+        try take()
+        try resampler.flush { converted in try push(converted, upTo: target) }
+        if written < target { try pushSilence(target - written) }
+    }
+
+    /// Pushes `source` (float planar at the output rate), cut at `target` samples of the sequence.
+    private func push(_ source: Frame, upTo target: Int64) throws {
+        let f = source.pointer
+        let count = Int64(f.pointee.nb_samples)
+        let room = max(0, target - written)
+        if count > room { trimmedSamples += count - room }
+        guard room > 0, count > 0 else { return }
+        if count > room { f.pointee.nb_samples = Int32(room) }
+        f.pointee.pts = written
+        written += Int64(f.pointee.nb_samples)
+        try graph.push(source, to: 0)
+        try drain()
+    }
+
+    private func pushSilence(_ samples: Int64) throws {
+        var left = samples
+        while left > 0 {
+            let count = Int32(min(left, 4096))
+            let silence = try Frame()
+            let f = silence.pointer
+            f.pointee.nb_samples = count
+            f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
+            f.pointee.sample_rate = sampleRate
+            av_channel_layout_default(&f.pointee.ch_layout, channels)
+            let status = av_frame_get_buffer(f, 0)
+            guard status >= 0 else {
+                throw MediaError(.encodeFailed, path: muxer.path, operation: "making silence", reason: "out of memory",
+                                 ffmpegCode: status)
+            }
+            av_samples_set_silence(f.pointee.extended_data, 0, count, channels, AV_SAMPLE_FMT_FLTP)
+            f.pointee.pts = written
+            written += Int64(count)
+            filledSamples += Int64(count)
+            left -= Int64(count)
+            try graph.push(silence, to: 0)
+            try drain()
+        }
+    }
+
+    /// Ends the track: the graph's last (short) frame, then the encoder's tail.
+    func finish() throws {
+        try graph.push(nil, to: 0)
+        try drain()
+        try encode(nil)
+    }
+
+    private func drain() throws {
+        while try graph.pull(from: 0, into: filtered) == .produced {
+            filtered.pointer.pointee.pts = av_rescale_q(filtered.pointer.pointee.pts, graph.timeBase(ofSink: 0),
+                                                        encoder.context.pointee.time_base)
+            try encode(filtered)
+            filtered.unref()
+        }
+    }
+
+    private func encode(_ source: Frame?) throws {
+        while try encoder.send(source) == .needsInput { try receive() }
+        try receive()
+    }
+
+    private func receive() throws {
+        while try encoder.receive(into: packet) == .produced {
+            av_packet_rescale_ts(packet.pointer, encoder.context.pointee.time_base, stream.pointee.time_base)
+            packet.pointer.pointee.stream_index = stream.pointee.index
+            try muxer.write(packet)
+        }
+    }
+}
+
+/// Converts decoded audio to float planar at one rate and channel count (a no-op graph when it already is).
+private final class Resampler {
+    private let graph: FilterGraph
+    private let out: Frame
+
+    init(from stream: UnsafeMutablePointer<AVStream>, to rate: Int32, channels: Int32, path: String) throws {
+        let par = stream.pointee.codecpar.pointee
+        var layout = par.ch_layout
+        if layout.order == AV_CHANNEL_ORDER_UNSPEC { av_channel_layout_default(&layout, par.ch_layout.nb_channels) }
+        var target = AVChannelLayout()
+        av_channel_layout_default(&target, channels)
+        graph = try FilterGraph(
+            sources: [("in", .audio(sampleRate: par.sample_rate, sampleFormat: AVSampleFormat(par.format),
+                                    channelLayout: channelLayoutName(&layout), timeBase: stream.pointee.time_base))],
+            sinks: [("out", false)],
+            description: "[in]aresample=\(rate),aformat=sample_fmts=fltp:sample_rates=\(rate):channel_layouts="
+                + "\(channelLayoutName(&target))[out]")
+        out = try Frame()
+    }
+
+    /// Passes `frame` through and hands every converted frame to `body`.
+    func convert(_ frame: Frame, _ body: (Frame) throws -> Void) throws {
+        try graph.push(frame, to: 0)
+        try pull(body)
+    }
+
+    /// Ends the input and hands the last converted frames to `body`.
+    func flush(_ body: (Frame) throws -> Void) throws {
+        try graph.push(nil, to: 0)
+        try pull(body)
+    }
+
+    private func pull(_ body: (Frame) throws -> Void) throws {
+        while try graph.pull(from: 0, into: out) == .produced {
+            try body(out)
+            out.unref()
+        }
     }
 }

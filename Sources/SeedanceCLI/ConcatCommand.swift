@@ -8,16 +8,18 @@ struct ConcatCommand: AsyncParsableCommand {
         commandName: "concat",
         abstract: "Join clips in order into one MP4, frame-accurate and with audio and video in sync.",
         discussion: """
-            Two strategies:
-              copy       remux the compressed clips without re-encoding (fast, lossless). Valid only when every \
-            clip has the same codec parameters: codec, profile, size, pixel format, sample aspect ratio, frame \
-            rate, rotation and codec headers; audio codec, sample rate and channels. Timestamps continue per \
-            stream across joins and AAC priming is kept, so no audio is lost or doubled and each clip starts in \
-            sync (each join carries the next clip's coded priming silence, about 21 ms at 48 kHz).
+            Three modes:
+              copy       copy the video packet for packet and re-encode only the audio, once, through the joins. \
+            Valid only when every clip has the same codec parameters: codec, profile, size, pixel format, sample \
+            aspect ratio, frame rate, rotation and codec headers; audio codec, sample rate and channels. Each clip's \
+            first frame follows the previous clip's last frame, so the output has the sum of the inputs' frames at a \
+            constant rate; each clip's audio is cut or padded to its video's length (no priming heard at a join) and \
+            the audio ends with the video.
               normalize  decode and re-encode with H.264 + AAC to one size and frame rate (by default the first \
             clip's), scaling with black bars to keep each clip's aspect, converting frame rates, resampling audio \
             and adding silence for clips without audio.
-              auto       (default) copy when it is valid, otherwise normalize; the summary says which and why.
+              auto       (default) copy when it is valid, otherwise normalize (also when a copy fails); the summary \
+            says which and why.
             --transition fade:SECONDS crossfades video and audio at every join (normalize; each join overlaps the \
             clips by SECONDS, so the output is that much shorter per join).
 

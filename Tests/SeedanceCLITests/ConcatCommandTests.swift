@@ -91,4 +91,46 @@ import TestSupport
         let bad = try runSeedance(["concat", Self.clip("index-a"), "-o", output, "--transition", "wipe"])
         #expect(bad.status == 2)
     }
+
+    /// Each refusal is one line naming the file, exit 2, and nothing at the output or beside it.
+    @Test(arguments: [
+        ("out.avi", [String](), "cannot write .avi: the output is MP4 or QuickTime; name it .mp4 or .mov"),
+        ("out", [String](), "the output has no extension: name it .mp4 or .mov"),
+        ("missing/out.mp4", [String](), "cannot write here"),
+        ("out.mp4", ["qa/request-2s.json"], "not a video: it is JSON text"),
+    ])
+    func refusalsAreOneLineAndLeaveNothing(output name: String, extra: [String], words: String) throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent(name).path
+        let inputs = [Self.clip("index-a")] + extra.map { FixturePaths.fixture($0) }
+            + (extra.isEmpty ? [Self.clip("index-b")] : [])
+        let result = try runSeedance(["concat"] + inputs + ["-o", output])
+        #expect(result.status == 2, "\(result.stdout)")
+        #expect(result.stderr.hasPrefix("seedance: concat: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(words), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func anExactCopyJoinPassesVerifyAgainstTheSumOfItsInputs() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Two real-delivery-shaped 2 s clips (49 frames each, B-frames, audio 30 ms longer than the video).
+        let clips = try (0..<2).map { index -> String in
+            let path = dir.appendingPathComponent("shot-\(index).mp4").path
+            try renderSyntheticClip(SyntheticClipSpec(width: 1280, height: 720, frameCount: 49, sound: .tone,
+                                                      variant: UInt64(index + 3), delivery: .seedance20(fast: false)),
+                                    to: path)
+            return path
+        }
+        let output = dir.appendingPathComponent("joined.mp4").path
+        let joined = try runSeedance(["concat"] + clips + ["-o", output])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(joined.stdout.contains("stream copy"))
+        let verify = try runSeedance(["verify", output, "--resolution", "720p", "--ratio", "16:9", "--frames", "98"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("PASS  frame_rate       24 fps"))
+        #expect(verify.stdout.contains("PASS  duration         98 frames (4.083 s), as asked"))
+    }
 }
