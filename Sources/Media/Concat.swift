@@ -15,19 +15,33 @@ public enum ConcatMode: String, Sendable, Hashable, Codable, CaseIterable {
 public enum ConcatTransition: Sendable, Hashable, CustomStringConvertible {
     /// Crossfade video (`xfade=fade`) and audio (`acrossfade`) over this many seconds; clips overlap by that much.
     case fade(Seconds)
+    /// Dip through black: the picture fades to black and back up (`xfade=fadeblack`) while the sound fades out and
+    /// in (`acrossfade` with exponential curves, near silence in the middle); clips overlap by this many seconds.
+    case dip(Seconds)
 
-    /// Parses `fade:0.5` (the CLI's syntax); nil when malformed.
+    /// Parses `fade:0.5` or `dip:0.5` (the CLI's syntax); nil when malformed.
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0] == "fade", let seconds = Double(parts[1]), seconds > 0, seconds.isFinite
-        else { return nil }
-        self = .fade(seconds)
+        guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0, seconds.isFinite else { return nil }
+        switch parts[0] {
+        case "fade": self = .fade(seconds)
+        case "dip": self = .dip(seconds)
+        default: return nil
+        }
     }
 
-    /// `fade:0.5`.
+    /// The overlap in seconds.
+    public var seconds: Seconds {
+        switch self {
+        case .fade(let seconds), .dip(let seconds): seconds
+        }
+    }
+
+    /// `fade:0.5`, `dip:0.5`.
     public var description: String {
         switch self {
         case .fade(let seconds): return "fade:\(seconds)"
+        case .dip(let seconds): return "dip:\(seconds)"
         }
     }
 }

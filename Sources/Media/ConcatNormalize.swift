@@ -42,25 +42,25 @@ struct ConcatNormalizer {
 
     /// Throws when a transition is longer than a clip it joins (each clip must outlast its fades).
     static func validate(_ transition: ConcatTransition, clips: [ConcatClip], options: ConcatOptions) throws {
-        guard case .fade(let seconds) = transition else { return }
+        let seconds = transition.seconds
         let shortest = clips.map(\.videoDuration).min() ?? 0
         let rate = options.frameRate?.value ?? clips[0].frameRate.map { Double($0.num) / Double($0.den) } ?? 24
         guard seconds * rate >= 1 else {
             throw MediaError(.invalidArgument, operation: "checking the transition",
-                             reason: "fade:\(seconds) is shorter than one frame")
+                             reason: "\(transition) is shorter than one frame")
         }
         // The middle clips fade in and out: they need two fades' length; the ends need one.
         let needed = clips.count > 2 ? 2 * seconds : seconds
         guard shortest > needed else {
             throw MediaError(.invalidArgument, operation: "checking the transition",
-                             reason: "fade:\(seconds) is too long: the shortest clip lasts \(shortest) s")
+                             reason: "\(transition) is too long: the shortest clip lasts \(shortest) s")
         }
     }
 
     /// The filter graph in FFmpeg's syntax (also what the benchmark hands the ffmpeg CLI).
     static func graphDescription(clips: [ConcatClip], target t: Target, transition: ConcatTransition? = nil) -> String {
-        if clips.count > 1, case .fade(let seconds)? = transition {
-            return fadeGraphDescription(clips: clips, target: t, seconds: seconds)
+        if clips.count > 1, let transition {
+            return fadeGraphDescription(clips: clips, target: t, transition: transition)
         }
         var parts: [String] = []
         var concatInputs = ""
@@ -104,9 +104,17 @@ struct ConcatNormalizer {
         return parts.joined(separator: ";")
     }
 
-    /// Crossfades: each clip normalized to exactly its length in frames (audio trimmed or padded to match), then
-    /// chained `xfade` (video) and `acrossfade` (audio) joins, each overlapping the clips by the fade's length.
-    static func fadeGraphDescription(clips: [ConcatClip], target t: Target, seconds: Seconds) -> String {
+    /// Crossfades and dips: each clip normalized to exactly its length in frames (audio trimmed or padded to match),
+    /// then chained `xfade` (video) and `acrossfade` (audio) joins, each overlapping the clips by the transition's
+    /// length.
+    static func fadeGraphDescription(clips: [ConcatClip], target t: Target, transition: ConcatTransition) -> String {
+        let seconds = transition.seconds
+        let (videoKind, audioCurves): (String, String)
+        switch transition {
+        case .fade: (videoKind, audioCurves) = ("fade", "c1=tri:c2=tri")
+        // Exponential curves are about -50 dB at the middle: the sound goes quiet with the picture.
+        case .dip: (videoKind, audioCurves) = ("fadeblack", "c1=exp:c2=exp")
+        }
         let fps = Double(t.frameRate.num) / Double(t.frameRate.den)
         let fadeFrames = max(1, Int((seconds * fps).rounded()))
         let fade = Double(fadeFrames) / fps
@@ -136,13 +144,13 @@ struct ConcatNormalizer {
         for k in 1..<clips.count {
             let offset = Double(framesSoFar - fadeFrames) / fps
             let nextVideo = k == clips.count - 1 ? "vout" : "xv\(k)"
-            parts.append("[\(video)][cv\(k)]xfade=transition=fade:duration=\(String(format: "%.6f", fade)):"
+            parts.append("[\(video)][cv\(k)]xfade=transition=\(videoKind):duration=\(String(format: "%.6f", fade)):"
                 + "offset=\(String(format: "%.6f", offset))[\(nextVideo)]")
             video = nextVideo
             framesSoFar += frameCounts[k] - fadeFrames
             if t.sampleRate != nil {
                 let nextAudio = k == clips.count - 1 ? "acat" : "xa\(k)"
-                parts.append("[\(audio)][ca\(k)]acrossfade=d=\(String(format: "%.6f", fade)):c1=tri:c2=tri[\(nextAudio)]")
+                parts.append("[\(audio)][ca\(k)]acrossfade=d=\(String(format: "%.6f", fade)):\(audioCurves)[\(nextAudio)]")
                 audio = nextAudio
             }
         }

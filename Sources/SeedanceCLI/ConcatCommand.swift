@@ -20,7 +20,8 @@ struct ConcatCommand: AsyncParsableCommand {
             and adding silence for clips without audio.
               auto       (default) copy when it is valid, otherwise normalize (also when a copy fails); the summary \
             says which and why.
-            --transition fade:SECONDS crossfades video and audio at every join (normalize; each join overlaps the \
+            --transition fade:SECONDS crossfades video and audio at every join; dip:SECONDS fades to black and \
+            silence and back (both normalize; each join overlaps the \
             clips by SECONDS, so the output is that much shorter per join).
 
             The output is written under a temporary name and renamed when complete, with the moov box first \
@@ -46,7 +47,7 @@ struct ConcatCommand: AsyncParsableCommand {
     @Option(help: "auto (copy when valid, else normalize), copy, or normalize.")
     var mode: ConcatMode = .auto
 
-    @Option(help: "A transition at every join: fade:SECONDS crossfades video and audio (re-encodes; clips overlap).")
+    @Option(help: "A transition at every join: fade:SECONDS crossfades video and audio, dip:SECONDS goes through black (re-encodes; clips overlap).")
     var transition: String?
 
     @Option(help: "normalize: output size WIDTHxHEIGHT (default: the first clip's display size).")
@@ -81,7 +82,7 @@ struct ConcatCommand: AsyncParsableCommand {
             throw ValidationError("--fps must be a positive number or a fraction like 30000/1001 (got \(fps))")
         }
         if let transition, ConcatTransition(parsing: transition) == nil {
-            throw ValidationError("--transition must be fade:SECONDS, e.g. fade:0.5 (got \(transition))")
+            throw ValidationError("--transition must be fade:SECONDS or dip:SECONDS, e.g. fade:0.5 (got \(transition))")
         }
         if let channels, !(1...2).contains(channels) { throw ValidationError("--channels must be 1 or 2") }
         if let sampleRate, !(8_000...192_000).contains(sampleRate) {
