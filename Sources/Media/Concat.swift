@@ -70,6 +70,9 @@ public struct ConcatOptions: Sendable, Hashable {
     public var transition: ConcatTransition?
     /// Move the moov box to the front so players can start before the download ends.
     public var faststart = true
+    /// Integrated loudness target in LUFS (EBU R128, such as -16 or -23): each clip's audio is measured and
+    /// brought to it (gain, then a -1 dBFS limiter) so levels do not jump at joins; nil leaves levels alone.
+    public var loudness: Double?
 
     /// The defaults: auto mode, first clip's geometry, x264 veryfast CRF 18, AAC 128 kb/s, faststart.
     public init(mode: ConcatMode = .auto) { self.mode = mode }
@@ -117,6 +120,9 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
     /// Copy mode: seconds of audio cut where a clip's audio ran past its video (real deliveries' audio runs 20-46 ms
     /// long; kept, it would push every later clip's sound late).
     public var audioTrimmed: Seconds
+    /// `--loudness`: the target and the integrated loudness measured on each input and on the output, in LUFS
+    /// (nil where there is no sound to measure); nil when no target was asked.
+    public var loudness: LoudnessSummary?
     /// Output size in bytes.
     public var sizeBytes: Int64
     /// Wall-clock seconds the work took.
@@ -126,9 +132,32 @@ public struct ConcatSummary: Sendable, Hashable, Codable {
         case output, inputs, strategy, reason, duration, width, height, elapsed
         case inputDuration = "input_duration", videoDuration = "video_duration", audioDuration = "audio_duration"
         case videoFrames = "video_frames", frameRate = "frame_rate", audioTrimmed = "audio_trimmed"
-        case silenceFilled = "silence_filled"
+        case silenceFilled = "silence_filled", loudness
         case sizeBytes = "size_bytes"
     }
+}
+
+/// Loudness measured around a join with a target: EBU R128 integrated loudness in LUFS.
+public struct LoudnessSummary: Sendable, Hashable, Codable {
+    /// The target asked for.
+    public var target: Double
+    /// Each input's loudness before the gain, in input order (nil: no sound to measure).
+    public var inputs: [Double?]
+    /// Each input's gain in dB (0 where nothing was measured).
+    public var gains: [Double]
+    /// The output's loudness.
+    public var output: Double?
+}
+
+/// `value` to three decimals (for summaries: loudness meters do not measure finer).
+private func roundedToMillis(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// Integrated loudness (EBU R128) of the main audio stream of `path` in LUFS; nil without audio or when silent.
+public func measureLoudness(_ path: String) throws -> Double? {
+    var options = ContentAnalysisOptions()
+    options.video = false
+    options.loudness = true
+    return try analyzeContent(path, options: options).audio?.integratedLoudness
 }
 
 /// Joins `inputs` in order into one MP4 at `output`, frame-accurate and with audio and video in sync.
@@ -147,8 +176,17 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     }
     try ConcatPaths.requireSupportedContainer(output)
     try ConcatPaths.requireDistinct(output: output, inputs: inputs)
+    if let target = options.loudness, !(target.isFinite && (-70...0).contains(target)) {
+        throw MediaError(.invalidArgument, operation: "checking the options",
+                         reason: "loudness \(target) LUFS is out of range (-70 to 0; -16 for the web, -23 for broadcast)")
+    }
     let clips = try inputs.map { try ConcatClip(path: $0) }
     let mismatch = ConcatClip.firstCopyMismatch(clips)
+    var measured: [Double?] = []
+    if let target = options.loudness {
+        measured = try inputs.map { try measureLoudness($0) }
+        for (clip, loudness) in zip(clips, measured) { clip.gain = loudness.map { target - $0 } }
+    }
 
     var strategy: ConcatMode
     var reason: String
@@ -195,14 +233,23 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
             // re-encoding can do it. The reason says what happened, in one line.
             strategy = .normalize
             reason = "stream copy failed (\(error.reason)), re-encoding"
-            try ConcatNormalizer(clips: clips.map { try ConcatClip(path: $0.path) }, output: output,
-                                 options: options).run(progress: report)
+            let fresh = try clips.map { clip in
+                let copy = try ConcatClip(path: clip.path)
+                copy.gain = clip.gain
+                return copy
+            }
+            try ConcatNormalizer(clips: fresh, output: output, options: options).run(progress: report)
         }
     } else {
         try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
     }
 
     let info = try probe(output)
+    let loudness = try options.loudness.map { target in
+        LoudnessSummary(target: target, inputs: measured.map { $0.map(roundedToMillis) },
+                        gains: clips.map { roundedToMillis($0.gain ?? 0) },
+                        output: try measureLoudness(output).map(roundedToMillis))
+    }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     return ConcatSummary(
         output: output, inputs: inputs, strategy: strategy, reason: reason,
@@ -212,7 +259,8 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         height: info.video?.displayHeight ?? 0,
         frameRate: info.video?.frameRate.value,
         silenceFilled: (silenceFilled * 1_000_000).rounded() / 1_000_000,
-        audioTrimmed: (audioTrimmed * 1_000_000).rounded() / 1_000_000, sizeBytes: info.sizeBytes, elapsed: elapsed)
+        audioTrimmed: (audioTrimmed * 1_000_000).rounded() / 1_000_000, loudness: loudness, sizeBytes: info.sizeBytes,
+        elapsed: elapsed)
 }
 
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).

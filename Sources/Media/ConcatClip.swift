@@ -31,6 +31,15 @@ final class ConcatClip {
     let duration: Seconds
     /// The video stream's own length, in seconds.
     let videoDuration: Seconds
+    /// Gain in dB applied to this clip's audio when joining (set by `--loudness`), nil for none.
+    var gain: Double?
+
+    /// The audio filters that bring this clip to the loudness target: the gain, then a limiter at -1 dBFS with its
+    /// look-ahead delay compensated (a quiet clip raised to the target would otherwise clip); "" without a gain.
+    var gainFilters: String {
+        guard let gain else { return "" }
+        return "volume=\(String(format: "%.3f", gain))dB:precision=float,alimiter=limit=0.891:level=0:latency=1,"
+    }
 
     var path: String { input.path }
 

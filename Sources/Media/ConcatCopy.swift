@@ -49,7 +49,8 @@ struct ConcatCopier {
                 progress(doneBefore + done)
             }
             if let audio, let stream = clip.audio {
-                try audio.append(audioPackets, of: stream, path: clip.path, until: video.endSeconds)
+                try audio.append(audioPackets, of: stream, path: clip.path, until: video.endSeconds,
+                                 filters: clip.gainFilters)
             }
             doneBefore += clip.duration
         }
@@ -186,10 +187,12 @@ private final class AudioJoin {
     var trimmed: Seconds { Double(trimmedSamples) / Double(sampleRate) }
 
     /// Decodes one clip's audio packets and appends its samples up to `videoEnd` seconds of the sequence.
-    func append(_ packets: [Packet], of source: UnsafeMutablePointer<AVStream>, path: String, until videoEnd: Seconds) throws {
+    /// `filters` (libavfilter syntax, ending in a comma, or "") run first: the loudness gain.
+    func append(_ packets: [Packet], of source: UnsafeMutablePointer<AVStream>, path: String, until videoEnd: Seconds,
+                filters: String = "") throws {
         let target = Int64((videoEnd * Double(sampleRate)).rounded())
         let decoder = try MediaDecoder(stream: source, path: path)
-        let resampler = try Resampler(from: source, to: sampleRate, channels: channels, path: path)
+        let resampler = try Resampler(from: source, to: sampleRate, channels: channels, filters: filters, path: path)
         func take() throws {
             while try decoder.receive(into: frame) == .produced {
                 try resampler.convert(frame) { converted in try push(converted, upTo: target) }
@@ -280,7 +283,8 @@ private final class Resampler {
     private let graph: FilterGraph
     private let out: Frame
 
-    init(from stream: UnsafeMutablePointer<AVStream>, to rate: Int32, channels: Int32, path: String) throws {
+    init(from stream: UnsafeMutablePointer<AVStream>, to rate: Int32, channels: Int32, filters: String,
+         path: String) throws {
         let par = stream.pointee.codecpar.pointee
         var layout = par.ch_layout
         if layout.order == AV_CHANNEL_ORDER_UNSPEC { av_channel_layout_default(&layout, par.ch_layout.nb_channels) }
@@ -290,7 +294,7 @@ private final class Resampler {
             sources: [("in", .audio(sampleRate: par.sample_rate, sampleFormat: AVSampleFormat(par.format),
                                     channelLayout: channelLayoutName(&layout), timeBase: stream.pointee.time_base))],
             sinks: [("out", false)],
-            description: "[in]aresample=\(rate),aformat=sample_fmts=fltp:sample_rates=\(rate):channel_layouts="
+            description: "[in]\(filters)aresample=\(rate),aformat=sample_fmts=fltp:sample_rates=\(rate):channel_layouts="
                 + "\(channelLayoutName(&target))[out]")
         out = try Frame()
     }

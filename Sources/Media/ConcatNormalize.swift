@@ -88,7 +88,7 @@ struct ConcatNormalizer {
                 }
                 // Pad short audio to the clip's length (concat pads every segment but the last).
                 let whole = Int64((clip.duration * Double(sampleRate)).rounded())
-                parts.append("[a\(i)]\(trim)aresample=\(sampleRate),\(format),apad=whole_len=\(whole)[ca\(i)]")
+                parts.append("[a\(i)]\(trim)\(clip.gainFilters)aresample=\(sampleRate),\(format),apad=whole_len=\(whole)[ca\(i)]")
             } else {
                 let samples = Int64((clip.duration * Double(sampleRate)).rounded())
                 parts.append("anullsrc=r=\(sampleRate):cl=\(t.channelLayout),atrim=end_sample=\(samples),\(format)[ca\(i)]")
@@ -134,7 +134,7 @@ struct ConcatNormalizer {
             let samples = Int64((Double(frames) / fps * Double(sampleRate)).rounded())
             let format = "aformat=sample_fmts=fltp:sample_rates=\(sampleRate):channel_layouts=\(t.channelLayout)"
             if clip.audio != nil {
-                parts.append("[a\(i)]\(audioTrim(clip))aresample=\(sampleRate),\(format),apad=whole_len=\(samples),"
+                parts.append("[a\(i)]\(audioTrim(clip))\(clip.gainFilters)aresample=\(sampleRate),\(format),apad=whole_len=\(samples),"
                     + "atrim=end_sample=\(samples)[ca\(i)]")
             } else {
                 parts.append("anullsrc=r=\(sampleRate):cl=\(t.channelLayout),atrim=end_sample=\(samples),\(format)[ca\(i)]")

@@ -70,6 +70,7 @@ final class StreamAnalyzer {
     private var samples = 0
     private var rmsLevel: Double?
     private var peakLevel: Double?
+    private var integratedLoudness: Double?
 
     /// Pictures: optional scale, then blackdetect (every black run: `d=0`), then freezedetect.
     init(video stream: UnsafeMutablePointer<AVStream>, path: String, options: ContentAnalysisOptions) throws {
@@ -94,7 +95,8 @@ final class StreamAnalyzer {
         frame = try Frame()
         filtered = try Frame()
         description = "[in]silencedetect=n=\(options.silenceNoise)dB:d=\(options.silenceMinimum),"
-            + "astats=metadata=1:reset=0:measure_perchannel=none:measure_overall=Peak_level+RMS_level[out]"
+            + "astats=metadata=1:reset=0:measure_perchannel=none:measure_overall=Peak_level+RMS_level"
+            + (options.loudness ? ",ebur128=metadata=1" : "") + "[out]"
         trackers = [SpanTracker(start: "lavfi.silence_start", end: "lavfi.silence_end")]
         nominalFrameDuration = 0
     }
@@ -123,7 +125,7 @@ final class StreamAnalyzer {
 
     var audioContent: AudioContent {
         AudioContent(sampleCount: samples, duration: max(0, end - (origin ?? 0)), silent: trackers[0].spans,
-                     rmsLevel: rmsLevel, peakLevel: peakLevel)
+                     rmsLevel: rmsLevel, peakLevel: peakLevel, integratedLoudness: integratedLoudness)
     }
 
     private func drainDecoder() throws {
@@ -187,6 +189,10 @@ final class StreamAnalyzer {
                 }
                 if let peak = metadataValue(f.pointee.metadata, "lavfi.astats.Overall.Peak_level") {
                     peakLevel = peak.isFinite ? peak : nil
+                }
+                // Integrated so far: the last frame's value is the track's. Below the absolute gate it is -70.
+                if let loudness = metadataValue(f.pointee.metadata, "lavfi.r128.I") {
+                    integratedLoudness = loudness.isFinite && loudness > -70 ? loudness : nil
                 }
             }
         }

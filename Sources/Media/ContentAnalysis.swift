@@ -49,6 +49,8 @@ public struct ContentAnalysisOptions: Sendable, Hashable {
     public var audio = true
     /// Decoder threads; 0 lets FFmpeg choose.
     public var threads = 0
+    /// Also measure the audio's integrated loudness (EBU R128, libavfilter's `ebur128`), in LUFS.
+    public var loudness = false
 
     /// The defaults.
     public init() {}
@@ -109,19 +111,25 @@ public struct AudioContent: Hashable, Sendable, Codable {
     public var rmsLevel: Double?
     /// Peak level of the whole track in dBFS (astats `Overall.Peak_level`); nil for digital silence.
     public var peakLevel: Double?
+    /// Integrated loudness in LUFS (EBU R128), when `ContentAnalysisOptions.loudness` asked for it and the track is
+    /// loud enough to gate (nil for silence).
+    public var integratedLoudness: Double?
 
     enum CodingKeys: String, CodingKey {
         case duration, silent
         case sampleCount = "sample_count", rmsLevel = "rms_level", peakLevel = "peak_level"
+        case integratedLoudness = "integrated_loudness"
     }
 
     /// Makes a value.
-    public init(sampleCount: Int, duration: Seconds, silent: [TimeSpan], rmsLevel: Double?, peakLevel: Double?) {
+    public init(sampleCount: Int, duration: Seconds, silent: [TimeSpan], rmsLevel: Double?, peakLevel: Double?,
+                integratedLoudness: Double? = nil) {
         self.sampleCount = sampleCount
         self.duration = duration
         self.silent = silent
         self.rmsLevel = rmsLevel
         self.peakLevel = peakLevel
+        self.integratedLoudness = integratedLoudness
     }
 
     /// Whether the whole track is silent by silencedetect's definition (peak below `noise` dBFS).

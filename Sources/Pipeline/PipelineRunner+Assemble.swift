@@ -27,7 +27,10 @@ extension PipelineRunner {
         let clips = edit.compactMap(\.clipPath).map { layout.absolute($0) }
         let output = layout.absolute(layout.final)
         observer(.note("joining \(clips.count) clips into \(layout.final)"))
-        let summary = try await concatenate(clips, to: output)
+        var options = ConcatOptions()
+        options.loudness = try await store.meta("plan")
+            .flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }?.loudness
+        let summary = try await concatenate(clips, to: output, options: options)
         let infos = try await runOffThePool { try clips.map { try probe($0) } }
         let finalInfo = try await runOffThePool { try probe(output) }
         let check = FinalCheck.evaluate(final: finalInfo, clips: infos)
@@ -36,7 +39,8 @@ extension PipelineRunner {
         try await store.setMeta("final", String(decoding: try encoder.encode(FinalRecord(
             path: layout.final, strategy: summary.strategy.rawValue, reason: summary.reason, probe: finalInfo,
             checks: check, shots: edit.map(\.id))), as: UTF8.self))
-        observer(.note("final video: \(layout.final) (\(summary.strategy.rawValue)), checks \(check.allSatisfy(\.passed) ? "passed" : "FAILED")"))
+        let level = summary.loudness.map { l in ", \(l.output.map { String(format: "%.1f", $0) } ?? "silent") LUFS" } ?? ""
+        observer(.note("final video: \(layout.final) (\(summary.strategy.rawValue)\(level)), checks \(check.allSatisfy(\.passed) ? "passed" : "FAILED")"))
     }
 
     func summarize(ending: RunEnding) async throws -> RunSummary {

@@ -11,14 +11,18 @@ public struct Plan: Sendable, Hashable, Codable {
     /// QA thresholds by name (`pause: 2`, `silent-share: 0.6`; see `QAThresholds.Name`), over the defaults;
     /// nil or empty keeps the defaults.
     public var qa: [String: Double]?
+    /// Integrated loudness target of the final video in LUFS (`loudness: -16`): each clip is brought to it when the
+    /// clips are joined; nil leaves levels alone.
+    public var loudness: Double?
 
     /// Makes a plan.
     public init(name: String? = nil, defaults: ShotSettings = ShotSettings(), shots: [PlanShot],
-                qa: [String: Double]? = nil) {
+                qa: [String: Double]? = nil, loudness: Double? = nil) {
         self.name = name
         self.defaults = defaults
         self.shots = shots
         self.qa = qa
+        self.loudness = loudness
     }
 
     /// `base` with the plan's `qa` thresholds applied (names and values were checked when the plan was read).

@@ -79,7 +79,7 @@ struct PlanReader {
     static let synonyms: [(String, String)] = [("audio", "generate_audio")]
     static let shotKeys: Set<String> = settingKeys.union(["id", "prompt", "images", "videos", "audios",
                                                           "first_frame"])
-    static let topKeys: Set<String> = ["name", "defaults", "shots", "qa"]
+    static let topKeys: Set<String> = ["name", "defaults", "shots", "qa", "loudness"]
 
     func plan(_ root: Node) throws -> Plan {
         let top = try mapping(root, "the plan")
@@ -117,7 +117,14 @@ struct PlanReader {
             shots.append(shot)
         }
         let qa = try top["qa"].map { try thresholds($0) }
-        return Plan(name: name, defaults: defaults, shots: shots, qa: qa)
+        let loudness = try top["loudness"].map { node -> Double in
+            guard let value = node.scalar.flatMap({ Double($0.string) }), value.isFinite, (-70...0).contains(value) else {
+                throw PlanError(file: file, line: line(node), field: "loudness",
+                                reason: "expected a loudness in LUFS between -70 and 0, such as -16")
+            }
+            return value
+        }
+        return Plan(name: name, defaults: defaults, shots: shots, qa: qa, loudness: loudness)
     }
 
     /// `qa:` maps threshold names to numbers; each is checked as `--threshold` checks it.

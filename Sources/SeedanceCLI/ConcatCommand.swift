@@ -34,6 +34,7 @@ struct ConcatCommand: AsyncParsableCommand {
               seedance concat clips/*.mp4 -o final.mp4 --mode copy
               seedance concat intro.mov a.mp4 -o out.mp4 --mode normalize --size 1280x720 --fps 24 --crf 20
               seedance concat a.mp4 b.mp4 c.mp4 -o out.mp4 --transition fade:0.5
+              seedance concat a.mp4 b.mp4 -o out.mp4 --loudness -16
               seedance concat a.mp4 b.mp4 -o out.mp4 --json | jq '{strategy, reason, duration}'
             """
     )
@@ -49,6 +50,11 @@ struct ConcatCommand: AsyncParsableCommand {
 
     @Option(help: "A transition at every join: fade:SECONDS crossfades video and audio, dip:SECONDS goes through black (re-encodes; clips overlap).")
     var transition: String?
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Bring every clip to this integrated loudness (EBU R128, LUFS; -16 for the web, -23 "
+                               + "for broadcast) so levels do not jump at joins; off unless asked.", valueName: "LUFS"))
+    var loudness: Double?
 
     @Option(help: "normalize: output size WIDTHxHEIGHT (default: the first clip's display size).")
     var size: String?
@@ -89,6 +95,9 @@ struct ConcatCommand: AsyncParsableCommand {
             throw ValidationError("--sample-rate must be between 8000 and 192000 Hz")
         }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
+        if let loudness, !(-70...0).contains(loudness) {
+            throw ValidationError("--loudness must be between -70 and 0 LUFS, e.g. -16 (got \(loudness))")
+        }
     }
 
     func run() async throws {
@@ -101,6 +110,7 @@ struct ConcatCommand: AsyncParsableCommand {
         options.crf = crf
         options.preset = preset
         options.audioBitRate = audioBitrate * 1000
+        options.loudness = loudness
         let display = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: ConcatSummary
         do {
@@ -117,6 +127,11 @@ struct ConcatCommand: AsyncParsableCommand {
                 + "\(summary.width)x\(summary.height), \(Format.bytes(summary.sizeBytes)) "
                 + "in \(String(format: "%.2f", summary.elapsed)) s\n"
             text += "strategy: \(summary.strategy.rawValue): \(summary.reason)\n"
+            if let loudness = summary.loudness {
+                let lufs = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "silent" }
+                text += "loudness: inputs \(loudness.inputs.map(lufs).joined(separator: ", ")) LUFS; output "
+                    + "\(lufs(loudness.output)) LUFS (target \(String(format: "%.1f", loudness.target)))\n"
+            }
             StandardOutput.write(text)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import Pipeline
 import QA
 import SeedanceAPI
@@ -116,6 +117,21 @@ import TestSupport
             #expect(bad.status == 2)
             #expect(bad.stderr.hasPrefix("seedance: --threshold pause: expected a number"), "\(bad.stderr)")
             #expect(try await harness.stats().createsAccepted == 3)
+        }
+    }
+
+    @Test func aPlansLoudnessTargetSetsTheFinalVideosLevel() async throws {
+        try await SimulatorHarness.with(realDeliveries: true) { harness in
+            let planFile = try harness.writePlan("loudness: -23\n" + Self.plan)
+            let configuration = harness.configuration("loudness")
+            let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planFile), planFile: planFile,
+                                                  configuration: configuration, service: harness.service,
+                                                  logger: SimulatorHarness.quietLogger("test.loudness"))
+            let summary = try await runner.run()
+            #expect(summary.done == 2)
+            let final = try RunLayout(directory: configuration.outputDirectory).absolute("final.mp4")
+            let level = try #require(try measureLoudness(final))
+            #expect(abs(level + 23) <= 1, "final.mp4 at \(level) LUFS")
         }
     }
 }

@@ -271,4 +271,17 @@ import Testing
         }
         #expect(word?.description == "p.yaml:4: qa.pause: expected a number")
     }
+
+    @Test func aLoudnessTargetIsReadAndChecked() throws {
+        let plan = try PlanLoader.parse("loudness: -23\nshots:\n  - prompt: A cat\n", file: "p.yaml")
+        #expect(plan.loudness == -23)
+        let stored = try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(plan))
+        #expect(stored.loudness == -23)
+        for bad in ["loudness: 5", "loudness: loud", "loudness: [1]"] {
+            let error = #expect(throws: PlanError.self) {
+                try PlanLoader.parse(bad + "\nshots:\n  - prompt: A cat\n", file: "p.yaml")
+            }
+            #expect(error?.description == "p.yaml:1: loudness: expected a loudness in LUFS between -70 and 0, such as -16")
+        }
+    }
 }

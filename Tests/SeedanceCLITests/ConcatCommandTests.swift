@@ -133,4 +133,22 @@ import TestSupport
         #expect(verify.stdout.contains("PASS  frame_rate       24 fps"))
         #expect(verify.stdout.contains("PASS  duration         98 frames (4.083 s), as asked"))
     }
+
+    @Test func loudnessIsReportedAndItsRangeChecked() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.mp4").path
+        let result = try runSeedance(["concat", Self.clip("index-a"), Self.clip("index-b"), "-o", output,
+                                      "--loudness", "-23", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let loudness = try #require(object["loudness"] as? [String: Any])
+        #expect(loudness["target"] as? Double == -23)
+        #expect((loudness["inputs"] as? [Any])?.count == 2)
+        let measured = try #require(loudness["output"] as? Double)
+        #expect(abs(measured + 23) <= 1)
+        let bad = try runSeedance(["concat", Self.clip("index-a"), "-o", output + "2.mp4", "--loudness", "6"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("seedance: --loudness must be between -70 and 0 LUFS"), "\(bad.stderr)")
+    }
 }
