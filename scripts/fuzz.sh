@@ -2,7 +2,8 @@
 # Fuzzes one media entry point with libFuzzer + AddressSanitizer (leaks included) for a set time.
 #   scripts/fuzz.sh probe|thumbnail|concat SECONDS [extra libFuzzer flags]
 # Builds Fuzz/seedance-fuzz into .build-fuzz; the corpus grows in Fuzz/corpus/TARGET (gitignored), seeded from
-# Fuzz/seeds (committed, tiny, includes every past crasher), fixtures/ and ../shared/realworld (files up to 512 KB).
+# Fuzz/seeds (committed, tiny, includes every past crasher) and fixtures/, fixtures/realworld included (files up to
+# 512 KB).
 # Findings land in Fuzz/findings/TARGET (crash-*, leak-*, timeout-*); replay one with
 #   SEEDANCE_FUZZ_TARGET=TARGET .build-fuzz/debug/seedance-fuzz FILE
 set -euo pipefail
@@ -20,7 +21,7 @@ swift build -c debug --scratch-path .build-fuzz --product seedance-fuzz \
 
 corpus="Fuzz/corpus/$target" findings="Fuzz/findings/$target"
 mkdir -p "$corpus" "$findings"
-for f in Fuzz/seeds/* fixtures/*/*.mp4 fixtures/*/*.mov fixtures/*/*.ts ../shared/realworld/*; do
+for f in Fuzz/seeds/* fixtures/*/*.mp4 fixtures/*/*.mov fixtures/*/*.ts fixtures/*/*.3gp fixtures/*/*.m4s; do
   [ -f "$f" ] || continue
   [ "$(stat -c %s "$f")" -le 524288 ] || continue
   cp -n "$f" "$corpus/seed-$(basename "$f")" 2>/dev/null || true

@@ -8,25 +8,27 @@ import TestSupport
     /// Files ffprobe opens but we refuse on purpose: their sample data is missing (truncated downloads).
     static let truncatedOnPurpose: Set<String> = ["truncated-download.mp4", "broken-mod-h264-streaming-no-mdat.mp4"]
 
-    /// Every recorded file whose media is present here.
+    /// Every recorded file (`fixtures/ffprobe/<name>.json`).
     static let recorded: [String] = {
         let dir = FixturePaths.fixtures.appendingPathComponent("ffprobe")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }()
 
+    /// The recorded file: a probe fixture or a real-world file, both in `fixtures/`.
     static func mediaPath(_ name: String) -> String? {
-        let fixture = FixturePaths.fixture("probe/\(name)")
-        if FileManager.default.fileExists(atPath: fixture) { return fixture }
-        guard let realworld = FixturePaths.realworld?.appendingPathComponent(name).path,
-              FileManager.default.fileExists(atPath: realworld) else { return nil }
-        return realworld
+        [FixturePaths.fixture("probe/\(name)"), FixturePaths.realworldFile(name)]
+            .first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    @Test func theCorpusIsThere() throws {
-        #expect(Self.recorded.count >= 10)
-        let realworld = try #require(FixturePaths.realworld, "../shared/realworld beside the clone")
-        #expect(FileManager.default.fileExists(atPath: realworld.path))
+    /// The records and the media agree: every record has its file, and every real-world file ffprobe opens has its
+    /// record (only the bare DASH segment has none: ffprobe cannot open it alone).
+    @Test func everyRecordHasItsMediaAndEveryFileItsRecord() throws {
+        #expect(Self.recorded.count >= 20)
+        for name in Self.recorded { #expect(Self.mediaPath(name) != nil, "media for \(name)") }
+        let unrecorded = FixturePaths.realworldFiles.map { ($0 as NSString).lastPathComponent }
+            .filter { !Self.recorded.contains($0) }
+        #expect(unrecorded == ["tos-dash-1080p-h264-seg7.m4s"])
     }
 
     @Test(arguments: recorded)

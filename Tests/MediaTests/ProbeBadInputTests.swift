@@ -68,14 +68,14 @@ import TestSupport
     }
 
     @Test func dashSegmentAloneAndJoinedToItsInit() throws {
-        let realworld = try #require(FixturePaths.realworld)
-        let segment = realworld.appendingPathComponent("tos-dash-1080p-h264-seg7.m4s").path
+        let segment = FixturePaths.realworldFile("tos-dash-1080p-h264-seg7.m4s")
         expectError(segment, .notMedia, mentioning: ["init segment"])
 
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let joined = dir.appendingPathComponent("joined.mp4")
-        var data = try Data(contentsOf: realworld.appendingPathComponent("tos-dash-1080p-h264-init.mp4"))
+        let initSegment = FixturePaths.realworldFile("tos-dash-1080p-h264-init.mp4")
+        var data = try Data(contentsOf: URL(fileURLWithPath: initSegment))
         data.append(try Data(contentsOf: URL(fileURLWithPath: segment)))
         try data.write(to: joined)
         let info = try probe(joined.path)
@@ -85,8 +85,7 @@ import TestSupport
     }
 
     @Test func audioOnlyIsNotAnError() throws {
-        let realworld = try #require(FixturePaths.realworld)
-        let info = try probe(realworld.appendingPathComponent("opus-audio-only.mp4").path)
+        let info = try probe(FixturePaths.realworldFile("opus-audio-only.mp4"))
         #expect(info.video == nil)
         #expect(info.audio?.codec == "opus")
     }

@@ -15,4 +15,17 @@ import TestSupport
         #expect(audio.codec == "aac" && audio.sampleRate == 48000 && audio.channels == 2)
         #expect(info.faststart == true)
     }
+
+    /// The display matrix's rotation as ffprobe prints it (-180...180, counter-clockwise), width and height swapped
+    /// for quarter turns. The upside-down case stands in for the Pixel 7 rot180 phone file, left out of
+    /// fixtures/realworld for its 3.4 MB.
+    @Test(arguments: [("frames/marker.mp4", 0), ("frames/marker-rot90.mp4", 90),
+                      ("frames/marker-rot180.mp4", -180), ("frames/marker-rot270.mp4", -90)])
+    func rotationAsFFprobePrintsIt(file: String, rotation: Int) throws {
+        let video = try #require(try probe(FixturePaths.fixture(file)).video)
+        #expect(video.rotation == rotation)
+        #expect((video.width, video.height) == (96, 64))
+        let swapped = abs(rotation) == 90
+        #expect((video.displayWidth, video.displayHeight) == (swapped ? (64, 96) : (96, 64)))
+    }
 }

@@ -3,15 +3,13 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The shared real-world corpus (phones, cameras, screen recordings, broken downloads) against the ffmpeg CLI:
-/// the same frame, turned the same way, to the pixel. Reported as skipped when the corpus or the ffmpeg CLI is
-/// absent (failed instead under `SEEDANCE_REQUIRE_ALL_TESTS=1`).
-@Suite(.enabled(if: TestConditions.realworld, "needs the real-world corpus (../shared/realworld)"))
-struct ThumbnailRealWorldTests {
+/// The real-world files in `fixtures/realworld/` (phones, cameras, screen recordings, broken downloads) against the
+/// ffmpeg CLI: the same frame, turned the same way, to the pixel. The comparison is reported as skipped when the
+/// ffmpeg CLI is absent (failed instead under `SEEDANCE_REQUIRE_ALL_TESTS=1`).
+@Suite struct ThumbnailRealWorldTests {
     /// The corpus holds media (the parameterized test below would otherwise run no case at all).
-    @Test func theCorpusIsThere() throws {
-        let corpus = try #require(FixturePaths.realworld, "../shared/realworld beside the clone")
-        #expect(!FixturePaths.realworldFiles.isEmpty, "no media in \(corpus.path)")
+    @Test func theCorpusIsThere() {
+        #expect(FixturePaths.realworldFiles.count >= 19, "media in \(FixturePaths.realworld.path)")
     }
 
     @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: FixturePaths.realworldFiles)
@@ -32,7 +30,6 @@ struct ThumbnailRealWorldTests {
             #expect(!FileManager.default.fileExists(atPath: ours))
             return
         }
-        // Times within the video stream (a clip's audio may run on past its last frame).
         // Times within the video stream (a clip's audio may run on past its last frame). Compared in memory as raw
         // RGB (ffmpeg's `-f rawvideo`): PNG-encoding 4K frames would dominate the run time.
         for fraction in [0.0, 0.37] {
@@ -73,9 +70,8 @@ struct ThumbnailRealWorldTests {
     }
 
     @Test func brokenDownloadWithoutSampleDataFailsGracefully() throws {
-        let corpus = try #require(FixturePaths.realworld, "../shared/realworld beside the clone")
-        let file = corpus.appendingPathComponent("broken-mod-h264-streaming-no-mdat.mp4").path
-        try #require(FileManager.default.fileExists(atPath: file), "\(file) in the corpus")
+        let file = FixturePaths.realworldFile("broken-mod-h264-streaming-no-mdat.mp4")
+        try #require(FileManager.default.fileExists(atPath: file), "\(file) in fixtures/realworld")
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for position in [FramePosition.seconds(1), .last] {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the tests find their inputs: the committed `fixtures/` and the shared real-world corpus beside the clone.
+/// Where the tests find their inputs: the committed `fixtures/`, real-world files included. No test reads outside
+/// the repository.
 public enum FixturePaths {
     /// The package root (the folder holding Package.swift).
     public static let packageRoot: URL = {
@@ -20,23 +21,19 @@ public enum FixturePaths {
         fixtures.appendingPathComponent(relative).path
     }
 
-    /// `../shared/realworld` beside the clone, or `SEEDANCE_REALWORLD` when set; nil when absent.
-    public static let realworld: URL? = {
-        if let custom = ProcessInfo.processInfo.environment["SEEDANCE_REALWORLD"] {
-            return URL(fileURLWithPath: custom)
-        }
-        let candidates = [
-            packageRoot.deletingLastPathComponent().appendingPathComponent("shared/realworld"),
-            packageRoot.appendingPathComponent("../../shared/realworld").standardized,
-        ]
-        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
-    }()
+    /// `fixtures/realworld/`: real-world phone, camera and screen-recording files (see its SOURCES.md).
+    public static let realworld = fixtures.appendingPathComponent("realworld")
 
-    /// The real-world media files (sorted), empty when the corpus is absent.
+    /// A file under `fixtures/realworld/`, e.g. `realworldFile("opus-audio-only.mp4")`.
+    public static func realworldFile(_ name: String) -> String {
+        realworld.appendingPathComponent(name).path
+    }
+
+    /// The real-world media files (sorted; SOURCES.md and hidden files left out).
     public static var realworldFiles: [String] {
-        guard let dir = realworld,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        return names.filter { !$0.hasSuffix(".md") }.sorted().map { dir.appendingPathComponent($0).path }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: realworld.path)) ?? []
+        return names.filter { !$0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+            .map { realworld.appendingPathComponent($0).path }
     }
 
     /// A fresh empty temporary directory, removed by the caller (or left for the OS).

@@ -1,10 +1,10 @@
 import Foundation
 
-/// What some tests need from the machine (the ffmpeg CLI, the real-world corpus), in one place.
+/// What some tests need from the machine (the ffmpeg CLI), in one place.
 ///
-/// Use the conditions in `.enabled(if:_:)` on a `@Test` or `@Suite`, so a missing tool or corpus is reported as a
-/// skip, never as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI, which installs ffmpeg and
-/// has the corpus beside the clone) every condition is true: the tests run, and fail where the need is missing.
+/// Use the conditions in `.enabled(if:_:)` on a `@Test` or `@Suite`, so a missing tool is reported as a skip, never
+/// as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI, which installs ffmpeg) every condition is
+/// true: the tests run, and fail where the need is missing. Test inputs are all in `fixtures/`, never a condition.
 public enum TestConditions {
     /// True when `SEEDANCE_REQUIRE_ALL_TESTS=1`: nothing may be skipped.
     public static let requireAll: Bool = ProcessInfo.processInfo.environment["SEEDANCE_REQUIRE_ALL_TESTS"] == "1"
@@ -24,11 +24,4 @@ public enum TestConditions {
 
     /// Run tests that compare against the ffmpeg CLI.
     public static let ffmpeg = available("the ffmpeg CLI", ffmpegPath != nil)
-
-    /// Run tests over the shared real-world corpus (`FixturePaths.realworld`, holding media files).
-    public static let realworld = available("the real-world corpus (../shared/realworld)",
-                                            !FixturePaths.realworldFiles.isEmpty)
-
-    /// Run tests needing both the ffmpeg CLI and the real-world corpus.
-    public static let ffmpegAndRealworld = ffmpeg && realworld
 }
