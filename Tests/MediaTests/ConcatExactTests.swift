@@ -70,4 +70,17 @@ import TestSupport
         let soundAfter = decoded.audio[(lastStart + 64)..<(lastStart + 1024)].map { abs($0) }.max() ?? 0
         #expect(soundAfter > 0.05, "the last clip's tone starts at its first frame")
     }
+
+    /// A file with 101 tracks (one video, 100 subtitles): auto finishes, joining the video and leaving the rest.
+    @Test func autoFinishesOnAFileWithAHundredAndOneTracks() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let many = FixturePaths.realworldFile("bbb-handbrake-100-tx3g-tracks.mp4")
+        let output = dir.appendingPathComponent("joined.mp4").path
+        let summary = try concatenate([many, many], to: output)
+        let info = try probe(output)
+        #expect(info.video?.frameCount == 202, "\(summary.reason)")
+        #expect(abs(try #require(info.video?.duration) - 20.2) < 1e-6)
+        #expect(info.streamCount == 1)
+    }
 }
