@@ -15,6 +15,7 @@ release: deps
 # Serial: several tests start a simulator that renders real clips; run side by side on two cores they would only
 # measure the machine's load.
 test: deps
+	scripts/install-test-tools.sh
 	swift build --build-tests
 	swift test --no-parallel
 

@@ -31,6 +31,13 @@ extension PipelineRunner {
         options.loudness = try await store.meta("plan")
             .flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }?.loudness
         let summary = try await concatenate(clips, to: output, options: options)
+        // The sequence for editing software, next to final.mp4: each shot's clip, whole, in edit order.
+        try await runOffThePool {
+            let timeline = try EditTimeline(name: "edit", probing: clips)
+            for ext in ["otio", "fcpxml", "xml"] {
+                try timeline.write(to: (output as NSString).deletingLastPathComponent + "/edit.\(ext)")
+            }
+        }
         let infos = try await runOffThePool { try clips.map { try probe($0) } }
         let finalInfo = try await runOffThePool { try probe(output) }
         let check = FinalCheck.evaluate(final: finalInfo, clips: infos)

@@ -35,6 +35,7 @@ struct ConcatCommand: AsyncParsableCommand {
               seedance concat intro.mov a.mp4 -o out.mp4 --mode normalize --size 1280x720 --fps 24 --crf 20
               seedance concat a.mp4 b.mp4 c.mp4 -o out.mp4 --transition fade:0.5
               seedance concat a.mp4 b.mp4 -o out.mp4 --loudness -16
+              seedance concat a.mp4 b.mp4 -o out.mp4 --timeline edit.fcpxml
               seedance concat a.mp4 b.mp4 -o out.mp4 --json | jq '{strategy, reason, duration}'
             """
     )
@@ -55,6 +56,11 @@ struct ConcatCommand: AsyncParsableCommand {
             help: ArgumentHelp("Bring every clip to this integrated loudness (EBU R128, LUFS; -16 for the web, -23 "
                                + "for broadcast) so levels do not jump at joins; off unless asked.", valueName: "LUFS"))
     var loudness: Double?
+
+    @Option(help: ArgumentHelp("Also write the sequence for editing software, referencing the source clips: .otio "
+                               + "(OpenTimelineIO), .fcpxml (Final Cut Pro, Resolve), .xml (Final Cut Pro 7, "
+                               + "Premiere) or .edl (CMX 3600). Cuts only.", valueName: "file"))
+    var timeline: String?
 
     @Option(help: "normalize: output size WIDTHxHEIGHT (default: the first clip's display size).")
     var size: String?
@@ -95,6 +101,15 @@ struct ConcatCommand: AsyncParsableCommand {
             throw ValidationError("--sample-rate must be between 8000 and 192000 Hz")
         }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
+        if let timeline {
+            let ext = (timeline as NSString).pathExtension.lowercased()
+            guard EditTimeline.extensions.contains(ext) else {
+                throw ValidationError("--timeline must end in .otio, .fcpxml, .xml or .edl (got \(timeline))")
+            }
+            if transition != nil {
+                throw ValidationError("--timeline writes cuts: it cannot be combined with --transition")
+            }
+        }
         if let loudness, !(-70...0).contains(loudness) {
             throw ValidationError("--loudness must be between -70 and 0 LUFS, e.g. -16 (got \(loudness))")
         }
@@ -120,6 +135,14 @@ struct ConcatCommand: AsyncParsableCommand {
             throw CommandFailure(.badInput, "concat: \(error.description)")
         }
         display.clear()
+        if let timeline {
+            do {
+                let name = ((output as NSString).lastPathComponent as NSString).deletingPathExtension
+                try EditTimeline(name: name, probing: files).write(to: timeline)
+            } catch let error as MediaError {
+                throw CommandFailure(.badInput, "concat: \(error.description)")
+            }
+        }
         if json {
             StandardOutput.write(try JSONOutput.encode(summary) + "\n")
         } else {

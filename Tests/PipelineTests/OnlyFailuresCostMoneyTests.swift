@@ -132,6 +132,14 @@ import TestSupport
             let final = try RunLayout(directory: configuration.outputDirectory).absolute("final.mp4")
             let level = try #require(try measureLoudness(final))
             #expect(abs(level + 23) <= 1, "final.mp4 at \(level) LUFS")
+            // The edit for editing software lies beside it, the shots' clips in edit order.
+            for ext in ["otio", "fcpxml", "xml"] {
+                let text = try String(contentsOfFile: (final as NSString).deletingLastPathComponent + "/edit.\(ext)",
+                                      encoding: .utf8)
+                let talk = try #require(text.range(of: "clips/talk.mp4"), "edit.\(ext)")
+                let reply = try #require(text.range(of: "clips/reply.mp4"), "edit.\(ext)")
+                #expect(talk.lowerBound < reply.lowerBound, "edit.\(ext) keeps the edit order")
+            }
         }
     }
 }

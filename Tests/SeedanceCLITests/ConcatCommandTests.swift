@@ -151,4 +151,22 @@ import TestSupport
         #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("seedance: --loudness must be between -70 and 0 LUFS"), "\(bad.stderr)")
     }
+
+    @Test func aTimelineIsWrittenBesideTheJoinAndBadOnesAreRefused() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.mp4").path
+        let edl = dir.appendingPathComponent("out.edl").path
+        let result = try runSeedance(["concat", Self.clip("index-a"), Self.clip("index-b"), "-o", output,
+                                      "--timeline", edl])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: edl, encoding: .utf8)
+        #expect(text.contains("001  AX       AA/V  C        00:00:00:00 00:00:00:12 00:00:00:00 00:00:00:12"))
+        #expect(text.contains("002  AX       AA/V  C        00:00:00:00 00:00:00:12 00:00:00:12 00:00:01:00"))
+        for (flags, words) in [(["--timeline", "x.aaf"], "--timeline must end in .otio, .fcpxml, .xml or .edl"),
+                               (["--timeline", "x.otio", "--transition", "fade:0.1"], "cannot be combined")] {
+            let bad = try runSeedance(["concat", Self.clip("index-a"), "-o", output + ".2.mp4"] + flags)
+            #expect(bad.status == 2 && bad.stderr.contains(words), "\(bad.stderr)")
+        }
+    }
 }

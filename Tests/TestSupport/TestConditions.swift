@@ -24,4 +24,13 @@ public enum TestConditions {
 
     /// Run tests that compare against the ffmpeg CLI.
     public static let ffmpeg = available("the ffmpeg CLI", ffmpegPath != nil)
+
+    /// The Python with OpenTimelineIO and its adapters that `scripts/install-test-tools.sh` sets up.
+    public static let otioPython: String? = {
+        let venv = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/otio/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }()
+
+    /// Run tests that read timelines back with OpenTimelineIO.
+    public static let otio = available("OpenTimelineIO (scripts/install-test-tools.sh)", otioPython != nil)
 }

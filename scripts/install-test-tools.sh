@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Python oracles some tests read our outputs back with: OpenTimelineIO and its adapters (otio_json,
+# fcpx_xml, fcp_xml, cmx_3600), in a virtual environment under .build/test-tools (Debian's Python refuses a global
+# pip install). Does nothing when they are there. Offline, it says so and the tests that need them report a skip
+# (in CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.build/test-tools/otio
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import opentimelineio, otio_fcpx_xml_adapter" 2>/dev/null; then
+  exit 0
+fi
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-test-tools: installing python3-venv"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+fi
+mkdir -p .build/test-tools
+python3 -m venv "$venv"
+if ! "$venv/bin/pip" install -q opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 \
+      otio-fcpx-xml-adapter==1.0.0 2>&1 | tail -3; then
+  echo "install-test-tools: could not install OpenTimelineIO from PyPI: the timeline read-back tests will skip" >&2
+fi
