@@ -4,7 +4,8 @@
 #                      re-encoded through the joins; target: at least as fast)
 #                  vs  ffmpeg -f concat ... -c copy (pure copy, for reference: it plays each clip's AAC priming at
 #                      the joins) and cat of the same bytes (the physical limit)
-#   normalize mode vs  ffmpeg -filter_complex ... concat filter, same filters and encoder settings (target: <= 1.2x)
+#   normalize mode vs  ffmpeg -filter_complex ... concat filter, same filters and encoder settings (target: <= 1.0x)
+#   --loudness -16 vs  ffmpeg loudnorm two-pass on the same 20 clips (measure, then correct; video copied)
 # Usage: Benchmarks/bench-concat.sh [path/to/seedance]   (default: .build/release/seedance; build with
 #        `swift build -c release --product seedance`). Inputs are generated once into $BENCH_DIR.
 # Prints a Markdown table; RUNS_COPY / RUNS_NORMALIZE set the repetitions (median reported).
@@ -88,11 +89,23 @@ seedance_normalize() {
   "$SEEDANCE" concat "${NORM_INPUTS[@]}" -o "$OUT/seedance-normalize.mp4" --mode normalize --crf 18 --preset veryfast
 }
 
+seedance_loudness() { "$SEEDANCE" concat "${COPY_INPUTS[@]}" -o "$OUT/seedance-loudness.mp4" --loudness -16; }
+# loudnorm's two passes: measure the joined sound, then correct it with the measured values (linear, as a gain).
+ffmpeg_loudnorm() {
+  local m
+  m=$(ffmpeg -hide_banner -nostats -f concat -safe 0 -i "$LIST" -vn -af loudnorm=I=-16:TP=-1:print_format=json \
+      -f null - 2>&1 | sed -n '/^{/,/^}/p')
+  v() { echo "$m" | sed -n "s/.*\"$1\" : \"\(.*\)\".*/\1/p"; }
+  $FF -f concat -safe 0 -i "$LIST" -c:v copy -af "loudnorm=I=-16:TP=-1:measured_I=$(v input_i):measured_TP=$(v input_tp):measured_LRA=$(v input_lra):measured_thresh=$(v input_thresh):offset=$(v target_offset):linear=true" \
+      -ar 48000 -c:a aac -b:a 128k -movflags +faststart "$OUT/ffmpeg-loudnorm.mp4"
+}
+
 # Warm-up (page cache, first-run costs), then the measurements.
 ffmpeg_concat_copy; ffmpeg_concat_audio; cat_bytes; seedance_copy > /dev/null
 BYTES=$(cat "${COPY_INPUTS[@]}" | wc -c)
 measure "$RUNS_COPY" seedance_copy ffmpeg_concat_audio ffmpeg_concat_copy cat_bytes
 measure "$RUNS_NORMALIZE" seedance_normalize ffmpeg_concat_filter
+measure "$RUNS_NORMALIZE" seedance_loudness ffmpeg_loudnorm
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "| case | command | median wall s | median CPU s | wall ratio |"
@@ -103,10 +116,13 @@ echo "| | ffmpeg -f concat -safe 0 -i list -c copy (pure copy, reference) | $WAL
 echo "| | cat (same bytes) | $WALL_cat_bytes | $CPU_cat_bytes | $(ratio "$WALL_seedance_copy" "$WALL_cat_bytes") (seedance / cat) |"
 echo "| normalize, 4 mismatched clips (16.1 s) -> 720p24 | seedance concat --mode normalize | $WALL_seedance_normalize | $CPU_seedance_normalize | 1.00 |"
 echo "| | ffmpeg concat filter, same filters, x264 veryfast crf 18 + aac 128k | $WALL_ffmpeg_concat_filter | $CPU_ffmpeg_concat_filter | $(ratio "$WALL_seedance_normalize" "$WALL_ffmpeg_concat_filter") (seedance / ffmpeg) |"
+echo "| loudness -16 LUFS, the 20 copy clips | seedance concat --loudness -16 (measure each clip, correct, copy join) | $WALL_seedance_loudness | $CPU_seedance_loudness | 1.00 |"
+echo "| | ffmpeg loudnorm two-pass (measure, then correct; video copied) | $WALL_ffmpeg_loudnorm | $CPU_ffmpeg_loudnorm | $(ratio "$WALL_seedance_loudness" "$WALL_ffmpeg_loudnorm") (seedance / ffmpeg) |"
 echo
 echo "runs: copy $RUNS_COPY, normalize $RUNS_NORMALIZE, interleaved (median); load average: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $OUT"
-for f in seedance-copy ffmpeg-copy-aac ffmpeg-copy seedance-normalize ffmpeg-normalize; do
+for f in seedance-copy ffmpeg-copy-aac ffmpeg-copy seedance-normalize ffmpeg-normalize seedance-loudness ffmpeg-loudnorm; do
   printf '%s: ' "$f"
   ffprobe -v error -show_entries format=duration:stream=codec_type,duration,nb_frames -of csv=p=0 "$OUT/$f.mp4" | tr '\n' ' '
+  case $f in *loud*) ffmpeg -hide_banner -nostats -i "$OUT/$f.mp4" -af ebur128 -f null - 2>&1 | grep "I:" | tail -1 | tr -s ' ' ;; esac
   echo
 done

@@ -192,10 +192,19 @@ private final class AudioJoin {
                 filters: String = "") throws {
         let target = Int64((videoEnd * Double(sampleRate)).rounded())
         let decoder = try MediaDecoder(stream: source, path: path)
-        let resampler = try Resampler(from: source, to: sampleRate, channels: channels, filters: filters, path: path)
+        let par = source.pointee.codecpar.pointee
+        // AAC decodes to float planar: with no gain and the track's own rate and channels there is nothing to convert.
+        let direct = filters.isEmpty && par.format == AV_SAMPLE_FMT_FLTP.rawValue && par.sample_rate == sampleRate
+            && par.ch_layout.nb_channels == channels
+        let resampler = direct ? nil
+            : try Resampler(from: source, to: sampleRate, channels: channels, filters: filters, path: path)
         func take() throws {
             while try decoder.receive(into: frame) == .produced {
-                try resampler.convert(frame) { converted in try push(converted, upTo: target) }
+                if let resampler {
+                    try resampler.convert(frame) { converted in try push(converted, upTo: target) }
+                } else {
+                    try push(frame, upTo: target)
+                }
                 frame.unref()
             }
         }
@@ -205,7 +214,7 @@ private final class AudioJoin {
         }
         _ = try decoder.send(nil)
         try take()
-        try resampler.flush { converted in try push(converted, upTo: target) }
+        try resampler?.flush { converted in try push(converted, upTo: target) }
         if written < target { try pushSilence(target - written) }
     }
 

@@ -83,4 +83,34 @@ import TestSupport
         #expect(abs(try #require(info.video?.duration) - 20.2) < 1e-6)
         #expect(info.streamCount == 1)
     }
+
+    /// When a copy cannot be made (here the mp4 muxer refuses the 3GP's H.263 and AMR as they are), auto
+    /// normalises, says why in one line, and leaves nothing of the failed copy behind.
+    @Test func autoNormalisesWhenACopyFailsAndSaysWhy() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let phone = FixturePaths.realworldFile("camphone-h263-amrnb-cif.3gp")
+        let output = dir.appendingPathComponent("joined.mp4").path
+        let summary = try concatenate([phone, phone], to: output)
+        #expect(summary.strategy == .normalize)
+        #expect(summary.reason.hasPrefix("stream copy failed ("), "\(summary.reason)")
+        #expect(!summary.reason.contains("\n"))
+        #expect(try probe(output).video?.codec == "h264")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["joined.mp4"])
+    }
+
+    /// A 0.5 s fade between two 2 s clips: the total is 3.5 s (the overlap counted once).
+    @Test func aHalfSecondFadeShortensTheTotalByHalfASecond() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clips = try Self.deliveries([48, 48], in: dir, width: 320, height: 180)
+        let output = dir.appendingPathComponent("faded.mp4").path
+        var options = ConcatOptions()
+        options.transition = .fade(0.5)
+        _ = try concatenate(clips, to: output, options: options)
+        let info = try probe(output)
+        #expect(info.video?.frameCount == 84)
+        #expect(abs(try #require(info.video?.duration) - 3.5) < 1e-6)
+        #expect(abs(try #require(info.audio?.duration) - 3.5) <= 1024.0 / 44_100)
+    }
 }

@@ -116,10 +116,10 @@ import TestSupport
     @Test func anExactCopyJoinPassesVerifyAgainstTheSumOfItsInputs() throws {
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Two real-delivery-shaped 2 s clips (49 frames each, B-frames, audio 30 ms longer than the video).
-        let clips = try (0..<2).map { index -> String in
+        // Real-delivery-shaped clips of 3, 2 and 3 s (B-frames, audio 30 ms longer than the video).
+        let clips = try [72, 48, 72].enumerated().map { index, frames -> String in
             let path = dir.appendingPathComponent("shot-\(index).mp4").path
-            try renderSyntheticClip(SyntheticClipSpec(width: 1280, height: 720, frameCount: 49, sound: .tone,
+            try renderSyntheticClip(SyntheticClipSpec(width: 1280, height: 720, frameCount: frames, sound: .tone,
                                                       variant: UInt64(index + 3), delivery: .seedance20(fast: false)),
                                     to: path)
             return path
@@ -128,10 +128,15 @@ import TestSupport
         let joined = try runSeedance(["concat"] + clips + ["-o", output])
         #expect(joined.status == 0, "\(joined.stderr)")
         #expect(joined.stdout.contains("stream copy"))
-        let verify = try runSeedance(["verify", output, "--resolution", "720p", "--ratio", "16:9", "--frames", "98"])
+        let verify = try runSeedance(["verify", output, "--resolution", "720p", "--ratio", "16:9", "--frames", "192"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("PASS  frame_rate       24 fps"))
-        #expect(verify.stdout.contains("PASS  duration         98 frames (4.083 s), as asked"))
+        #expect(verify.stdout.contains("PASS  duration         192 frames (8.000 s), as asked"))
+        // FFmpeg itself decodes it without a word.
+        if let ffmpeg = TestConditions.ffmpegPath {
+            let decode = try run(ffmpeg, ["-v", "warning", "-i", output, "-f", "null", "-"])
+            #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+        }
     }
 
     @Test func loudnessIsReportedAndItsRangeChecked() throws {
