@@ -134,10 +134,10 @@ enum Text {
 
     static func signedSeconds(_ value: Double) -> String { String(format: "%+.3f s", value) }
 
+    /// A frame count, whole (frames are whole; the seconds beside it carry the precision).
     static func frames(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
-        return text + (abs(rounded) == 1 ? " frame" : " frames")
+        let rounded = Int(value.rounded())
+        return "\(rounded)" + (abs(rounded) == 1 ? " frame" : " frames")
     }
 
     static func decibels(_ value: Double?) -> String {

@@ -146,7 +146,8 @@ struct ConcatCommand: AsyncParsableCommand {
         if json {
             StandardOutput.write(try JSONOutput.encode(summary) + "\n")
         } else {
-            var text = "\(summary.output): \(summary.inputs.count) clips, \(Format.seconds(summary.duration)), "
+            let count = summary.inputs.count
+            var text = "\(summary.output): \(count) clip\(count == 1 ? "" : "s"), \(Format.seconds(summary.duration)), "
                 + "\(summary.width)x\(summary.height), \(Format.bytes(summary.sizeBytes)) "
                 + "in \(String(format: "%.2f", summary.elapsed)) s\n"
             text += "strategy: \(summary.strategy.rawValue): \(summary.reason)\n"

@@ -33,6 +33,12 @@ public struct SeedanceCommand: AsyncParsableCommand {
     /// Parses `arguments` (the process's when nil), runs the command, and exits with DESIGN.md's status codes:
     /// every failure is one `seedance: ...` line on stderr (`ErrorVoice`); help and version go to stdout.
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if given.isEmpty {
+            // No command is a usage error: the overview says what there is, and scripts see exit 2.
+            StandardError.write(helpMessage() + "\n")
+            exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)

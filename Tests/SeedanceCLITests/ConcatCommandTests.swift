@@ -174,4 +174,13 @@ import TestSupport
             #expect(bad.status == 2 && bad.stderr.contains(words), "\(bad.stderr)")
         }
     }
+
+    @Test func oneClipIsOneClip() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("one.mp4").path
+        let result = try runSeedance(["concat", Self.clip("index-a"), "-o", output])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("\(output): 1 clip, 0.500 s"), "\(result.stdout)")
+    }
 }

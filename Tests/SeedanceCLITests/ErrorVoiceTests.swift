@@ -136,4 +136,16 @@ import TestSupport
         #expect(ErrorVoice.failure(for: CancellationError()).status == .interrupted)
         #expect(ExitStatus.interrupted.rawValue == 130)
     }
+
+    @Test func noArgumentsPrintsTheOverviewAndExitsTwo() throws {
+        let result = try runSeedance([])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("OVERVIEW: Generate, verify and assemble videos"))
+        for group in ["RUNS SUBCOMMANDS", "CLIPS SUBCOMMANDS", "API CALLS SUBCOMMANDS"] {
+            #expect(result.stderr.contains(group), "\(group)")
+        }
+        let unknown = try runSeedance(["frobnicate"])
+        #expect(unknown.status == 2 && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+    }
 }
