@@ -55,9 +55,13 @@ public struct EditTimeline: Sendable, Hashable {
 
     /// The timeline of `paths`, each probed for its frames, rate, size and sound.
     public init(name: String, probing paths: [String]) throws {
+        try self.init(name: name, paths: paths, infos: paths.map { try probe($0) })
+    }
+
+    /// The timeline of `paths` from their probes (`infos[i]` describes `paths[i]`).
+    public init(name: String, paths: [String], infos: [MediaInfo]) throws {
         self.name = name
-        clips = try paths.map { path in
-            let info = try probe(path)
+        clips = try zip(paths, infos).map { path, info in
             guard let video = info.video else {
                 throw MediaError(.noVideo, path: path, operation: "describing a clip for a timeline",
                                  reason: "the file has no video stream")

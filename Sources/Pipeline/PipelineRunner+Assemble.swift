@@ -28,17 +28,16 @@ extension PipelineRunner {
         let output = layout.absolute(layout.final)
         observer(.note("joining \(clips.count) clips into \(layout.final)"))
         var options = ConcatOptions()
-        options.loudness = try await store.meta("plan")
-            .flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }?.loudness
+        options.loudness = recordedPlan?.loudness
         let summary = try await concatenate(clips, to: output, options: options)
+        let infos = try await runOffThePool { try clips.map { try probe($0) } }
         // The sequence for editing software, next to final.mp4: each shot's clip, whole, in edit order.
         try await runOffThePool {
-            let timeline = try EditTimeline(name: "edit", probing: clips)
+            let timeline = try EditTimeline(name: "edit", paths: clips, infos: infos)
             for ext in ["otio", "fcpxml", "xml"] {
                 try timeline.write(to: (output as NSString).deletingLastPathComponent + "/edit.\(ext)")
             }
         }
-        let infos = try await runOffThePool { try clips.map { try probe($0) } }
         let finalInfo = try await runOffThePool { try probe(output) }
         let check = FinalCheck.evaluate(final: finalInfo, clips: infos)
         let encoder = JSONEncoder()

@@ -59,6 +59,8 @@ public actor PipelineRunner {
     var gateBases: [String: (model: String, seed: Int64?)] = [:]
     /// Each pending shot's gate key, for the attempt number and budget it was computed at.
     var gateKeys: [String: (attempts: Int, floor: Int, key: String?)] = [:]
+    /// The plan as the run recorded it (its `qa:` and `loudness:`), read once when the run starts.
+    var recordedPlan: Plan?
     /// The QA thresholds of this run: the configuration's, the recorded plan's `qa:` over them, then
     /// `configuration.thresholdChanges` (set when the run starts).
     var thresholds = QAThresholds()
@@ -137,6 +139,7 @@ public actor PipelineRunner {
         let started = Date().timeIntervalSince1970
         try await store.apply(difference.changes)
         try await loadState()
+        recordedPlan = try await store.meta("plan").flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         thresholds = try await effectiveThresholds()
         if !thresholds.changes.isEmpty {
             observer(.note("QA thresholds: \(thresholds.changes.joined(separator: ", "))"))
@@ -225,9 +228,8 @@ public actor PipelineRunner {
     /// Reads the shots, overrides and unsettled creates once; from here on the runner's writes keep them current.
     /// The configuration's thresholds, the recorded plan's `qa:` over them, the `--threshold` changes over both.
     func effectiveThresholds() async throws -> QAThresholds {
-        let plan = try await store.meta("plan").flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         do {
-            var result = try plan?.thresholds(over: configuration.thresholds) ?? configuration.thresholds
+            var result = try recordedPlan?.thresholds(over: configuration.thresholds) ?? configuration.thresholds
             for change in configuration.thresholdChanges { try result.apply(change) }
             return result
         } catch {

@@ -49,14 +49,21 @@ public enum QA {
         }
         let inspection = Inspection(info: info, content: ContentAnalysis(file: file, video: nil, audio: nil),
                                     expectation: expectation, thresholds: thresholds)
-        let checks = [
-            inspection.container(), decode, inspection.videoCodec(), inspection.pixelFormat(),
-            inspection.faststart(), inspection.geometry(), inspection.duration(), inspection.frameRate(),
-            inspection.timeBase(), inspection.trackDurations(),
-        ]
-        return QAReport(file: file, checks: checks, expectation: expectation.summary,
+        return QAReport(file: file, checks: checks(inspection, decode: decode), expectation: expectation.summary,
                         notes: expectation.notes + ["the content checks (audio level, black, frozen, silence) need "
                                                     + "a file that decodes: not run"])
+    }
+
+    /// The checks in `checkNames` order. With a failed `decode` check, those that need the decoded pictures and
+    /// sound (audio, black, frozen, silence) are left out.
+    private static func checks(_ inspection: Inspection, decode failure: QACheck?) -> [QACheck] {
+        let described = [
+            inspection.container(), failure ?? inspection.decoded(), inspection.videoCodec(),
+            inspection.pixelFormat(), inspection.faststart(), inspection.geometry(), inspection.duration(),
+            inspection.frameRate(), inspection.timeBase(), inspection.trackDurations(),
+        ]
+        guard failure == nil else { return described }
+        return described + [inspection.audio(), inspection.black(), inspection.frozen(), inspection.silence()]
     }
 
     /// Checks several files concurrently, off Swift's cooperative pool; results in the order of `paths`.
@@ -82,13 +89,8 @@ public enum QA {
     public static func evaluate(info: MediaInfo, content: ContentAnalysis, expectation: Expectation,
                                 thresholds: QAThresholds = QAThresholds()) -> QAReport {
         let inspection = Inspection(info: info, content: content, expectation: expectation, thresholds: thresholds)
-        let checks = [
-            inspection.container(), inspection.decoded(), inspection.videoCodec(), inspection.pixelFormat(),
-            inspection.faststart(), inspection.geometry(), inspection.duration(), inspection.frameRate(),
-            inspection.timeBase(), inspection.trackDurations(), inspection.audio(), inspection.black(),
-            inspection.frozen(), inspection.silence(),
-        ]
-        return QAReport(file: info.file, checks: checks, expectation: expectation.summary, notes: expectation.notes)
+        return QAReport(file: info.file, checks: checks(inspection, decode: nil), expectation: expectation.summary,
+                        notes: expectation.notes)
     }
 }
 
