@@ -144,7 +144,7 @@ extension RunSummary: Codable {
 }
 
 extension RunEnding {
-    /// One word for JSON: finished, interrupted, unreachable, unauthorized, time_limit.
+    /// One word for JSON: finished, interrupted, unreachable, unauthorized, time_limit, budget.
     public var name: String {
         switch self {
         case .finished: "finished"
@@ -152,6 +152,7 @@ extension RunEnding {
         case .unreachable: "unreachable"
         case .unauthorized: "unauthorized"
         case .timeLimit: "time_limit"
+        case .budget: "budget"
         }
     }
 }

@@ -15,8 +15,9 @@ extension PipelineRunner {
             downloadFailures[shotID] = nil
             downloadRetryAt[shotID] = nil
         } catch {
-            // Stopped mid-way: the shot stays `downloading`, and resume fetches the clip again.
-            if Task.isCancelled || ending != nil { return }
+            // Stopped mid-way: the shot stays `downloading`, and resume fetches the clip again. A lost lease: the
+            // worker holding the shot now fetches it.
+            if Task.isCancelled || ending != nil || error is LeaseLost { return }
             let count = (downloadFailures[shotID] ?? 0) + 1
             downloadFailures[shotID] = count
             let message = "\(error)"

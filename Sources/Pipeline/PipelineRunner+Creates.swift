@@ -14,15 +14,15 @@ extension PipelineRunner {
     /// when the tasks out are fewer than `maxInFlight`, the rate limit allows, a chained shot's previous shot is done,
     /// and no other create with the same model and seed is unsettled (the list call could not tell the two apart).
     func prepareCreates() async throws -> [PreparedCreate] {
-        guard ending == nil, Date().timeIntervalSince1970 >= createPauseUntil else { return [] }
+        guard ending == nil, budgetReached == nil, Date().timeIntervalSince1970 >= createPauseUntil else { return [] }
         var prepared: [PreparedCreate] = []
-        var inFlight = shots.values.filter { [.creating, .unknown, .queued, .running].contains($0.state) }.count
+        var inFlight = shots.values.filter { [.creating, .unknown, .queued, .running].contains($0.state) && isMine($0.id) }.count
         var previous: ShotRecord?
         var held = Set(unsettledKeys.values)
         for id in order {
             guard let shot = shots[id], shot.inPlan else { continue }
             defer { previous = shots[id] }
-            guard shot.state == .pending else { continue }
+            guard shot.state == .pending, isMine(id) else { continue }
             guard inFlight < configuration.maxInFlight else { return prepared }
             if shot.chained, previous?.state != .done, previous?.state != .failed { continue }
             // The gate is checked before the body is read: a shot held back costs no store call.
@@ -31,8 +31,8 @@ extension PipelineRunner {
             if shot.chained {
                 guard let previous else { continue }
                 if previous.state == .failed {
-                    try await transition(id, .blocked(reason: "the previous shot \(previous.id) failed, and this one "
-                        + "starts from its last frame"))
+                    try await leased { try await self.transition(id, .blocked(reason: "the previous shot \(previous.id) failed, and this one "
+                        + "starts from its last frame")) }
                     continue
                 }
                 guard previous.state == .done, let frame = previous.lastFramePath else { continue }
@@ -51,8 +51,17 @@ extension PipelineRunner {
             let take = overrides[id].map { $0.take > 0 ? " (take \($0.take + 1))" : "" } ?? ""
             let reason = number == shot.budgetFloor + 1
                 ? (number == 1 ? "first" : "made again\(take)") : (shot.error.map { "regenerate: \($0)" } ?? "regenerate")
-            let (attempt, record) = try await store.beginAttempt(shotID: id, reason: reason, markerSeed: request.seed ?? -1,
+            let attempt: AttemptRecord, record: ShotRecord
+            do {
+                (attempt, record) = try await store.beginAttempt(shotID: id, reason: reason, markerSeed: request.seed ?? -1,
                                                                  echo: echo.json)
+            } catch let deferred as CreateDeferred {
+                try await deferCreates(deferred)
+                return prepared
+            } catch let lost as LeaseLost {
+                await dropLease(lost.shotID)
+                continue
+            }
             shots[id] = record
             unsettledKeys[id] = echo.key
             held.insert(echo.key)

@@ -8,7 +8,7 @@ extension PipelineRunner {
         let now = Date().timeIntervalSince1970
         let due = shots.values.filter {
             [.queued, .running, .downloading].contains($0.state) && $0.taskID != nil && !processing.contains($0.id)
-                && !waiting.contains($0.id) && (downloadRetryAt[$0.id] ?? 0) <= now
+                && !waiting.contains($0.id) && (downloadRetryAt[$0.id] ?? 0) <= now && isMine($0.id)
         }.sorted { $0.position < $1.position }
         guard !due.isEmpty else { return [] }
         let tasks: [GenerationTask]

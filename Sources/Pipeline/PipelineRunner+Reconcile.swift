@@ -7,10 +7,10 @@ extension PipelineRunner {
     /// period, means the create never made one and the shot is sent again. Creates this process is still sending
     /// are left alone.
     func reconcile() async throws {
-        let open = shots.values.filter { $0.state.isUnsettledCreate && !creating.contains($0.id) }
+        let open = shots.values.filter { $0.state.isUnsettledCreate && !creating.contains($0.id) && isMine($0.id) }
         guard !open.isEmpty else { return }
         let attempts = try await store.unsettledAttempts().filter { attempt in
-            !creating.contains(attempt.shotID) && shots[attempt.shotID]?.attempts == attempt.number
+            !creating.contains(attempt.shotID) && shots[attempt.shotID]?.attempts == attempt.number && isMine(attempt.shotID)
         }
         guard !attempts.isEmpty else { return }
         var recorded = try await store.recordedTaskIDs()

@@ -7,10 +7,11 @@ extension PipelineRunner {
     /// regeneration budget (it is made again).
     public static func resume(directory: String, configuration: RunConfiguration, service: any GenerationService,
                               logger: Logger, observer: @escaping RunObserver = { _ in },
-                              retryFailed: Bool = false) async throws -> PipelineRunner {
+                              retryFailed: Bool = false, shared: SharedRun? = nil) async throws -> PipelineRunner {
         var configuration = configuration
         configuration.outputDirectory = directory
-        let folder = try RunFolder(directory: directory, create: false, logger: logger)
+        let folder = try shared.map { try RunFolder(shared: $0, directory: directory) }
+            ?? RunFolder(directory: directory, create: false, logger: logger)
         let stored = try await folder.store.shots()
         guard !stored.isEmpty else {
             throw StoreError(reason: "\(directory): no plan was ever started here; run one with `seedance run PLAN -o \(directory)`")
@@ -26,7 +27,7 @@ extension PipelineRunner {
             }
         }
         return PipelineRunner(folder: folder, difference: difference, configuration: configuration, service: service,
-                              logger: logger, observer: observer)
+                              logger: logger, observer: observer, shared: shared)
     }
 
     /// Makes the named shots again (the clip was not liked), with a new prompt or seed when given, and every shot
@@ -34,10 +35,12 @@ extension PipelineRunner {
     /// keeps it. The earlier clips stay in the folder.
     public static func regenerate(directory: String, shots ids: [String], prompt: String? = nil, seed: Int64? = nil,
                                   reason: String, configuration: RunConfiguration, service: any GenerationService,
-                                  logger: Logger, observer: @escaping RunObserver = { _ in }) async throws -> PipelineRunner {
+                                  logger: Logger, observer: @escaping RunObserver = { _ in },
+                                  shared: SharedRun? = nil) async throws -> PipelineRunner {
         var configuration = configuration
         configuration.outputDirectory = directory
-        let folder = try RunFolder(directory: directory, create: false, logger: logger)
+        let folder = try shared.map { try RunFolder(shared: $0, directory: directory) }
+            ?? RunFolder(directory: directory, create: false, logger: logger)
         let stored = try await folder.store.shots()
         let inPlan = stored.filter(\.inPlan)
         for id in ids where !inPlan.contains(where: { $0.id == id }) {
@@ -63,7 +66,7 @@ extension PipelineRunner {
                                            overrides: Array(overrides.values), reason: "regenerate: \(reason)")
         difference.changes.savedOverrides = saved
         return PipelineRunner(folder: folder, difference: difference, configuration: configuration, service: service,
-                              logger: logger, observer: observer)
+                              logger: logger, observer: observer, shared: shared)
     }
 
     /// The plan as the run recorded it: its shots' plan requests, in order.

@@ -19,8 +19,11 @@ public actor PipelineRunner {
     let logger: Logger
     let observer: RunObserver
     let layout: RunLayout
-    /// Held for the runner's life: no second process drives this run meanwhile.
-    private let lock: RunLock
+    /// Held for the runner's life: no second process drives this run meanwhile (nil for a shared run, where the
+    /// shots' leases in the database do that).
+    private let lock: RunLock?
+    /// The run's sharing with other workers (nil: this process drives the whole run).
+    let shared: SharedRun?
     /// What `run()` writes before it starts: the plan compared with the run in the folder.
     public nonisolated let difference: PlanDiff
 
@@ -69,14 +72,31 @@ public actor PipelineRunner {
     /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
     var woken = false
 
+    // MARK: sharing (a run several workers work on)
+
+    /// Shots this worker holds a lease on (every shot when the run is not shared).
+    var owned: Set<String> = []
+    /// When leases are next renewed, and when claiming is next tried after a claim found nothing (Unix s).
+    var nextRenew: Double = 0
+    var nextClaim: Double = 0
+    /// Whether the last claim found nothing to take.
+    var claimFoundNothing = false
+    /// The run's token budget is reached: no create starts any more.
+    var budgetReached: String?
+    /// This worker claimed the run's join (and so joins it and writes its reports).
+    var joinClaimed = false
+
     // MARK: opening
 
     /// Opens `configuration.outputDirectory` (made if needed) for `plan`, read from `planFile`: checks the plan,
     /// locks the folder, and compares the plan with the run already there. Writes nothing until `run()`.
+    /// With `shared`, the run is the shared run's (registered in its database), worked on by this process and any
+    /// `seedance worker`.
     public init(plan: Plan, planFile: String, configuration: RunConfiguration, service: any GenerationService,
-                logger: Logger, observer: @escaping RunObserver = { _ in }) async throws {
+                logger: Logger, observer: @escaping RunObserver = { _ in }, shared: SharedRun? = nil) async throws {
         let planned = try Self.plannedShots(plan, planFile: planFile)
-        let folder = try RunFolder(directory: configuration.outputDirectory, create: true, logger: logger)
+        let folder = try shared.map { try RunFolder(shared: $0, directory: configuration.outputDirectory) }
+            ?? RunFolder(directory: configuration.outputDirectory, create: true, logger: logger)
         let stored = try await folder.store.shots()
         var difference = try PlanSync.diff(planned: planned, stored: stored, overrides: try await folder.store.overrides())
         difference.changes.meta["plan"] = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
@@ -84,12 +104,17 @@ public actor PipelineRunner {
         if try await folder.store.meta("created_at") == nil {
             difference.changes.meta["created_at"] = String(Date().timeIntervalSince1970)
         }
+        if shared != nil {
+            difference.changes.meta[SharedRunSettings.metaKey] = String(decoding: try JSONEncoder().encode(
+                SharedRunSettings(configuration)), as: UTF8.self)
+        }
         self.init(folder: folder, difference: difference, configuration: configuration, service: service,
-                  logger: logger, observer: observer)
+                  logger: logger, observer: observer, shared: shared)
     }
 
     init(folder: RunFolder, difference: PlanDiff, configuration: RunConfiguration, service: any GenerationService,
-         logger: Logger, observer: @escaping RunObserver) {
+         logger: Logger, observer: @escaping RunObserver, shared: SharedRun? = nil) {
+        self.shared = shared
         self.store = folder.store
         self.layout = folder.layout
         self.lock = folder.lock
@@ -113,8 +138,12 @@ public actor PipelineRunner {
     }
 
     /// What a plan would change in the run in `directory`, without locking or writing anything (`--dry-run`).
-    public static func preview(plan: Plan, planFile: String, directory: String) async throws -> PlanDiff {
+    public static func preview(plan: Plan, planFile: String, directory: String, shared: SharedRun? = nil) async throws -> PlanDiff {
         let planned = try plannedShots(plan, planFile: planFile)
+        if let shared {
+            let store = PostgresJobStore(database: shared.database, runID: shared.runID)
+            return try PlanSync.diff(planned: planned, stored: try await store.shots(), overrides: try await store.overrides())
+        }
         let state = (directory as NSString).appendingPathComponent("state.sqlite")
         guard FileManager.default.fileExists(atPath: state) else {
             return try PlanSync.diff(planned: planned, stored: [], overrides: [])
@@ -145,8 +174,13 @@ public actor PipelineRunner {
             observer(.note("QA thresholds: \(thresholds.changes.joined(separator: ", "))"))
         }
         observer(.started(shots: order.compactMap { shots[$0] }.filter(\.inPlan).map { ShotStart(id: $0.id, state: $0.state) }))
-        retireStaleClips()
-        try await reopenRecoverableShots()
+        // A worker joining a shared run finds its shots as their holders left them; only the process that opens
+        // the run (run, resume, regenerate) tidies the folder and reopens what a resume reopens.
+        if shared == nil || difference.opensRun {
+            retireStaleClips()
+            try await reopenRecoverableShots()
+        }
+        if shared == nil { owned = Set(shots.keys) }
         try await withThrowingDiscardingTaskGroup { group in
             while true {
                 let now = Date().timeIntervalSince1970
@@ -155,11 +189,12 @@ public actor PipelineRunner {
                     stop(.unreachable("no answer for \(Int((now - since).rounded())) s; last: \(outage.lastError ?? "no answer")"))
                 }
                 if ending != nil { break }
-                try await reconcile()
+                try await leaseRound()
+                try await leased { try await self.reconcile() }
                 // Polls keep their interval however often the loop wakes (a wake is for creates and checks).
                 if now - lastPoll >= configuration.pollInterval * 0.95 {
                     lastPoll = now
-                    readyQueue += try await poll()
+                    try await leased { self.readyQueue += try await self.poll() }
                 }
                 while processing.count < max(configuration.maxConcurrentDownloads, configuration.maxConcurrentChecks),
                       !readyQueue.isEmpty {
@@ -170,9 +205,10 @@ public actor PipelineRunner {
                 // Creates run beside the loop: a create retried with back-off must not stop polls and downloads.
                 for create in try await prepareCreates() {
                     creating.insert(create.shotID)
+                    shared?.metrics?.created()
                     group.addTask { try await self.send(create) }
                 }
-                if isComplete { break }
+                if shared == nil ? isComplete : try await sharedWorkSettled() { break }
                 let untilPoll = max(0.01, lastPoll + configuration.pollInterval - Date().timeIntervalSince1970)
                 let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
                 try await nap(pause)
@@ -187,11 +223,17 @@ public actor PipelineRunner {
                 group.cancelAll()
             }
         }
-        if ending == nil {
-            ending = .finished
-            try await assemble()
+        if ending == nil { ending = budgetReached.map { .budget($0) } ?? .finished }
+        if shared == nil || joinClaimed {
+            if ending == .finished { try await assemble() }
+            try await ReportWriter(store: store, layout: layout).write()
+            if let shared, joinClaimed {
+                try await shared.database.endRun(shared.runID, state: "finished")
+                shared.metrics?.runJoined()
+            }
+        } else if let shared {
+            try await leaveSharedRun(shared)
         }
-        try await ReportWriter(store: store, layout: layout).write()
         let summary = try await summarize(ending: ending ?? .finished)
         observer(.finished(done: summary.done, failed: summary.failed, creates: summary.creates, tokens: summary.tokens))
         return summary
@@ -252,7 +294,13 @@ public actor PipelineRunner {
     @discardableResult
     func transition(_ shotID: String, _ change: ShotTransition, detail: String? = nil) async throws -> ShotRecord {
         let before = shots[shotID]?.state
-        let shot = try await store.transition(shotID, change)
+        let shot: ShotRecord
+        do {
+            shot = try await store.transition(shotID, change)
+        } catch let error as LeaseLost {
+            await dropLease(error.shotID)
+            throw error
+        }
         shots[shotID] = shot
         if !shot.state.isUnsettledCreate { unsettledKeys[shotID] = nil }
         if shot.state != before || detail != nil {
@@ -304,8 +352,16 @@ extension ShotState {
 /// An opened run folder: its files, its lock and its store.
 struct RunFolder {
     let layout: RunLayout
-    let lock: RunLock
-    let store: SQLiteJobStore
+    let lock: RunLock?
+    let store: any JobStore
+
+    /// The folder of a shared run: no lock and no sweep (other workers write here now); the store is the run's in
+    /// the shared database, writing under this worker's leases.
+    init(shared: SharedRun, directory: String) throws {
+        layout = try RunLayout(directory: directory)
+        lock = nil
+        store = PostgresJobStore(database: shared.database, runID: shared.runID, owner: shared.owner)
+    }
 
     /// Locks `directory` (making it when `create`), sweeps what a killed writer left, and opens the store.
     init(directory: String, create: Bool, logger: Logger) throws {

@@ -59,6 +59,10 @@ public struct PlanDiff: Sendable {
     public var creates: Int { entries.filter(\.needsCreate).count }
     /// Estimated tokens of those creates (the ones whose cost is known in advance).
     public var estimatedTokens: Int { entries.filter(\.needsCreate).compactMap(\.estimatedTokens).reduce(0, +) }
+    /// Whether this difference comes from a command opening the run (a plan, a resume, a regenerate), rather than
+    /// a worker joining a shared run as it stands.
+    public var opensRun = true
+
     /// Whether anything changes in the run (shots or overrides).
     public var changesRun: Bool {
         entries.contains { $0.change != .unchanged } || !removed.isEmpty || !replacedOverrides.isEmpty

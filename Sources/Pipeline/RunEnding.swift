@@ -10,6 +10,9 @@ public enum RunEnding: Sendable, Hashable {
     case unauthorized(String)
     /// The run passed its wall-clock limit.
     case timeLimit(Double)
+    /// The run's token budget (`--budget-tokens`) was reached: no create starts; `resume` with a larger budget
+    /// continues.
+    case budget(String)
 
     /// Whether the run was cut short (and `resume` continues it).
     public var isStop: Bool { self != .finished }

@@ -138,6 +138,14 @@ public struct ReportWriter: Sendable {
         return ReportWriter(store: try SQLiteJobStore(path: layout.state, readOnly: true), layout: layout)
     }
 
+    /// The writer of a shared run's reports, into its folder.
+    public static func forRun(database: PostgresDatabase, runID: String) async throws -> ReportWriter {
+        guard let run = try await database.run(runID) else {
+            throw StoreError(reason: "\(database.url.redacted): no run \"\(runID)\" (`seedance runs --store URL` lists them)")
+        }
+        return ReportWriter(store: PostgresJobStore(database: database, runID: runID), layout: try RunLayout(directory: run.folder))
+    }
+
     /// Builds the report from the store.
     public func report() async throws -> RunReport {
         let decoder = JSONDecoder()

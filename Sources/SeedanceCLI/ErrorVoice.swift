@@ -33,6 +33,8 @@ enum ErrorVoice {
             return CommandFailure(.badInput, error.description)
         case let error as StoreError:
             return CommandFailure(.badInput, error.description)
+        case let error as DatabaseUnavailable:
+            return CommandFailure(.remoteFailure, error.description)
         case let error as MediaError:
             return CommandFailure(.badInput, error.description)
         case let error as DecodingError:

@@ -91,25 +91,63 @@ struct RunCommand: AsyncParsableCommand {
             Exit status: 0 every shot done and the final video verified; 1 a shot or the final video failed; \
             2 a bad plan or folder; 3 the API could not be reached or refused the key; 130 interrupted.
 
+            With --store postgres://... the run is registered in a database that several machines share: this \
+            process works on it with any `seedance worker` on the same store, the account's limits are the \
+            database's (`seedance limits`), and its folder is ROOT/RUN (or -o) on storage every worker sees. \
+            See docs/workers.md.
+
             Examples:
               export SEEDANCE_API_KEY=...   # or ARK_API_KEY
               seedance run plan.yaml -o out/edit1
               seedance run plan.yaml -o out/edit1 --dry-run
+              export SEEDANCE_STORE=postgres://seedance@db.local/seedance
+              seedance run plan.yaml --root /mnt/shared/runs --budget-tokens 5000000
             """
     )
 
     @Argument(help: "The plan file (.json, .yaml or .yml).")
     var plan: String
 
-    @Option(name: .shortAndLong, help: "The run folder.")
-    var output: String
+    @Option(name: .shortAndLong, help: "The run folder (with --store: default ROOT/RUN).")
+    var output: String?
 
+    @Option(help: ArgumentHelp("With --store: the folder under which run folders are made, on storage every worker "
+                               + "sees (default: the current folder).", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("With --store: the run's id; name an existing run to run an "
+                                                         + "edited plan into it (default: a new id from the plan's name).",
+                                                         valueName: "id"))
+    var runID: String?
+
+    @Option(help: ArgumentHelp("With --store: stop starting creates once the run has spent this many tokens "
+                               + "(estimates of tasks in flight included).", valueName: "tokens"))
+    var budgetTokens: Int?
+
+    @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
+
+    func validate() throws {
+        if let runID, !RunName.isValid(runID) {
+            throw ValidationError("--run: \"\(runID)\" cannot name a run (letters, digits, - _ . only)")
+        }
+        if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be a positive number") }
+    }
 
     func run() async throws {
         let parsed = try PlanLoader.load(path: plan)
+        if let url = try storeOptions.postgresURL() {
+            return try await runShared(parsed, url: url)
+        }
+        guard let output else {
+            throw CommandFailure(.badInput, "name the run folder with -o DIR (or give --store for a shared run)")
+        }
+        if root != nil || runID != nil || budgetTokens != nil {
+            throw CommandFailure(.badInput, "--root, --run and --budget-tokens are for shared runs: add --store postgres://...")
+        }
         if spend.dryRun {
             return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
         }
@@ -121,6 +159,55 @@ struct RunCommand: AsyncParsableCommand {
                                                   observer: ProgressPrinter(json: options.json).observer)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
+    }
+
+    /// Registers the run in the shared database and works on it until it is joined.
+    private func runShared(_ parsed: Plan, url: PostgresURL) async throws {
+        let id = runID ?? RunName.make(planFile: plan)
+        let folder = URL(fileURLWithPath: output ?? ((root ?? ".") as NSString).appendingPathComponent(id)).standardizedFileURL.path
+        let configuration = try api.configuration()
+        try await StoreOptions.withDatabase(url, logger: api.logger) { database in
+            let owner = SharedRun.workerName()
+            var shared = worker.shared(database, runID: id, owner: owner, capacity: ClaimCapacity(limit: worker.concurrency))
+            shared.untilJoined = true
+            if spend.dryRun {
+                return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: folder, json: options.json,
+                                                    shared: shared)
+            }
+            if let existing = try await database.run(id), existing.folder != folder, output != nil {
+                throw CommandFailure(.badInput, "run \(id) lives in \(existing.folder), not \(folder); leave out -o")
+            }
+            try await database.registerRun(id: id, folder: folder, budgetTokens: budgetTokens)
+            try await database.reopenRun(id: id, budgetTokens: budgetTokens)
+            let runFolder = try await database.run(id)?.folder ?? folder
+            StandardError.write("run \(id) in \(runFolder) (store \(url.redacted))\n")
+            try await api.withClient(configuration) { client in
+                let runner = try await PipelineRunner(plan: parsed, planFile: plan,
+                                                      configuration: options.configuration(directory: runFolder).sharedLimits(),
+                                                      service: ClientService(client: client), logger: api.logger,
+                                                      observer: ProgressPrinter(json: options.json).observer, shared: shared)
+                try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
+                                            resumeCommand: "seedance resume \(id) --store \(url.redacted)")
+            }
+        }
+    }
+}
+
+/// Opens a shared run named on the command line: its folder, and a `SharedRun` that works on it until it is joined.
+struct SharedRunOpening {
+    let runID: String
+    let folder: String
+    let shared: SharedRun
+
+    static func open(_ runID: String, database: PostgresDatabase, worker: WorkerOptions, budgetTokens: Int? = nil) async throws -> SharedRunOpening {
+        guard let run = try await database.run(runID) else {
+            throw CommandFailure(.badInput, "\(database.url.redacted): no run \"\(runID)\" (`seedance runs` lists them)")
+        }
+        try await database.reopenRun(id: runID, budgetTokens: budgetTokens)
+        var shared = worker.shared(database, runID: runID, owner: SharedRun.workerName(),
+                                   capacity: ClaimCapacity(limit: worker.concurrency))
+        shared.untilJoined = true
+        return SharedRunOpening(runID: runID, folder: run.folder, shared: shared)
     }
 }
 
@@ -138,21 +225,42 @@ struct ResumeCommand: AsyncParsableCommand {
             Examples:
               seedance resume out/edit1
               seedance resume out/edit1 --retry-failed --regenerations 5
+              seedance resume edit1-20261127-101500-3f2a --store postgres://seedance@db.local/seedance
             """
     )
 
-    @Argument(help: "The run folder given to `seedance run -o`.")
+    @Argument(help: "The run folder given to `seedance run -o` (with --store: the run's id).")
     var directory: String
 
     @Flag(help: "Make every failed shot again, with a fresh regeneration budget.")
     var retryFailed = false
 
+    @Option(help: ArgumentHelp("With --store: the run's token budget from now on.", valueName: "tokens"))
+    var budgetTokens: Int?
+
+    @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
 
     func run() async throws {
         let configuration = try api.configuration()
+        if let url = try storeOptions.postgresURL() {
+            return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
+                let opening = try await SharedRunOpening.open(directory, database: database, worker: worker,
+                                                              budgetTokens: budgetTokens)
+                try await api.withClient(configuration) { client in
+                    let runner = try await PipelineRunner.resume(
+                        directory: opening.folder, configuration: options.configuration(directory: opening.folder).sharedLimits(),
+                        service: ClientService(client: client), logger: api.logger,
+                        observer: ProgressPrinter(json: options.json).observer, retryFailed: retryFailed,
+                        shared: opening.shared)
+                    try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
+                                                ask: retryFailed, resumeCommand: "seedance resume \(directory) --store \(url.redacted)")
+                }
+            }
+        }
         try await api.withClient(configuration) { client in
             let runner = try await PipelineRunner.resume(
                 directory: directory, configuration: options.configuration(directory: directory),
@@ -177,10 +285,11 @@ struct RegenerateCommand: AsyncParsableCommand {
             Examples:
               seedance regenerate out/edit1 shot-02
               seedance regenerate out/edit1 shot-02 --prompt "a kitten" --reason "too calm"
+              seedance regenerate edit1-20261127-101500-3f2a shot-02 --store postgres://seedance@db.local/seedance
             """
     )
 
-    @Argument(help: "The run folder.")
+    @Argument(help: "The run folder (with --store: the run's id).")
     var directory: String
 
     @Argument(help: "The shots to make again, by id.")
@@ -195,8 +304,10 @@ struct RegenerateCommand: AsyncParsableCommand {
     @Option(help: "Why, in words (kept in the run and the report).")
     var reason = "asked again"
 
+    @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
 
     func validate() throws {
@@ -211,6 +322,20 @@ struct RegenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try api.configuration()
+        if let url = try storeOptions.postgresURL() {
+            return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
+                let opening = try await SharedRunOpening.open(directory, database: database, worker: worker)
+                try await api.withClient(configuration) { client in
+                    let runner = try await PipelineRunner.regenerate(
+                        directory: opening.folder, shots: shots, prompt: prompt, seed: seed, reason: reason,
+                        configuration: options.configuration(directory: opening.folder).sharedLimits(),
+                        service: ClientService(client: client), logger: api.logger,
+                        observer: ProgressPrinter(json: options.json).observer, shared: opening.shared)
+                    try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
+                                                resumeCommand: "seedance resume \(directory) --store \(url.redacted)")
+                }
+            }
+        }
         try await api.withClient(configuration) { client in
             let runner = try await PipelineRunner.regenerate(
                 directory: directory, shots: shots, prompt: prompt, seed: seed, reason: reason,
@@ -226,13 +351,27 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write DIR/report.json and DIR/report.html from a run's state (also done at the end of every run).",
-        discussion: "Example:\n  seedance report out/edit1 && xdg-open out/edit1/report.html"
+        discussion: """
+            Examples:
+              seedance report out/edit1 && xdg-open out/edit1/report.html
+              seedance report edit1-20261127-101500-3f2a --store postgres://seedance@db.local/seedance
+            """
     )
 
-    @Argument(help: "The run folder.")
+    @Argument(help: "The run folder (with --store: the run's id).")
     var directory: String
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func run() async throws {
+        if let url = try storeOptions.postgresURL() {
+            var logger = Logger(label: "seedance")
+            logger.logLevel = .error
+            let paths = try await StoreOptions.withDatabase(url, logger: logger) { database in
+                try await ReportWriter.forRun(database: database, runID: directory).write()
+            }
+            return StandardOutput.write("\(paths.html)\n\(paths.json)\n")
+        }
         let paths = try await ReportWriter.forRun(directory: directory).write()
         StandardOutput.write("\(paths.html)\n\(paths.json)\n")
     }

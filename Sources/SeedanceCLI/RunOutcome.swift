@@ -5,8 +5,8 @@ import Pipeline
 /// error on the way is said by `ErrorVoice`, like every other failure).
 enum RunOutcome {
     /// `--dry-run`: prints what the plan would change and cost, touching nothing.
-    static func preview(plan: Plan, planFile: String, directory: String, json: Bool) async throws {
-        let difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: directory)
+    static func preview(plan: Plan, planFile: String, directory: String, json: Bool, shared: SharedRun? = nil) async throws {
+        let difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: directory, shared: shared)
         show(difference, json: json)
         if !json { StandardError.write("dry run: nothing was sent\n") }
     }
@@ -37,8 +37,9 @@ enum RunOutcome {
     }
 
     /// Shows the difference, asks when it spends, runs with Ctrl-C handled, and ends with DESIGN.md's exit status.
+    /// `resumeCommand` is how the user continues the run (`seedance resume DIR` unless given).
     static func finish(_ runner: PipelineRunner, options: RunOptions, spend: SpendOptions, baseURL: URL,
-                       ask: Bool = true) async throws {
+                       ask: Bool = true, resumeCommand: String? = nil) async throws {
         let difference = runner.difference
         show(difference, json: options.json)
         if spend.dryRun {
@@ -64,7 +65,7 @@ enum RunOutcome {
             lines.append("report: \(summary.report)")
             StandardError.write(lines.joined(separator: "\n") + "\n")
         }
-        let resume = "`seedance resume \(shellQuoted(summary.directory))`"
+        let resume = "`\(resumeCommand ?? "seedance resume \(shellQuoted(summary.directory))")`"
         switch summary.ending {
         case .finished:
             if !summary.succeeded { throw CommandFailure(.failedChecks) }
@@ -80,6 +81,8 @@ enum RunOutcome {
                 + "SEEDANCE_API_KEY and \(resume) continues")
         case .timeLimit(let limit):
             throw CommandFailure(.failedChecks, "the run passed its time limit of \(Int(limit)) s; \(resume) continues")
+        case .budget(let message):
+            throw CommandFailure(.failedChecks, "\(message); \(resume) with a larger --budget-tokens continues")
         }
     }
 

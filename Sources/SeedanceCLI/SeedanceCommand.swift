@@ -24,6 +24,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
                 SubmitCommand.self, StatusCommand.self, WaitCommand.self, ListCommand.self, CancelCommand.self,
                 DownloadCommand.self,
             ]),
+            CommandGroup(name: "Shared runs", subcommands: [WorkerCommand.self, RunsCommand.self, LimitsCommand.self]),
             CommandGroup(name: "Local service", subcommands: [SimulatorCommand.self]),
         ]
     )
