@@ -190,8 +190,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceCLITests",
-            dependencies: ["SeedanceCLI", "Media", "TestSupport", "seedance",
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["SeedanceCLI", "Media", "Pipeline", "TestSupport", "seedance",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
     ]
