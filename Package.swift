@@ -113,6 +113,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -189,8 +190,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceCLITests",
-            dependencies: ["SeedanceCLI", "Media", "TestSupport", "seedance",
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["SeedanceCLI", "Media", "Pipeline", "TestSupport", "seedance",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
     ]
