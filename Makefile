@@ -16,6 +16,7 @@ release: deps
 # measure the machine's load.
 test: deps
 	scripts/install-test-tools.sh
+	scripts/install-postgres.sh
 	swift build --build-tests
 	swift test --no-parallel
 

@@ -20,7 +20,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 
             Time: the service takes about a minute per clip; every simulated duration (5 s in the queue, 60 s \
             running, links valid 24 h, execution_expires_after) is multiplied by --time-scale (default 0.05: a clip \
-            in about 3 s). The rate limit window stays one real minute.
+            in about 3 s). The rate limit window is real time: one minute, or --rate-window seconds.
 
             Faults (--faults SPEC): a comma-separated list of KIND=RATE (RATE in 0...1), drawn reproducibly from \
             seed=N; slow-seconds=S sets the delay of slow answers; all=RATE sets every kind.
@@ -71,8 +71,12 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-running"), help: "Tasks running at once; more wait in the queue.")
     var maxRunning = 10
 
-    @Option(name: .customLong("rpm"), help: "Create calls per model per minute before 429.")
+    @Option(name: .customLong("rpm"), help: "Create calls per model per minute (per --rate-window) before 429.")
     var requestsPerMinute = 600
+
+    @Option(name: .customLong("rate-window"),
+            help: "Real seconds --rpm counts over, for tests (default 60: the service's minute).")
+    var rateWindow = 60.0
 
     @Option(name: .customLong("queue-capacity"), help: "Queued tasks at most before 429 QuotaExceeded.")
     var queueCapacity = 120
@@ -96,6 +100,10 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.apiKey = apiKey
         configuration.maxRunning = max(1, maxRunning)
         configuration.requestsPerMinute = max(1, requestsPerMinute)
+        guard rateWindow > 0, rateWindow.isFinite else {
+            throw CommandFailure(.badInput, "--rate-window must be a positive number of seconds")
+        }
+        configuration.rateWindow = rateWindow
         configuration.queueCapacity = max(0, queueCapacity)
         configuration.linkLifetime = linkLifetime
         configuration.realDeliveries = realDeliveries

@@ -19,8 +19,11 @@ public struct SimulatorConfiguration: Sendable {
     public var runSeconds: Double = 60
     /// Simulated seconds a `video_url` / `last_frame_url` stays valid (the service's signed links: 24 h).
     public var linkLifetime: Double = 86_400
-    /// Create calls per model per real minute before 429 (the service's 600 for enterprise accounts).
+    /// Create calls per model per `rateWindow` before 429 (the service's 600 a minute for enterprise accounts).
     public var requestsPerMinute: Int = 600
+    /// Real seconds the rate limit counts over: `requestsPerMinute` creates per model in any `rateWindow` seconds,
+    /// then 429. The service's window is a minute; tests shorten it to see the limit lift without waiting one.
+    public var rateWindow: Double = 60
     /// Tasks running at once; more wait in the queue (10 for enterprise accounts).
     public var maxRunning: Int = 10
     /// Tasks waiting in the queue at most; more are refused with 429 `QuotaExceeded`.

@@ -13,6 +13,8 @@ actor SimulatorEngine {
     private var stats = SimulatorStats()
     private var faultOrdinals: [FaultKind: Int] = [:]
     private var createTimes: [String: [Date]] = [:]
+    /// Accepted creates of every model within the last `rateWindow` (for `maxCreatesPerWindow`).
+    private var recentCreates: [Date] = []
     private var renderTasks: [String: Task<Void, Never>] = [:]
     private var requestCounter = 0
     private let linkSecret: String
@@ -75,22 +77,33 @@ actor SimulatorEngine {
     /// Admits a validated request: rate limit and queue cap, then a new queued task. Returns its id.
     func create(_ request: GenerationRequest, resolved: ResolvedRequest, imageSize: PixelSize?,
                 now: Date = Date()) throws(APIError) -> String {
-        let window = now.addingTimeInterval(-60)
+        let window = now.addingTimeInterval(-configuration.rateWindow)
         var recent = createTimes[request.model, default: []].filter { $0 > window }
         if recent.count >= configuration.requestsPerMinute {
             let code = request.model.hasPrefix("ep-") ? "RateLimitExceeded.EndpointRPMExceeded"
                 : "ModelAccountRpmRateLimitExceeded"
             throw APIError(httpStatus: 429, code: code,
                            message: "The request rate of \(request.model) exceeded \(configuration.requestsPerMinute) "
-                               + "requests per minute. Please retry later.")
+                               + "requests per \(Self.describeWindow(configuration.rateWindow)). Please retry later.")
         }
-        let queued = tasks.values.filter { $0.status == .queued }.count
+        var queued = 0, running = 0
+        for record in tasks.values {
+            if record.status == .queued { queued += 1 } else if record.status == .running { running += 1 }
+        }
         if queued >= configuration.queueCapacity {
             throw APIError(httpStatus: 429, code: "QuotaExceeded",
                            message: "Too many queued tasks: at most \(configuration.queueCapacity) may wait at once.")
         }
         recent.append(now)
         createTimes[request.model] = recent
+        // The busiest window ends at an accepted create, so checking the window ending at each one finds it; the
+        // list holds one window's creates, no more (a filter like the per-model one: callers stamp `now` before
+        // reaching the actor, so the order may be off by a hair and a prefix cut could miss one).
+        recentCreates.removeAll { $0 <= window }
+        recentCreates.append(now)
+        stats.maxCreatesPerWindow = max(stats.maxCreatesPerWindow, recentCreates.count)
+        // The count only grows on a create, so its peaks are all seen here (the new task included).
+        stats.maxInFlight = max(stats.maxInFlight, queued + running + 1)
 
         sequence += 1
         let id = Self.taskID(now: now, sequence: sequence)
@@ -117,6 +130,13 @@ actor SimulatorEngine {
         notify(record)
         logger.debug("created", metadata: ["task": "\(id)", "size": "\(size)", "frames": "\(resolved.frameCount)"])
         return id
+    }
+
+    /// The rate window in the 429 message: "minute" for the service's 60 s, else its seconds.
+    static func describeWindow(_ seconds: Double) -> String {
+        if seconds == 60 { return "minute" }
+        let number = seconds == seconds.rounded() && abs(seconds) < 1e9 ? String(Int(seconds)) : String(seconds)
+        return "\(number) second\(seconds == 1 ? "" : "s")"
     }
 
     private static func taskID(now: Date, sequence: Int) -> String {

@@ -31,12 +31,18 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     public var faults: [String: Int] = [:]
     /// Tasks held now, by status.
     public var tasks: [String: Int] = [:]
+    /// The most creates accepted (all models together) within any `rateWindow` seconds so far: what a client's own
+    /// rate limit let through at its busiest.
+    public var maxCreatesPerWindow = 0
+    /// The most tasks queued or running at once so far: what a client's limit on tasks in flight let through.
+    public var maxInFlight = 0
 
     enum CodingKeys: String, CodingKey {
         case gets, lists, deletes, downloads, renders, faults, tasks
         case createsAccepted = "creates_accepted", createsRefused = "creates_refused"
         case downloadsRefused = "downloads_refused", cacheHits = "cache_hits"
         case callbacksDelivered = "callbacks_delivered", callbacksFailed = "callbacks_failed"
+        case maxCreatesPerWindow = "max_creates_per_window", maxInFlight = "max_in_flight"
     }
 
     /// Zero counts.

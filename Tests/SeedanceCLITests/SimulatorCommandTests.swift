@@ -54,4 +54,34 @@ import TestSupport
             #expect(result.stdout.contains(word), "help lacks \(word)")
         }
     }
+
+    @Test func rateWindowShortensTheLimitsMinute() async throws {
+        let (process, line, _) = try start(["--port", "0", "--time-scale", "0.001", "--max-running", "1",
+                                            "--rpm", "1", "--rate-window", "2.5"])
+        defer {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+        let tasks = try #require(URL(string: line + "/contents/generations/tasks"))
+        func create(_ prompt: String) async throws -> (status: Int, body: String) {
+            var request = HTTPClientRequest(url: tasks.absoluteString)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer any")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(Array(#"{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"\#(prompt)"}]}"#.utf8))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), String(decoding: body.readableBytesView, as: UTF8.self))
+        }
+        #expect(try await create("a").status == 200)
+        let refused = try await create("b")
+        #expect(refused.status == 429 && refused.body.contains("exceeded 1 requests per 2.5 seconds"), "\(refused)")
+    }
+
+    @Test func rateWindowMustBePositive() throws {
+        let result = try runSeedance(["simulator", "--rate-window", "0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--rate-window"))
+        #expect(try runSeedance(["simulator", "--help"]).stdout.contains("--rate-window"))
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What some tests need from the machine (the ffmpeg CLI), in one place.
+/// What some tests need from the machine (the ffmpeg CLI, PostgreSQL), in one place.
 ///
 /// Use the conditions in `.enabled(if:_:)` on a `@Test` or `@Suite`, so a missing tool is reported as a skip, never
 /// as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI, which installs ffmpeg) every condition is
@@ -33,4 +33,20 @@ public enum TestConditions {
 
     /// Run tests that read timelines back with OpenTimelineIO.
     public static let otio = available("OpenTimelineIO (scripts/install-test-tools.sh)", otioPython != nil)
+
+    /// The folder holding PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian keeps them off `PATH`, in
+    /// `/usr/lib/postgresql/VERSION/bin`, so the highest version there wins; else the folder of an `initdb` on `PATH`.
+    public static let postgresBinaries: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
+        let candidates = versions.map { "\(root)/\($0)/bin" }
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        return candidates.first { dir in
+            ["initdb", "pg_ctl"].allSatisfy { FileManager.default.isExecutableFile(atPath: "\(dir)/\($0)") }
+        }
+    }()
+
+    /// Run tests that start a throwaway PostgreSQL server (`PostgresServer`).
+    public static let postgres = available("PostgreSQL (initdb, pg_ctl)", postgresBinaries != nil)
 }
