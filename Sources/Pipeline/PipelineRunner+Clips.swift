@@ -54,6 +54,7 @@ extension PipelineRunner {
         let kept = layout.attemptClip(shotID, attempt: attempt.number)
         let keptPath = layout.absolute(kept)
         try await service.downloadVideo(of: task, to: keptPath)
+        shared?.metrics?.downloaded()
         if !attempt.isFor(shot) {
             // The shot changed while this task was out: keep its clip, make the shot again.
             try await transition(shotID, .superseded(attempt: attempt.number, clip: kept, tokens: task.usage?.totalTokens))
@@ -68,6 +69,7 @@ extension PipelineRunner {
             expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
         }
         var (info, report) = try await inspect(keptPath, expectation)
+        if report != nil { shared?.metrics?.checked() }
         if report?.passed == false {
             // Bytes can be damaged in transit with the length intact (a proxy, a CDN serving a stale or short
             // object): only the content shows it. A second download is free and a regeneration is paid, so fetch

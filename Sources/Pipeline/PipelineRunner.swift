@@ -225,6 +225,9 @@ public actor PipelineRunner {
         }
         if ending == nil { ending = budgetReached.map { .budget($0) } ?? .finished }
         if shared == nil || joinClaimed {
+            // The join is claimed only when no shot is being made: no worker writes in the folder now, so what a
+            // killed worker left half-written can go.
+            if joinClaimed { _ = layout.sweepTemporaryFiles() }
             if ending == .finished { try await assemble() }
             try await ReportWriter(store: store, layout: layout).write()
             if let shared, joinClaimed {

@@ -33,6 +33,13 @@ public struct AccountLimits: Sendable, Hashable, Codable {
     /// Tasks queued or running at the service at once, over every run.
     public var maxInFlight: Int
 
+    /// Limits of `createsPerWindow` creates per `windowSeconds`, and `maxInFlight` tasks at once.
+    public init(createsPerWindow: Int, windowSeconds: Double, maxInFlight: Int) {
+        self.createsPerWindow = createsPerWindow
+        self.windowSeconds = windowSeconds
+        self.maxInFlight = maxInFlight
+    }
+
     enum CodingKeys: String, CodingKey {
         case createsPerWindow = "creates_per_window", windowSeconds = "window_seconds", maxInFlight = "max_in_flight"
     }
@@ -67,12 +74,15 @@ public struct StoredRun: Sendable, Hashable, Codable {
 extension PostgresJobStore {
     /// Admits one create under the account's limits and the run's budget, inside the create's transaction: the
     /// account row is locked, so creates of every worker are counted one at a time.
+    ///
+    /// The window is counted a quarter second longer than it is: a create reaches the service a moment after it is
+    /// admitted, and the service counts from its arrival.
     static func admitCreate(_ db: PostgresConnection, runID: String, estimatedTokens: Int, logger: Logger) async throws {
         let rows = try await db.query("""
             SELECT a.creates_per_window, a.window_seconds, a.max_in_flight,
-                   (SELECT count(*) FROM create_log WHERE at > now() - a.window_seconds * interval '1 second'),
-                   (SELECT extract(epoch FROM min(at) + a.window_seconds * interval '1 second' - now())::float8
-                      FROM create_log WHERE at > now() - a.window_seconds * interval '1 second'),
+                   (SELECT count(*) FROM create_log WHERE at > now() - (a.window_seconds + 0.25) * interval '1 second'),
+                   (SELECT extract(epoch FROM min(at) + (a.window_seconds + 0.25) * interval '1 second' - now())::float8
+                      FROM create_log WHERE at > now() - (a.window_seconds + 0.25) * interval '1 second'),
                    (SELECT count(*) FROM shot WHERE state IN ('creating', 'unknown', 'queued', 'running')),
                    r.budget_tokens,
                    ((SELECT coalesce(sum(tokens), 0) FROM attempt WHERE run_id = r.id)

@@ -74,10 +74,16 @@ struct WorkerCommand: AsyncParsableCommand {
                 let interrupts = InterruptHandler { await shared.stop() }
                 StandardError.write("worker \(owner) on \(url.redacted)\n")
                 let joined: [String]
-                if let endpoint {
-                    joined = try await endpoint.serving { port in
-                        StandardError.write("metrics: http://\(endpoint.host):\(port)/metrics\n")
-                        return try await shared.work(idleExit: idleExit)
+                if let endpoint, let metricsListen {
+                    var started = false
+                    do {
+                        joined = try await endpoint.serving { port in
+                            started = true
+                            StandardError.write("metrics: http://\(endpoint.host):\(port)/metrics\n")
+                            return try await shared.work(idleExit: idleExit)
+                        }
+                    } catch where !started {
+                        throw CommandFailure(.badInput, "--metrics-listen \(metricsListen): cannot listen there: \(error)")
                     }
                 } else {
                     joined = try await shared.work(idleExit: idleExit)

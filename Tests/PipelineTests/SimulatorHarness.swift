@@ -14,8 +14,9 @@ struct SimulatorHarness {
     let client: Client
     let directory: URL
 
-    static func start(faults: String? = nil, timeScale: Double = 0.01,
-                      realDeliveries: Bool = false) async throws -> SimulatorHarness {
+    /// `rateLimit`: creates allowed per window of that many real seconds (default: the service's 600 per minute).
+    static func start(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = false,
+                      rateLimit: (creates: Int, window: Double)? = nil) async throws -> SimulatorHarness {
         let directory = try FixturePaths.temporaryDirectory("pipeline")
         var configuration = SimulatorConfiguration()
         configuration.apiKey = apiKey
@@ -23,6 +24,11 @@ struct SimulatorHarness {
         configuration.dataDirectory = directory.appendingPathComponent("simulator")
         if let faults { configuration.faults = try FaultPlan(spec: faults) }
         configuration.realDeliveries = realDeliveries
+        if let rateLimit {
+            configuration.requestsPerMinute = rateLimit.creates
+            configuration.rateWindow = rateLimit.window
+            configuration.maxRunning = 100
+        }
         var logger = Logger(label: "test.simulator")
         logger.logLevel = .critical
         let simulator = try await SimulatorServer(configuration: configuration, logger: logger).start()
@@ -36,8 +42,10 @@ struct SimulatorHarness {
     /// Runs `body` with a started harness and stops it when `body` ends, by returning or by throwing: the
     /// simulator's port is closed and its folder removed before the test ends.
     static func with<T>(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = false,
+                        rateLimit: (creates: Int, window: Double)? = nil,
                         _ body: (SimulatorHarness) async throws -> T) async throws -> T {
-        let harness = try await start(faults: faults, timeScale: timeScale, realDeliveries: realDeliveries)
+        let harness = try await start(faults: faults, timeScale: timeScale, realDeliveries: realDeliveries,
+                                      rateLimit: rateLimit)
         do {
             let result = try await body(harness)
             await harness.stop()
