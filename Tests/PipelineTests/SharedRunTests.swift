@@ -153,6 +153,17 @@ import TestSupport
             #expect(listing.status == 0)
             #expect(listing.stdout.contains("\"first\"") && listing.stdout.contains("\"second\""))
             #expect(listing.stdout.components(separatedBy: "\"finished\"").count - 1 == 2)
+            // From any machine: a stored run's report, a shot made again (one more create), a resume with nothing
+            // left to make (none).
+            let report = try runSeedance(["report", "first"], environment: env)
+            #expect(report.status == 0 && FileManager.default.fileExists(atPath: root + "/first/report.html"))
+            let again = try runSeedance(["regenerate", "first", "s03", "--prompt", "a kitten"] + Self.fast, environment: env)
+            #expect(again.status == 0, "\(again.stderr.suffix(400))")
+            let resumed = try runSeedance(["resume", "first"] + Self.fast, environment: env)
+            #expect(resumed.status == 0, "\(resumed.stderr.suffix(400))")
+            #expect(try await harness.stats().createsAccepted == 13)
+            let shots = try runSeedance(["runs", "first"], environment: env)
+            #expect(shots.status == 0 && shots.stdout.contains("s03") && shots.stdout.contains("done  2"))
         }
     }
 }
