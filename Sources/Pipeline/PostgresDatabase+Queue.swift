@@ -78,26 +78,29 @@ extension PostgresJobStore {
     /// The window is counted a quarter second longer than it is: a create reaches the service a moment after it is
     /// admitted, and the service counts from its arrival.
     static func admitCreate(_ db: PostgresConnection, runID: String, estimatedTokens: Int, logger: Logger) async throws {
+        // The account row first: creates are admitted one at a time, and each counts by the clock as it is once it
+        // holds the row (`now()` is when the transaction began, which may be long before a waiting one gets it).
+        try await db.query("SELECT 1 FROM account WHERE id = 1 FOR UPDATE", logger: logger)
         let rows = try await db.query("""
             SELECT a.creates_per_window, a.window_seconds, a.max_in_flight,
-                   (SELECT count(*) FROM create_log WHERE at > now() - (a.window_seconds + 0.25) * interval '1 second'),
-                   (SELECT extract(epoch FROM min(at) + (a.window_seconds + 0.25) * interval '1 second' - now())::float8
-                      FROM create_log WHERE at > now() - (a.window_seconds + 0.25) * interval '1 second'),
+                   (SELECT count(*) FROM create_log WHERE at > clock_timestamp() - (a.window_seconds + 0.25) * interval '1 second'),
+                   (SELECT extract(epoch FROM min(at) + (a.window_seconds + 0.25) * interval '1 second' - clock_timestamp())::float8
+                      FROM create_log WHERE at > clock_timestamp() - (a.window_seconds + 0.25) * interval '1 second'),
                    (SELECT count(*) FROM shot WHERE state IN ('creating', 'unknown', 'queued', 'running')),
                    r.budget_tokens,
                    ((SELECT coalesce(sum(tokens), 0) FROM attempt WHERE run_id = r.id)
                      + (SELECT coalesce(sum(estimated_tokens), 0) FROM shot
                           WHERE run_id = r.id AND state IN ('creating', 'unknown', 'queued', 'running', 'downloading')))::bigint
-            FROM account a, run r WHERE a.id = 1 AND r.id = \(runID) FOR UPDATE OF a
+            FROM account a, run r WHERE a.id = 1 AND r.id = \(runID)
             """, logger: logger)
         for try await (perWindow, window, maxInFlight, recent, oldestEnds, inFlight, budget, spent)
             in rows.decode((Int, Double, Int, Int, Double?, Int, Int?, Int).self) {
             if recent >= perWindow { throw CreateDeferred(reason: .rate(retryAfter: max(0.01, oldestEnds ?? window))) }
             if inFlight >= maxInFlight { throw CreateDeferred(reason: .inFlight(limit: maxInFlight)) }
             if let budget, spent + estimatedTokens > budget { throw CreateDeferred(reason: .budget(limit: budget, spent: spent)) }
-            try await db.query("INSERT INTO create_log (at) VALUES (now())", logger: logger)
+            try await db.query("INSERT INTO create_log (at) VALUES (clock_timestamp())", logger: logger)
             if recent == 0 {
-                try await db.query("DELETE FROM create_log WHERE at < now() - \(window * 2) * interval '1 second'", logger: logger)
+                try await db.query("DELETE FROM create_log WHERE at < clock_timestamp() - \(window * 2) * interval '1 second'", logger: logger)
             }
             return
         }
