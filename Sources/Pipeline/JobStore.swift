@@ -25,6 +25,8 @@ public protocol JobStore: Sendable {
     func recordedTaskIDs() async throws -> Set<String>
     /// A shot's history, oldest first.
     func events(shotID: String) async throws -> [EventRecord]
+    /// Every shot's history, oldest first, by shot (one read for a report).
+    func allEvents() async throws -> [String: [EventRecord]]
     /// The overrides on top of the plan.
     func overrides() async throws -> [ShotOverride]
     /// Records (or replaces) a shot's override.
@@ -38,6 +40,10 @@ public protocol JobStore: Sendable {
     /// Applies one transition of the shot state machine (and its attempt) in one transaction; returns the shot.
     @discardableResult
     func transition(_ shotID: String, _ transition: ShotTransition) async throws -> ShotRecord
+    /// Applies several transitions in one transaction, in order (a poll round's status changes); each result is
+    /// the shot after its transition, or the error that transition met (the others are applied regardless).
+    func transitionAll(_ changes: [(shotID: String, transition: ShotTransition)]) async throws
+        -> [Result<ShotRecord, any Error>]
     /// Calls made so far (reads and writes), for measuring the runner's cost per shot.
     var callCount: Int { get }
 }

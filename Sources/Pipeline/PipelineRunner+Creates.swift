@@ -86,7 +86,9 @@ extension PipelineRunner {
 
     /// The create body of a shot, as recorded under its request identity.
     func request(of shot: ShotRecord) async throws -> GenerationRequest {
-        guard let body = try await store.requestBody(identity: shot.requestIdentity) else {
+        var body = claimedBodies[shot.requestIdentity]
+        if body == nil { body = try await store.requestBody(identity: shot.requestIdentity) }
+        guard let body else {
             throw StoreError(reason: "the run's state has no request for shot \(shot.id); run the plan again")
         }
         let request = try JSONDecoder().decode(GenerationRequest.self, from: Data(body.utf8))

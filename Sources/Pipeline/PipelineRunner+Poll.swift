@@ -21,21 +21,24 @@ extension PipelineRunner {
         }
         let byID = Dictionary(tasks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var ready: [(String, GenerationTask)] = []
+        // Status changes of the round go to the store in one transaction: a round trip per round, not per shot.
+        var changes: [(shotID: String, transition: ShotTransition, detail: String?)] = []
         for shot in due {
             guard let taskID = shot.taskID, let task = byID[taskID] else { continue }
             switch task.status {
             case .succeeded:
-                if shot.state != .downloading { try await transition(shot.id, .succeeded) }
+                if shot.state != .downloading { changes.append((shot.id, .succeeded, nil)) }
                 ready.append((shot.id, task))
             case .failed, .cancelled, .expired:
                 try await taskFailed(shot, task)
             default:
                 if (task.status == .running || task.status.rawValue == "processing"), shot.state != .running {
-                    try await transition(shot.id, .running, detail: taskID)
+                    changes.append((shot.id, .running, taskID))
                 }
             }
         }
-        return ready
+        try await transitionAll(changes)
+        return ready.filter { id, _ in shots[id]?.state == .downloading && isMine(id) }
     }
 
     private func taskFailed(_ shot: ShotRecord, _ task: GenerationTask) async throws {

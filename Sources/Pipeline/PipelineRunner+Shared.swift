@@ -60,14 +60,15 @@ extension PipelineRunner {
         }
         if nextRenew == 0 { nextRenew = now + shared.leaseSeconds / 3 }
         shared.metrics?.claimed(claimed.count)
-        for shot in claimed {
+        for (shot, body) in claimed {
             owned.insert(shot.id)
             shots[shot.id] = shot
+            if let body { claimedBodies[shot.requestIdentity] = body }
             observer(.note("claimed \(shot.id) (\(shot.state.rawValue))"))
         }
-        logger.info("claimed shots", metadata: ["run": "\(shared.runID)", "shots": "\(claimed.map(\.id).joined(separator: ","))"])
+        logger.info("claimed shots", metadata: ["run": "\(shared.runID)", "shots": "\(claimed.map(\.shot.id).joined(separator: ","))"])
         // A chained shot needs the last frame of the shot before it, made by whichever worker held that one.
-        if claimed.contains(where: \.chained) || claimed.contains(where: { !order.contains($0.id) }) {
+        if claimed.contains(where: \.shot.chained) || claimed.contains(where: { !order.contains($0.shot.id) }) {
             try await refreshView()
         }
     }

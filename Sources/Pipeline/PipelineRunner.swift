@@ -85,6 +85,8 @@ public actor PipelineRunner {
     var budgetReached: String?
     /// This worker claimed the run's join (and so joins it and writes its reports).
     var joinClaimed = false
+    /// Create bodies that came with claimed shots, by request identity (read once, with the claim).
+    var claimedBodies: [String: String] = [:]
 
     // MARK: opening
 
@@ -310,6 +312,27 @@ public actor PipelineRunner {
             observer(.shot(id: shotID, state: shot.state, detail: detail))
         }
         return shot
+    }
+
+    /// Applies a poll round's status changes through the store in one transaction and keeps the runner's view
+    /// current; a shot another worker holds now is dropped, a refused change is logged.
+    func transitionAll(_ changes: [(shotID: String, transition: ShotTransition, detail: String?)]) async throws {
+        guard !changes.isEmpty else { return }
+        let results = try await store.transitionAll(changes.map { ($0.shotID, $0.transition) })
+        for (change, result) in zip(changes, results) {
+            let before = shots[change.shotID]?.state
+            switch result {
+            case .success(let shot):
+                shots[change.shotID] = shot
+                if shot.state != before || change.detail != nil {
+                    observer(.shot(id: change.shotID, state: shot.state, detail: change.detail))
+                }
+            case .failure(let error as LeaseLost):
+                await dropLease(error.shotID)
+            case .failure(let error):
+                logger.warning("a status change was refused", metadata: ["shot": "\(change.shotID)", "error": "\(error)"])
+            }
+        }
     }
 
     /// A shot of the plan made again (plan edit, regenerate, retry) no longer has the clip `clips/<shot>.mp4` names:

@@ -168,8 +168,9 @@ extension PostgresDatabase {
     /// Claims up to `limit` shots of run `runID` for `owner` for `ttl` seconds: shots of the edit not final whose
     /// lease is free or ran out (its holder died), a shot that starts from the previous one's last frame only once
     /// that one is final. `FOR UPDATE SKIP LOCKED`: workers claiming at once take different shots and never wait on
-    /// each other. Returns the shots as they are now.
-    public func claimShots(runID: String, owner: String, limit: Int, ttl: Double) async throws -> [ShotRecord] {
+    /// each other. Returns the shots as they are now, each with its create body (so sending it costs no read).
+    public func claimShots(runID: String, owner: String, limit: Int, ttl: Double) async throws
+        -> [(shot: ShotRecord, body: String?)] {
         guard limit > 0 else { return [] }
         let rows = try await query("""
             WITH candidate AS (
@@ -185,9 +186,13 @@ extension PostgresDatabase {
               FOR UPDATE OF s SKIP LOCKED)
             UPDATE shot s SET lease_owner = \(owner), lease_until = now() + \(ttl) * interval '1 second'
             FROM candidate c WHERE s.run_id = c.run_id AND s.id = c.id
-            RETURNING row_to_json(s.*)::text
+            RETURNING row_to_json(s.*)::text,
+                      (SELECT body FROM request r WHERE r.run_id = s.run_id AND r.identity = s.request_identity)
             """)
-        return try PostgresJobStore.decode(ShotRecord.self, rows).sorted { $0.position < $1.position }
+        return try rows.map { row in
+            let (json, body) = try row.decode((String, String?).self)
+            return (try PostgresJobStore.decoder.decode(ShotRecord.self, from: Data(json.utf8)), body)
+        }.sorted { $0.shot.position < $1.shot.position }
     }
 
     /// Renews `owner`'s leases in run `runID` for `ttl` seconds; returns the shots it still holds (a lease that ran

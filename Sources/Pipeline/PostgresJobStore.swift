@@ -178,6 +178,26 @@ public final class PostgresJobStore: JobStore {
         }
     }
 
+    public func transitionAll(_ changes: [(shotID: String, transition: ShotTransition)]) async throws
+        -> [Result<ShotRecord, any Error>] {
+        guard !changes.isEmpty else { return [] }
+        let runID = self.runID, owner = self.owner, logger = self.logger
+        return try await database.transaction { db in
+            var results: [Result<ShotRecord, any Error>] = []
+            for change in changes {
+                do {
+                    results.append(.success(try await Self.transition(db, runID: runID, owner: owner, change.shotID,
+                                                                      change.transition, logger: logger)))
+                } catch let error as LeaseLost {
+                    results.append(.failure(error))
+                } catch let error as TransitionError {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
     static func transition(_ db: PostgresConnection, runID: String, owner: String?, _ shotID: String,
                            _ transition: ShotTransition, logger: Logger) async throws -> ShotRecord {
         guard let (shot, lease) = try await lockedShot(db, runID: runID, id: shotID, logger: logger) else {
@@ -237,6 +257,11 @@ public final class PostgresJobStore: JobStore {
     public func events(shotID: String) async throws -> [EventRecord] {
         try Self.decode(EventRecord.self, try await database.query(
             "SELECT row_to_json(e)::text FROM event e WHERE run_id = \(runID) AND shot_id = \(shotID) ORDER BY id"))
+    }
+
+    public func allEvents() async throws -> [String: [EventRecord]] {
+        Dictionary(grouping: try Self.decode(EventRecord.self, try await database.query(
+            "SELECT row_to_json(e)::text FROM event e WHERE run_id = \(runID) ORDER BY id")), by: \.shotID)
     }
 
     // MARK: overrides

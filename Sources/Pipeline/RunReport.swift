@@ -153,6 +153,7 @@ public struct ReportWriter: Sendable {
         let overrides = Dictionary(try await store.overrides().map { ($0.shotID, $0) }, uniquingKeysWith: { a, _ in a })
         let shots = try await store.shots()
         let attemptsByShot = Dictionary(grouping: try await store.allAttempts(), by: \.shotID)
+        let events = try await store.allEvents()
         var reportShots: [RunReport.Shot] = []
         var attemptsCount = 0, creates = 0
         for shot in shots {
@@ -178,7 +179,7 @@ public struct ReportWriter: Sendable {
                 probe: shot.probe.flatMap { try? decoder.decode(MediaInfo.self, from: Data($0.utf8)) },
                 qa: shot.qa.flatMap { try? decoder.decode(QAReport.self, from: Data($0.utf8)) },
                 qaPassed: shot.qaPassed, error: shot.error,
-                history: try await store.events(shotID: shot.id).map { RunReport.Event(at: $0.at, state: $0.state, detail: $0.detail) }))
+                history: (events[shot.id] ?? []).map { RunReport.Event(at: $0.at, state: $0.state, detail: $0.detail) }))
         }
         let final = try await store.meta("final").flatMap { try? decoder.decode(FinalRecord.self, from: Data($0.utf8)) }.map {
             RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,

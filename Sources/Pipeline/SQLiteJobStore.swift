@@ -162,6 +162,16 @@ public final class SQLiteJobStore: JobStore {
         try await write { db in try Self.transition(db, shotID, transition) }
     }
 
+    public func transitionAll(_ changes: [(shotID: String, transition: ShotTransition)]) async throws
+        -> [Result<ShotRecord, any Error>] {
+        try await write { db in
+            changes.map { change in
+                // A refused transition (`TransitionError`) changes nothing; the others still apply.
+                Result { try Self.transition(db, change.shotID, change.transition) }
+            }
+        }
+    }
+
     static func transition(_ db: Database, _ shotID: String, _ transition: ShotTransition) throws -> ShotRecord {
         guard let shot = try ShotRecord.fetchOne(db, key: shotID) else {
             throw StoreError(reason: "no shot \(shotID) in the run")
@@ -208,6 +218,12 @@ public final class SQLiteJobStore: JobStore {
     public func events(shotID: String) async throws -> [EventRecord] {
         try await read { db in
             try EventRecord.filter(Column("shot_id") == shotID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func allEvents() async throws -> [String: [EventRecord]] {
+        try await read { db in
+            Dictionary(grouping: try EventRecord.order(Column("id")).fetchAll(db), by: \.shotID)
         }
     }
 

@@ -78,6 +78,15 @@ import TestSupport
         #expect(b.state == .pending && b.attempts == 0)
         await #expect(throws: TransitionError.self) { try await again.transition("b", .succeeded) }
         #expect(try await again.shot("b")?.state == .pending)
+        // A poll round's changes in one go: the legal one applies, the refused one changes nothing.
+        let round = try await again.transitionAll([("a", .running), ("b", .succeeded)])
+        #expect((try? round[0].get())?.state == .running)
+        #expect((try? round[1].get()) == nil)
+        #expect(try await again.shot("a")?.state == .running)
+        #expect(try await again.shot("b")?.state == .pending)
+        let history = try await again.allEvents()
+        let eventsOfA = try await again.events(shotID: "a")
+        #expect(history["a"] == eventsOfA && history.keys.sorted() == ["a", "b", "c"])
     }
 
     @Test func anOlderSchemaIsMigratedAndANewerOneRefusedWithBothVersions() async throws {
@@ -148,7 +157,8 @@ import TestSupport
         // Two workers claiming at once take different shots; the chained one waits for the shot before it.
         let first = try await database.claimShots(runID: "r1", owner: "w1", limit: 1, ttl: 30)
         let second = try await database.claimShots(runID: "r1", owner: "w2", limit: 5, ttl: 1)
-        #expect(first.map(\.id) == ["a"] && second.map(\.id) == ["b"])
+        #expect(first.map(\.shot.id) == ["a"] && second.map(\.shot.id) == ["b"])
+        #expect(first.first?.body == "{}")
         // w1 may not create for w2's shot; w2 may.
         let w1 = PostgresJobStore(database: database, runID: "r1", owner: "w1")
         let w2 = PostgresJobStore(database: database, runID: "r1", owner: "w2")
@@ -156,7 +166,7 @@ import TestSupport
         _ = try await w2.beginAttempt(shotID: "b", reason: "first", markerSeed: 1, echo: "")
         // w2's lease runs out (it died): w1 takes the shot over and w2's writes are refused from then on.
         try await Task.sleep(nanoseconds: 1_200_000_000)
-        #expect(try await database.claimShots(runID: "r1", owner: "w1", limit: 5, ttl: 30).map(\.id) == ["b"])
+        #expect(try await database.claimShots(runID: "r1", owner: "w1", limit: 5, ttl: 30).map(\.shot.id) == ["b"])
         await #expect(throws: LeaseLost.self) { try await w2.transition("b", .created(attempt: 1, taskID: "t1", reconciled: false)) }
         #expect(try await database.renewLeases(runID: "r1", owner: "w2", ttl: 30).isEmpty)
         #expect(try await database.renewLeases(runID: "r1", owner: "w1", ttl: 30) == ["a", "b"])
