@@ -177,4 +177,26 @@ import TestSupport
             #expect(shots.status == 0 && line?.prefix(3) == ["s03", "done", "2"], "\(shots.stdout)")
         }
     }
+
+    @Test func aRunStopsAtItsTokenBudgetAndResumesWithALargerOne() async throws {
+        try await SimulatorHarness.with(timeScale: 0.005) { harness in
+            let store = try SharedPostgres.freshDatabase("budget")
+            let env = environment(harness, store: store)
+            let plan = try harness.writePlan(Self.plan(5, name: "budget"))
+            let root = harness.directory.appendingPathComponent("runs").path
+            // A 4 s 480p shot is estimated at about 40,600 tokens: a budget of 100,000 admits two.
+            let first = try runSeedance(["run", plan, "--root", root, "--run", "budget", "--budget-tokens", "100000",
+                                         "--no-verify"] + Self.fast, environment: env)
+            #expect(first.status == 1)
+            #expect(first.stderr.contains("token budget is reached") && first.stderr.contains("seedance resume budget"),
+                    "\(first.stderr.suffix(400))")
+            #expect(try await harness.stats().createsAccepted == 2)
+            let stopped = try runSeedance(["runs", "--json"], environment: env)
+            #expect(stopped.stdout.contains("\"stopped\""))
+            let resumed = try runSeedance(["resume", "budget", "--budget-tokens", "10000000"] + Self.fast, environment: env)
+            #expect(resumed.status == 0, "\(resumed.stderr.suffix(400))")
+            #expect(try await harness.stats().createsAccepted == 5)
+            #expect(FileManager.default.fileExists(atPath: root + "/budget/final.mp4"))
+        }
+    }
 }
