@@ -168,7 +168,8 @@ public actor PipelineRunner {
     /// stopped), joins the clips when all are done, and writes the reports.
     public func run() async throws -> RunSummary {
         let started = Date().timeIntervalSince1970
-        try await store.apply(difference.changes)
+        // A worker joining a shared run as it stands has nothing to write.
+        if difference.opensRun { try await store.apply(difference.changes) }
         try await loadState()
         recordedPlan = try await store.meta("plan").flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         thresholds = try await effectiveThresholds()

@@ -101,15 +101,8 @@ public final class PostgresDatabase: Sendable {
         calls.add()
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as LeaseLost {
-            throw error
-        } catch let error as CreateDeferred {
-            throw error
-        } catch let error as TransitionError {
-            throw error
         } catch {
+            // The body's own errors (a lease lost, a create deferred, a refused transition) come back unwrapped.
             throw failure(error)
         }
     }
