@@ -55,9 +55,13 @@ extension PipelineRunner {
         await shared.capacity.give(places - claimed.count)
         claimFoundNothing = claimed.isEmpty
         if claimed.isEmpty {
-            nextClaim = now + min(max(configuration.pollInterval, 0.1), 2)
+            // Nothing to take: look again later, less often the longer there is nothing (a shot of another
+            // worker's finishing is what frees room).
+            emptyClaims += 1
+            nextClaim = now + min(max(configuration.pollInterval, 0.1) * Double(1 << min(emptyClaims - 1, 4)), 2)
             return
         }
+        emptyClaims = 0
         if nextRenew == 0 { nextRenew = now + shared.leaseSeconds / 3 }
         shared.metrics?.claimed(claimed.count)
         for (shot, body) in claimed {
@@ -129,7 +133,8 @@ extension PipelineRunner {
         case .rate(let after):
             createPauseUntil = max(createPauseUntil, now + after)
         case .inFlight:
-            createPauseUntil = max(createPauseUntil, now + min(max(configuration.pollInterval / 2, 0.05), 1))
+            // Room comes back when a task finishes, which a poll sees: no use asking before the next one.
+            createPauseUntil = max(createPauseUntil, now + min(max(configuration.pollInterval, 0.05), 2))
         case .budget:
             guard budgetReached == nil, let shared else { return }
             budgetReached = deferred.description

@@ -79,8 +79,9 @@ public actor PipelineRunner {
     /// When leases are next renewed, and when claiming is next tried after a claim found nothing (Unix s).
     var nextRenew: Double = 0
     var nextClaim: Double = 0
-    /// Whether the last claim found nothing to take.
+    /// Whether the last claim found nothing to take, and how many in a row did.
     var claimFoundNothing = false
+    var emptyClaims = 0
     /// The run's token budget is reached: no create starts any more.
     var budgetReached: String?
     /// This worker claimed the run's join (and so joins it and writes its reports).

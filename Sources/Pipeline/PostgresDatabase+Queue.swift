@@ -167,25 +167,40 @@ extension PostgresDatabase {
 
     /// Claims up to `limit` shots of run `runID` for `owner` for `ttl` seconds: shots of the edit not final whose
     /// lease is free or ran out (its holder died), a shot that starts from the previous one's last frame only once
-    /// that one is final. `FOR UPDATE SKIP LOCKED`: workers claiming at once take different shots and never wait on
-    /// each other. Returns the shots as they are now, each with its create body (so sending it costs no read).
+    /// that one is final. Shots not sent yet are claimed only as far as the account has room in flight (its limit
+    /// less the tasks out and the unsent shots workers hold), so no worker sits on shots it could not send
+    /// while another could. `FOR UPDATE SKIP LOCKED`: workers claiming at once take different shots and never wait
+    /// on each other. Returns the shots as they are now, each with its create body (so sending it costs no read).
     public func claimShots(runID: String, owner: String, limit: Int, ttl: Double) async throws
         -> [(shot: ShotRecord, body: String?)] {
         guard limit > 0 else { return [] }
         let rows = try await query("""
-            WITH candidate AS (
+            WITH going AS (
               SELECT s.run_id, s.id FROM shot s
-              WHERE s.run_id = \(runID) AND s.in_plan AND s.state NOT IN ('done', 'failed')
+              WHERE s.run_id = \(runID) AND s.in_plan AND s.state NOT IN ('done', 'failed', 'pending')
+                AND (s.lease_owner IS NULL OR s.lease_until < now())
+                AND EXISTS (SELECT 1 FROM run WHERE id = \(runID) AND state = 'open')
+              ORDER BY s.position LIMIT \(limit)
+              FOR UPDATE OF s SKIP LOCKED),
+            waiting AS (
+              SELECT s.run_id, s.id FROM shot s
+              WHERE s.run_id = \(runID) AND s.in_plan AND s.state = 'pending'
                 AND (s.lease_owner IS NULL OR s.lease_until < now())
                 AND EXISTS (SELECT 1 FROM run WHERE id = \(runID) AND state = 'open')
                 AND (NOT s.chained OR NOT EXISTS (
                   SELECT 1 FROM shot p WHERE p.run_id = s.run_id AND p.in_plan AND p.state NOT IN ('done', 'failed')
                     AND p.position = (SELECT max(q.position) FROM shot q
                                       WHERE q.run_id = s.run_id AND q.in_plan AND q.position < s.position)))
-              ORDER BY s.position LIMIT \(limit)
+              ORDER BY s.position
+              LIMIT greatest(0, least(\(limit) - (SELECT count(*) FROM going),
+                (SELECT a.max_in_flight
+                   - (SELECT count(*) FROM shot WHERE state IN ('creating', 'unknown', 'queued', 'running'))
+                   - (SELECT count(*) FROM shot WHERE state = 'pending' AND lease_owner IS NOT NULL
+                        AND lease_until > now())
+                 FROM account a WHERE a.id = 1)))
               FOR UPDATE OF s SKIP LOCKED)
             UPDATE shot s SET lease_owner = \(owner), lease_until = now() + \(ttl) * interval '1 second'
-            FROM candidate c WHERE s.run_id = c.run_id AND s.id = c.id
+            FROM (SELECT * FROM going UNION ALL SELECT * FROM waiting) c WHERE s.run_id = c.run_id AND s.id = c.id
             RETURNING row_to_json(s.*)::text,
                       (SELECT body FROM request r WHERE r.run_id = s.run_id AND r.identity = s.request_identity)
             """)
