@@ -217,8 +217,9 @@ import TestSupport
         } catch let deferred as CreateDeferred {
             #expect(deferred.reason == .inFlight(limit: 3))
         }
-        // No room in flight: a worker claims no unsent shot it could not send.
-        #expect(try await database.claimShots(runID: "r1", owner: "w9", limit: 5, ttl: 30).isEmpty)
+        // No room in flight: a worker takes the shots being made (nobody holds them), but no unsent shot it could
+        // not send.
+        #expect(try await database.claimShots(runID: "r1", owner: "w9", limit: 5, ttl: 30).map(\.shot.id) == ["s0", "s1", "s2"])
         try await database.setLimits(createsPerWindow: nil, windowSeconds: nil, maxInFlight: 4)
         #expect(try await database.claimShots(runID: "r1", owner: "w9", limit: 5, ttl: 30).map(\.shot.id) == ["s3"])
     }
