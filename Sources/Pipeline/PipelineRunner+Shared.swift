@@ -47,6 +47,7 @@ extension PipelineRunner {
             for id in owned.subtracting(held) { await dropLease(id) }
         }
         guard budgetReached == nil, ending == nil, now >= nextClaim else { return }
+        claimTried = true
         let places = await shared.capacity.take(shared.capacity.limit)
         let claimed = places > 0
             ? try await shared.database.claimShots(runID: shared.runID, owner: shared.owner, limit: places,
@@ -95,12 +96,17 @@ extension PipelineRunner {
         order = records.sorted { ($0.inPlan ? 0 : 1, $0.position, $0.id) < ($1.inPlan ? 0 : 1, $1.position, $1.id) }.map(\.id)
     }
 
-    /// Whether this worker is done with the shared run for now: it holds nothing, is sending and fetching nothing,
-    /// and found nothing to claim. When every shot of the edit is final, the worker that claims the join ends the
-    /// loop to join the run; the others leave (or, with `untilJoined`, wait until the run is joined).
+    /// Whether this worker is done with the shared run: it holds nothing, is sending and fetching nothing, and its
+    /// last claim found nothing. When every shot of the edit is final, the worker that claims the join ends the
+    /// loop to join the run, and the others leave (`seedance run`, with `untilJoined`, waits until it is joined).
+    /// While shots are still being made by other workers it stays, claiming now and then, so it takes over the
+    /// shots of a worker that dies; it leaves when the run is no longer open (stopped at its budget, joined).
+    /// Looks at the store only after a claim found nothing (claims back off to one per 2 s).
     func sharedWorkSettled() async throws -> Bool {
-        guard let shared, owned.isEmpty, processing.isEmpty, readyQueue.isEmpty, creating.isEmpty,
-              claimFoundNothing || budgetReached != nil else { return false }
+        guard let shared, owned.isEmpty, processing.isEmpty, readyQueue.isEmpty, creating.isEmpty else { return false }
+        if budgetReached != nil { return true }
+        guard claimTried, claimFoundNothing else { return false }
+        claimTried = false
         try await refreshView()
         let complete = shots.values.allSatisfy { $0.inPlan ? $0.state.isFinal : !$0.state.isActive }
         if complete, try await shared.database.claimJoin(runID: shared.runID, owner: shared.owner,
@@ -109,10 +115,8 @@ extension PipelineRunner {
             logger.info("joining the run", metadata: ["run": "\(shared.runID)"])
             return true
         }
-        if budgetReached != nil || !shared.untilJoined { return true }
-        if complete, let run = try await shared.database.run(shared.runID), run.state != "open" { return true }
-        try await nap(min(max(configuration.pollInterval, 0.2), 2))
-        return false
+        if complete && !shared.untilJoined { return true }
+        return try await shared.database.runState(shared.runID) != "open"
     }
 
     /// Gives back the leases of a runner that stops before its shots are final (Ctrl-C, the service away, a budget):

@@ -82,6 +82,8 @@ public actor PipelineRunner {
     /// Whether the last claim found nothing to take, and how many in a row did.
     var claimFoundNothing = false
     var emptyClaims = 0
+    /// A claim ran since the run's state was last looked at.
+    var claimTried = false
     /// The run's token budget is reached: no create starts any more.
     var budgetReached: String?
     /// This worker claimed the run's join (and so joins it and writes its reports).

@@ -149,6 +149,11 @@ extension PostgresDatabase {
         return try PostgresJobStore.decode(StoredRun.self, rows, keys: .useDefaultKeys)
     }
 
+    /// A run's state (`open`, `finished`, `stopped`), nil when there is no such run.
+    public func runState(_ id: String) async throws -> String? {
+        try await query("SELECT state FROM run WHERE id = \(id)").first?.decode(String.self)
+    }
+
     /// Runs that have work a worker may take: open runs with a shot not final, or all final and not joined yet.
     public func openRuns() async throws -> [(id: String, folder: String)] {
         let rows = try await query("SELECT id, folder FROM run WHERE state = 'open' ORDER BY created_at, id")
