@@ -107,6 +107,11 @@ extension PipelineRunner {
         if budgetReached != nil { return true }
         guard claimTried, claimFoundNothing else { return false }
         claimTried = false
+        guard let progress = try await shared.database.runProgress(shared.runID), progress.state == "open" else {
+            return true
+        }
+        // Others are still making shots: stay, without reading them all.
+        if progress.unfinished > 0 { return false }
         try await refreshView()
         let complete = shots.values.allSatisfy { $0.inPlan ? $0.state.isFinal : !$0.state.isActive }
         if complete, try await shared.database.claimJoin(runID: shared.runID, owner: shared.owner,
@@ -115,8 +120,7 @@ extension PipelineRunner {
             logger.info("joining the run", metadata: ["run": "\(shared.runID)"])
             return true
         }
-        if complete && !shared.untilJoined { return true }
-        return try await shared.database.runState(shared.runID) != "open"
+        return complete && !shared.untilJoined
     }
 
     /// Gives back the leases of a runner that stops before its shots are final (Ctrl-C, the service away, a budget):

@@ -149,9 +149,15 @@ extension PostgresDatabase {
         return try PostgresJobStore.decode(StoredRun.self, rows, keys: .useDefaultKeys)
     }
 
-    /// A run's state (`open`, `finished`, `stopped`), nil when there is no such run.
-    public func runState(_ id: String) async throws -> String? {
-        try await query("SELECT state FROM run WHERE id = \(id)").first?.decode(String.self)
+    /// A run's state (`open`, `finished`, `stopped`) and how many shots are still to be made or being made (nil
+    /// when there is no such run): one light read for a worker waiting on others.
+    public func runProgress(_ id: String) async throws -> (state: String, unfinished: Int)? {
+        try await query("""
+            SELECT state, (SELECT count(*) FROM shot WHERE run_id = \(id)
+                             AND ((in_plan AND state NOT IN ('done', 'failed'))
+                                  OR state IN ('creating', 'unknown', 'queued', 'running', 'downloading')))
+            FROM run WHERE id = \(id)
+            """).first?.decode((String, Int).self)
     }
 
     /// Runs that have work a worker may take: open runs with a shot not final, or all final and not joined yet.
