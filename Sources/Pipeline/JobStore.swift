@@ -17,6 +17,8 @@ public protocol JobStore: Sendable {
     func requestBody(identity: String) async throws -> String?
     /// A shot's attempts, oldest first.
     func attempts(shotID: String) async throws -> [AttemptRecord]
+    /// The attempts of several shots, oldest first, by shot (one read for a poll round's finished tasks).
+    func attempts(shotIDs: [String]) async throws -> [String: [AttemptRecord]]
     /// Every attempt of the run.
     func allAttempts() async throws -> [AttemptRecord]
     /// Attempts whose create may have made a task nobody recorded (`creating`, `unknown`).

@@ -49,7 +49,9 @@ extension PipelineRunner {
 
     private func processOrThrow(shotID: String, task: GenerationTask) async throws {
         guard let shot = shots[shotID], shot.state == .downloading else { return }
-        let attempts = try await store.attempts(shotID: shotID)
+        // Read with the poll round that found the task done; nothing else writes this shot's attempts meanwhile.
+        var attempts = attemptCache.removeValue(forKey: shotID) ?? []
+        if !attempts.contains(where: { $0.taskID == task.id }) { attempts = try await store.attempts(shotID: shotID) }
         guard let attempt = attempts.last(where: { $0.taskID == task.id }) else { return }
         let kept = layout.attemptClip(shotID, attempt: attempt.number)
         let keptPath = layout.absolute(kept)

@@ -38,7 +38,14 @@ extension PipelineRunner {
             }
         }
         try await transitionAll(changes)
-        return ready.filter { id, _ in shots[id]?.state == .downloading && isMine(id) }
+        let fetch = ready.filter { id, _ in shots[id]?.state == .downloading && isMine(id) }
+        // Each clip's processing needs its shot's attempts: read for the round at once.
+        let ids = fetch.map(\.0)
+        if !ids.isEmpty {
+            let attempts = try await store.attempts(shotIDs: ids)
+            for id in ids { attemptCache[id] = attempts[id] ?? [] }
+        }
+        return fetch
     }
 
     private func taskFailed(_ shot: ShotRecord, _ task: GenerationTask) async throws {

@@ -88,6 +88,8 @@ public actor PipelineRunner {
     var budgetReached: String?
     /// This worker claimed the run's join (and so joins it and writes its reports).
     var joinClaimed = false
+    /// Attempts of shots whose task a poll round found done, read with that round, by shot.
+    var attemptCache: [String: [AttemptRecord]] = [:]
     /// Create bodies that came with claimed shots, by request identity (read once, with the claim).
     var claimedBodies: [String: String] = [:]
 

@@ -238,6 +238,14 @@ public final class PostgresJobStore: JobStore {
             "SELECT row_to_json(a)::text FROM attempt a WHERE run_id = \(runID) AND shot_id = \(shotID) ORDER BY number"))
     }
 
+    public func attempts(shotIDs: [String]) async throws -> [String: [AttemptRecord]] {
+        guard !shotIDs.isEmpty else { return [:] }
+        return Dictionary(grouping: try Self.decode(AttemptRecord.self, try await database.query("""
+            SELECT row_to_json(a)::text FROM attempt a WHERE run_id = \(runID) AND shot_id = ANY(\(shotIDs))
+            ORDER BY shot_id, number
+            """)), by: \.shotID)
+    }
+
     public func allAttempts() async throws -> [AttemptRecord] {
         try Self.decode(AttemptRecord.self, try await database.query(
             "SELECT row_to_json(a)::text FROM attempt a WHERE run_id = \(runID) ORDER BY shot_id, number"))

@@ -198,6 +198,13 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    public func attempts(shotIDs: [String]) async throws -> [String: [AttemptRecord]] {
+        try await read { db in
+            Dictionary(grouping: try AttemptRecord.filter(shotIDs.contains(Column("shot_id")))
+                .order(Column("shot_id"), Column("number")).fetchAll(db), by: \.shotID)
+        }
+    }
+
     public func allAttempts() async throws -> [AttemptRecord] {
         try await read { db in try AttemptRecord.order(Column("shot_id"), Column("number")).fetchAll(db) }
     }

@@ -66,6 +66,8 @@ import TestSupport
         #expect(try await again.recordedTaskIDs() == ["cgt-1"])
         #expect(try await again.events(shotID: "a").map(\.state) == ["pending", "creating", "queued"])
         #expect(try await again.allAttempts().count == 2)
+        let some = try await again.attempts(shotIDs: ["a", "b", "zz"])
+        #expect(some.keys.sorted() == ["a", "b"] && some["a"]?.first?.taskID == "cgt-1")
         let override = try #require(try await again.overrides().first)
         #expect(override.prompt == "a kitten" && override.take == 1 && override.reason == "too calm")
         var changed = override
