@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shots=${SHOTS:-300}
 in_flight=${IN_FLIGHT:-30}
-scale=${TIME_SCALE:-0.02}
+scale=${TIME_SCALE:-0.2}
 bin=${SEEDANCE:-.build/release/seedance}
 [ -x "$bin" ] || swift build -c release --product seedance >/dev/null
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
