@@ -142,11 +142,11 @@ struct RunCommand: AsyncParsableCommand {
         if let url = try storeOptions.postgresURL() {
             return try await runShared(parsed, url: url)
         }
-        guard let output else {
-            throw CommandFailure(.badInput, "name the run folder with -o DIR (or give --store for a shared run)")
-        }
         if root != nil || runID != nil || budgetTokens != nil {
             throw CommandFailure(.badInput, "--root, --run and --budget-tokens are for shared runs: add --store postgres://...")
+        }
+        guard let output else {
+            throw CommandFailure(.badInput, "name the run folder with -o DIR (or give --store for a shared run)")
         }
         if spend.dryRun {
             return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
