@@ -192,7 +192,8 @@ let package = Package(
             name: "SeedanceCLITests",
             dependencies: ["SeedanceCLI", "Media", "Pipeline", "TestSupport", "seedance",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "Prometheus", package: "swift-prometheus")],
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
     ]
