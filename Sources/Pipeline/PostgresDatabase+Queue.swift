@@ -111,11 +111,13 @@ extension PostgresJobStore {
 extension PostgresDatabase {
     // MARK: runs
 
-    /// Registers a run (or finds it registered): its folder and budget. A run already there keeps its folder.
+    /// Registers a run, open for work; a run registered before keeps its folder and is opened again (as by
+    /// `reopenRun`), with the new budget when one is given.
     public func registerRun(id: String, folder: String, budgetTokens: Int?) async throws {
         try await query("""
             INSERT INTO run (id, folder, created_at, budget_tokens) VALUES (\(id), \(folder), \(Date().timeIntervalSince1970), \(budgetTokens)::bigint)
-            ON CONFLICT (id) DO UPDATE SET budget_tokens = coalesce(excluded.budget_tokens, run.budget_tokens)
+            ON CONFLICT (id) DO UPDATE SET state = 'open', finished_at = NULL, joiner = NULL, join_until = NULL,
+                budget_tokens = coalesce(excluded.budget_tokens, run.budget_tokens)
             """)
     }
 
@@ -146,7 +148,7 @@ extension PostgresDatabase {
               WHERE \(only)::text IS NULL OR r.id = \(only)
               GROUP BY r.id ORDER BY r.created_at DESC, r.id) x
             """)
-        return try PostgresJobStore.decode(StoredRun.self, rows, keys: .useDefaultKeys)
+        return try PostgresJobStore.decode(StoredRun.self, rows, snakeCase: false)
     }
 
     /// A run's state (`open`, `finished`, `stopped`) and how many shots are still to be made or being made (nil
@@ -260,7 +262,7 @@ extension PostgresDatabase {
     /// The account's limits.
     public func limits() async throws -> AccountLimits {
         let rows = try await query("SELECT row_to_json(a)::text FROM (SELECT creates_per_window, window_seconds, max_in_flight FROM account WHERE id = 1) a")
-        guard let limits = try PostgresJobStore.decode(AccountLimits.self, rows, keys: .useDefaultKeys).first else {
+        guard let limits = try PostgresJobStore.decode(AccountLimits.self, rows, snakeCase: false).first else {
             throw StoreError(reason: "\(url.redacted): the account's limits are missing")
         }
         return limits

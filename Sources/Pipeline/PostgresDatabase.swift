@@ -41,9 +41,9 @@ public final class PostgresDatabase: Sendable {
         self.url = url
         self.logger = logger
         var configuration: PostgresClient.Configuration
-        if let socket = url.socketFolder {
-            configuration = .init(unixSocketPath: socket + "/.s.PGSQL.\(url.port)", username: url.user,
-                                  password: url.password, database: url.database)
+        if let socket = url.socketPath {
+            configuration = .init(unixSocketPath: socket, username: url.user, password: url.password,
+                                  database: url.database)
         } else {
             configuration = .init(host: url.host, port: url.port, username: url.user, password: url.password,
                                   database: url.database, tls: .disable)
@@ -64,9 +64,8 @@ public final class PostgresDatabase: Sendable {
     public var callCount: Int { calls.value }
 
     static func connectionConfiguration(_ url: PostgresURL) -> PostgresConnection.Configuration {
-        if let socket = url.socketFolder {
-            return .init(unixSocketPath: socket + "/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
-                         database: url.database)
+        if let socket = url.socketPath {
+            return .init(unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
         }
         var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
                                                              password: url.password, database: url.database, tls: .disable)

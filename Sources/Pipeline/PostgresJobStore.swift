@@ -44,11 +44,12 @@ public final class PostgresJobStore: JobStore {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Rows of one JSON text column as records; `keys` is for types whose coding keys are already snake_case.
-    static func decode<T: Decodable>(_ type: T.Type, _ rows: [PostgresRow],
-                                     keys: JSONDecoder.KeyDecodingStrategy = .convertFromSnakeCase) throws -> [T] {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = keys
+    /// For types whose coding keys are already snake_case.
+    static let plainDecoder = JSONDecoder()
+
+    /// Rows of one JSON text column as records (`snakeCase` false: the type's keys are already the column names).
+    static func decode<T: Decodable>(_ type: T.Type, _ rows: [PostgresRow], snakeCase: Bool = true) throws -> [T] {
+        let decoder = snakeCase ? decoder : plainDecoder
         return try rows.map { try decoder.decode(T.self, from: Data(try $0.decode(String.self).utf8)) }
     }
 

@@ -42,6 +42,9 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The server's socket file when the URL names a socket folder (`FOLDER/.s.PGSQL.PORT`, as libpq finds it).
+    public var socketPath: String? { socketFolder.map { "\($0)/.s.PGSQL.\(port)" } }
+
     /// The connection string without its password.
     public var redacted: String {
         let place = socketFolder.map { "?host=\($0)" } ?? ""

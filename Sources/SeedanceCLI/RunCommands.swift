@@ -178,7 +178,6 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandFailure(.badInput, "run \(id) lives in \(existing.folder), not \(folder); leave out -o")
             }
             try await database.registerRun(id: id, folder: folder, budgetTokens: budgetTokens)
-            try await database.reopenRun(id: id, budgetTokens: budgetTokens)
             let runFolder = try await database.run(id)?.folder ?? folder
             StandardError.write("run \(id) in \(runFolder) (store \(url.redacted))\n")
             try await api.withClient(configuration) { client in

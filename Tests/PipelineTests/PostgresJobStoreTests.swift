@@ -26,11 +26,7 @@ import TestSupport
     }
 
     func newShot(_ id: String, _ position: Int, estimate: Int? = nil) -> ShotRecord {
-        var shot = ShotRecord(id: id, position: position, estimatedTokens: estimate)
-        shot.requestIdentity = "r-\(id)"
-        shot.planRequestIdentity = "r-\(id)"
-        shot.identity = "i-\(id)"
-        return shot
+        JobStoreTests().newShot(id, position, estimate: estimate)
     }
 
     @Test(arguments: Kind.allCases)
