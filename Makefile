@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh Debian 12 machine (each installs what is missing first):
 #   make demo   the main job
 #   make test   the test suite
-.PHONY: deps build test demo bench fixtures release
+.PHONY: deps build test demo bench fixtures release docs
 
 deps:
 	@scripts/install-deps.sh
@@ -19,6 +19,11 @@ test: deps
 	scripts/install-postgres.sh
 	swift build --build-tests
 	swift test --no-parallel
+	scripts/build-docs.sh
+
+# The DocC catalogues of the library products (.build/plugins/Swift-DocC/outputs/).
+docs: deps
+	scripts/build-docs.sh
 
 demo: release
 	.build/release/seedance demo -o seedance-demo
