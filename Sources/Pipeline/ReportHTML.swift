@@ -30,9 +30,10 @@ enum ReportHTML {
     /// columns from 800 px.
     static let styles = """
         *{box-sizing:border-box}
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330;overflow-wrap:anywhere}
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330;overflow-wrap:break-word}
         header{background:#1d2330;color:#fff;padding:16px}
         header h1{margin:0 0 6px;font-size:22px} header p{margin:0;color:#b8c0d0;font-size:14px}
+        header code{background:#2c3445;color:#fff}
         main{padding:12px;max-width:1200px}
         img,video{max-width:100%;height:auto}
         .totals{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:16px}
