@@ -17,6 +17,7 @@ release: deps
 test: deps
 	scripts/install-test-tools.sh
 	scripts/install-postgres.sh
+	scripts/install-chromium.sh
 	swift build --build-tests
 	swift test --no-parallel
 	scripts/build-docs.sh

@@ -168,6 +168,7 @@ let package = Package(
                 "Pipeline", "Simulator", "QA", "Media", "SeedanceAPI", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

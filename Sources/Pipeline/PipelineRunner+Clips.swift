@@ -62,6 +62,8 @@ extension PipelineRunner {
             try await transition(shotID, .superseded(attempt: attempt.number, clip: kept, tokens: task.usage?.totalTokens))
             return
         }
+        // Marks the end of the download in the shot's history: the report times downloading and checking apart.
+        _ = try await transition(shotID, .note(ReportTimings.downloadedNote))
         await acquireCheckSlot()
         defer { releaseCheckSlot() }
         var expectation: Expectation?

@@ -237,7 +237,7 @@ public actor PipelineRunner {
             // killed worker left half-written can go.
             if joinClaimed { _ = layout.sweepTemporaryFiles() }
             if ending == .finished { try await assemble() }
-            try await ReportWriter(store: store, layout: layout).write()
+            try await ReportWriter(store: store, layout: layout, prices: configuration.prices).write()
             if let shared, joinClaimed {
                 try await shared.database.endRun(shared.runID, state: "finished")
                 shared.metrics?.runJoined()

@@ -14,15 +14,19 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Integrated loudness target of the final video in LUFS (`loudness: -16`): each clip is brought to it when the
     /// clips are joined; nil leaves levels alone.
     public var loudness: Double?
+    /// Prices per million tokens by model id or family (`prices: {doubao-seedance-2-0: "USD 7.00"}`), for the
+    /// report's money figures; nil: none in the plan.
+    public var prices: PriceTable?
 
     /// Makes a plan.
     public init(name: String? = nil, defaults: ShotSettings = ShotSettings(), shots: [PlanShot],
-                qa: [String: Double]? = nil, loudness: Double? = nil) {
+                qa: [String: Double]? = nil, loudness: Double? = nil, prices: PriceTable? = nil) {
         self.name = name
         self.defaults = defaults
         self.shots = shots
         self.qa = qa
         self.loudness = loudness
+        self.prices = prices
     }
 
     /// `base` with the plan's `qa` thresholds applied (names and values were checked when the plan was read).

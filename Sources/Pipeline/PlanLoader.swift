@@ -79,7 +79,7 @@ struct PlanReader {
     static let synonyms: [(String, String)] = [("audio", "generate_audio")]
     static let shotKeys: Set<String> = settingKeys.union(["id", "prompt", "images", "videos", "audios",
                                                           "first_frame"])
-    static let topKeys: Set<String> = ["name", "defaults", "shots", "qa", "loudness"]
+    static let topKeys: Set<String> = ["name", "defaults", "shots", "qa", "loudness", "prices"]
 
     func plan(_ root: Node) throws -> Plan {
         let top = try mapping(root, "the plan")
@@ -124,7 +124,14 @@ struct PlanReader {
             }
             return value
         }
-        return Plan(name: name, defaults: defaults, shots: shots, qa: qa, loudness: loudness)
+        let prices = try top["prices"].map { node -> PriceTable in
+            do {
+                return try PriceFileReader.table(node, where: nil)
+            } catch let error as PriceError {
+                throw PlanError(file: file, line: line(node), field: "prices", reason: error.reason)
+            }
+        }
+        return Plan(name: name, defaults: defaults, shots: shots, qa: qa, loudness: loudness, prices: prices)
     }
 
     /// `qa:` maps threshold names to numbers; each is checked as `--threshold` checks it.

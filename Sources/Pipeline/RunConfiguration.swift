@@ -40,6 +40,8 @@ public struct RunConfiguration: Sendable {
     public var drainTimeout: Double = 10
     /// Wall-clock limit of the whole run in seconds (nil: none).
     public var timeLimit: Double?
+    /// Prices for the report's money figures (the prices file and `--price`; the plan's `prices:` sit between).
+    public var prices: PriceSources = PriceSources()
 
     /// A configuration writing into `outputDirectory`.
     public init(outputDirectory: String) {

@@ -6,8 +6,9 @@ extension RunLayout {
     /// to the accepted one, so a clip that is replaced, rejected or superseded is never lost.
     public func attemptClip(_ shot: String, attempt: Int) -> String { "attempts/\(shot)-\(attempt).mp4" }
 
-    /// The folders a run writes files in (made by `init`).
-    static let folders = ["", "clips", "thumbs", "attempts"]
+    /// The folders a run writes files in (made by `init`): the report adds `inputs` (copies of local input images)
+    /// and `previews` (H.264 copies of clips browsers cannot play).
+    static let folders = ["", "clips", "thumbs", "attempts", "inputs", "previews"]
 
     /// Where a lone clip of an older run's shot is kept when the shot is made again, relative.
     public func earlierClip(_ shot: String, floor: Int) -> String { "attempts/\(shot)-\(floor)-earlier.mp4" }

@@ -16,11 +16,50 @@ public struct RunReport: Sendable, Codable {
         public var tokens: Int
         public var estimatedTokens: Int
         public var wallSeconds: Double?
+        /// Of `tokens`, those billed to the attempts whose clips are the shots' clips now.
+        public var acceptedTokens: Int?
+        /// Of `tokens`, those billed to every other attempt: regenerations after failed QA or a failed task, and
+        /// attempts superseded or undelivered. `acceptedTokens + retryTokens == tokens`.
+        public var retryTokens: Int?
+        /// The same figures in money, one entry per currency, counting only tokens of priced models.
+        public var money: [MoneyTotals]?
+        /// Billed tokens of models with no price known (not in `money`).
+        public var unpricedTokens: Int?
 
         enum CodingKeys: String, CodingKey {
-            case shots, done, failed, creates, attempts, tokens
+            case shots, done, failed, creates, attempts, tokens, money
             case estimatedTokens = "estimated_tokens", wallSeconds = "wall_seconds"
+            case acceptedTokens = "accepted_tokens", retryTokens = "retry_tokens", unpricedTokens = "unpriced_tokens"
         }
+    }
+
+    /// Money totals in one currency (tokens times each model's price per million).
+    public struct MoneyTotals: Sendable, Codable, Hashable {
+        /// The currency as the prices name it (nil: prices given without one).
+        public var currency: String?
+        /// What the edit should cost made once (`estimated_tokens` priced).
+        public var estimated: Double
+        /// What was billed, every attempt.
+        public var billed: Double
+        /// Billed for the clips in use.
+        public var accepted: Double
+        /// Billed for the other attempts (`retry_tokens` priced).
+        public var retries: Double
+    }
+
+    /// Seconds an attempt spent in each phase, from the job store's timestamps (nil: the phase was not seen; a
+    /// task that finished between two polls is never seen running, so its queue time counts as generating).
+    public struct Timings: Sendable, Codable, Hashable {
+        /// From the create call to the first poll that saw the task running.
+        public var queued: Double?
+        /// Running at the service, until the poll that saw it succeed.
+        public var generating: Double?
+        /// Fetching the clip.
+        public var downloading: Double?
+        /// Probing, the QA checks and the thumbnails.
+        public var checking: Double?
+        /// From the create call to the attempt's end.
+        public var total: Double?
     }
 
     /// One create call.
@@ -36,9 +75,17 @@ public struct RunReport: Sendable, Codable {
         public var error: String?
         /// Where its clip is kept, when it was downloaded.
         public var clip: String?
+        /// The clip's video codec (`h264`, `hevc`), when the clip is there.
+        public var codec: String?
+        /// A small H.264 copy for browsers, beside a clip they cannot play (HEVC).
+        public var preview: String?
+        /// Time in each phase.
+        public var timings: Timings?
+        /// `tokens` at the model's price, when one is known.
+        public var cost: Double?
 
         enum CodingKeys: String, CodingKey {
-            case number, reason, state, seed, tokens, error, clip
+            case number, reason, state, seed, tokens, error, clip, codec, preview, timings, cost
             case taskID = "task_id", submittedAt = "submitted_at", finishedAt = "finished_at"
         }
     }
@@ -85,13 +132,58 @@ public struct RunReport: Sendable, Codable {
         public var qaPassed: Bool?
         public var error: String?
         public var history: [Event]
+        /// The model the shot's request names.
+        public var model: String?
+        /// The model's price, when one is known.
+        public var price: Price?
+        /// The shot's tokens in money, when priced.
+        public var cost: ShotCost?
+        /// The images the request sends (plan order).
+        public var inputs: [Input]?
+        /// For a chained shot: the shot whose last frame it starts from.
+        public var chainedFrom: String?
+        /// For a chained shot: that last frame, the first frame sent.
+        public var chainedImage: String?
+        /// A small H.264 copy of `clip` when browsers cannot play it (HEVC).
+        public var clipPreview: String?
+        /// The clip's video codec.
+        public var clipCodec: String?
 
         enum CodingKeys: String, CodingKey {
             case id, position, prompt, state, attempts, tokens, clip, poster, sheet, probe, qa, error, history, seconds, override
+            case model, price, cost, inputs
+            case chainedFrom = "chained_from", chainedImage = "chained_image", clipPreview = "clip_preview"
+            case clipCodec = "clip_codec"
             case inEdit = "in_edit"
             case taskID = "task_id", estimatedTokens = "estimated_tokens", startedAt = "started_at"
             case finishedAt = "finished_at", lastFrame = "last_frame", qaPassed = "qa_passed"
         }
+    }
+
+    /// A shot's money: its tokens at its model's price.
+    public struct ShotCost: Sendable, Codable, Hashable {
+        /// The price's currency.
+        public var currency: String?
+        /// One attempt, estimated.
+        public var estimated: Double?
+        /// Every attempt, billed.
+        public var billed: Double
+        /// The attempts whose clips are not in use.
+        public var retries: Double
+    }
+
+    /// An input of a shot's request.
+    public struct Input: Sendable, Codable, Hashable {
+        /// `image`, `video`, `audio`.
+        public var kind: String
+        /// Its role (`first_frame`, `reference_image`, ...), when the plan gives one.
+        public var role: String?
+        /// The source as the plan writes it (a path relative to the plan, or a URL; data URLs are shortened).
+        public var source: String
+        /// A copy inside the run folder (`inputs/<shot>-<n>.<ext>`), relative, for a local file.
+        public var file: String?
+        /// The URL, for a remote input.
+        public var url: String?
     }
 
     /// The joined video.
@@ -117,97 +209,3 @@ public struct RunReport: Sendable, Codable {
     }
 }
 
-/// Writes `report.json` and `report.html` from the job store (also what `seedance report DIR` runs).
-public struct ReportWriter: Sendable {
-    let store: any JobStore
-    let layout: RunLayout
-
-    /// A writer for the run in `layout`.
-    public init(store: any JobStore, layout: RunLayout) {
-        self.store = store
-        self.layout = layout
-    }
-
-    /// Opens the run in `directory` (read-only) to write its reports.
-    public static func forRun(directory: String) throws -> ReportWriter {
-        let state = (directory as NSString).appendingPathComponent("state.sqlite")
-        guard FileManager.default.fileExists(atPath: state) else {
-            throw StoreError(reason: "\(directory): no run here (state.sqlite is missing)")
-        }
-        let layout = try RunLayout(directory: directory)
-        return ReportWriter(store: try SQLiteJobStore(path: layout.state, readOnly: true), layout: layout)
-    }
-
-    /// The writer of a shared run's reports, into its folder.
-    public static func forRun(database: PostgresDatabase, runID: String) async throws -> ReportWriter {
-        guard let run = try await database.run(runID) else {
-            throw StoreError(reason: "\(database.url.redacted): no run \"\(runID)\" (`seedance runs --store URL` lists them)")
-        }
-        return ReportWriter(store: PostgresJobStore(database: database, runID: runID), layout: try RunLayout(directory: run.folder))
-    }
-
-    /// Builds the report from the store.
-    public func report() async throws -> RunReport {
-        let decoder = JSONDecoder()
-        let plan = try await store.meta("plan").flatMap { try? decoder.decode(Plan.self, from: Data($0.utf8)) }
-        let overrides = Dictionary(try await store.overrides().map { ($0.shotID, $0) }, uniquingKeysWith: { a, _ in a })
-        let shots = try await store.shots()
-        let attemptsByShot = Dictionary(grouping: try await store.allAttempts(), by: \.shotID)
-        let events = try await store.allEvents()
-        var reportShots: [RunReport.Shot] = []
-        var attemptsCount = 0, creates = 0
-        for shot in shots {
-            let attempts = (attemptsByShot[shot.id] ?? []).sorted { $0.number < $1.number }
-            attemptsCount += attempts.count
-            creates += attempts.filter { ![AttemptState.notCreated, .refused].contains($0.state) }.count
-            let override = overrides[shot.id].flatMap { $0.base == shot.planRequestIdentity ? $0 : nil }
-            let prompt = override?.prompt ?? plan?.shots.first { $0.id == shot.id }?.prompt ?? ""
-            reportShots.append(RunReport.Shot(
-                id: shot.id, position: shot.position, inEdit: shot.inPlan && override?.dropped != true, prompt: prompt,
-                state: shot.state.rawValue, taskID: shot.taskID,
-                attempts: attempts.map {
-                    RunReport.Attempt(number: $0.number, reason: $0.reason, state: $0.state.rawValue, taskID: $0.taskID,
-                                      seed: $0.markerSeed, submittedAt: $0.submittedAt, finishedAt: $0.finishedAt,
-                                      tokens: $0.tokens, error: $0.error, clip: $0.clipPath)
-                },
-                override: override.map { RunReport.Override(prompt: $0.prompt, seed: $0.seed, take: $0.take,
-                                                            approved: $0.approved, dropped: $0.dropped, reason: $0.reason) },
-                tokens: shot.tokens, estimatedTokens: shot.estimatedTokens, startedAt: shot.startedAt,
-                finishedAt: shot.finishedAt,
-                seconds: shot.startedAt.flatMap { start in shot.finishedAt.map { $0 - start } },
-                clip: shot.clipPath, poster: shot.posterPath, lastFrame: shot.lastFramePath, sheet: shot.sheetPath,
-                probe: shot.probe.flatMap { try? decoder.decode(MediaInfo.self, from: Data($0.utf8)) },
-                qa: shot.qa.flatMap { try? decoder.decode(QAReport.self, from: Data($0.utf8)) },
-                qaPassed: shot.qaPassed, error: shot.error,
-                history: (events[shot.id] ?? []).map { RunReport.Event(at: $0.at, state: $0.state, detail: $0.detail) }))
-        }
-        let final = try await store.meta("final").flatMap { try? decoder.decode(FinalRecord.self, from: Data($0.utf8)) }.map {
-            RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
-                            passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks)
-        }
-        let createdAt = try await store.meta("created_at").flatMap(Double.init)
-        let lastFinish = shots.compactMap(\.finishedAt).max()
-        let edit = shots.filter(\.inPlan)
-        return RunReport(
-            name: plan?.name, planFile: try await store.meta("plan_file"), createdAt: createdAt,
-            totals: RunReport.Totals(
-                shots: edit.count, done: edit.filter { $0.state == .done }.count,
-                failed: edit.filter { $0.state == .failed }.count, creates: creates, attempts: attemptsCount,
-                tokens: shots.compactMap(\.tokens).reduce(0, +),
-                estimatedTokens: edit.compactMap(\.estimatedTokens).reduce(0, +),
-                wallSeconds: createdAt.flatMap { start in lastFinish.map { $0 - start } }),
-            final: final, shots: reportShots)
-    }
-
-    /// Writes both reports atomically (temporary names the run's sweep knows); returns their paths.
-    @discardableResult
-    public func write() async throws -> (json: String, html: String) {
-        let report = try await report()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try layout.writeAtomically(try encoder.encode(report), to: layout.reportJSON)
-        let html = ReportHTML.render(report, finalExists: FileManager.default.fileExists(atPath: layout.absolute(layout.final)))
-        try layout.writeAtomically(Data(html.utf8), to: layout.reportHTML)
-        return (layout.absolute(layout.reportJSON), layout.absolute(layout.reportHTML))
-    }
-}

@@ -39,6 +39,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds before a create of unknown outcome that the list call does not show is taken as never made and sent again.", visibility: .hidden))
     var reconcileGrace: Double = 30
 
+    @OptionGroup var prices: PriceOptions
+
     func validate() throws {
         guard offlineTimeout > 0 else { throw ValidationError("--offline-timeout must be a positive number of seconds") }
         var thresholds = QAThresholds()
@@ -58,6 +60,7 @@ struct RunOptions: ParsableArguments {
         configuration.concatenate = !noConcat
         configuration.reconcileGrace = max(0, reconcileGrace)
         configuration.offlineTimeout = offlineTimeout
+        configuration.prices = prices.validated
         return configuration
     }
 }
@@ -361,17 +364,18 @@ struct ReportCommand: AsyncParsableCommand {
     var directory: String
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var prices: PriceOptions
 
     func run() async throws {
         if let url = try storeOptions.postgresURL() {
             var logger = Logger(label: "seedance")
             logger.logLevel = .error
             let paths = try await StoreOptions.withDatabase(url, logger: logger) { database in
-                try await ReportWriter.forRun(database: database, runID: directory).write()
+                try await ReportWriter.forRun(database: database, runID: directory, prices: prices.validated).write()
             }
             return StandardOutput.write("\(paths.html)\n\(paths.json)\n")
         }
-        let paths = try await ReportWriter.forRun(directory: directory).write()
+        let paths = try await ReportWriter.forRun(directory: directory, prices: prices.validated).write()
         StandardOutput.write("\(paths.html)\n\(paths.json)\n")
     }
 }

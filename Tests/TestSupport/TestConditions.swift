@@ -47,6 +47,13 @@ public enum TestConditions {
         }
     }()
 
+    /// Debian's headless Chromium (`scripts/install-chromium.sh`).
+    public static let chromiumPath = "/usr/bin/chromium"
+
+    /// Run tests that render a page in headless Chromium.
+    public static let chromium = available("Chromium (scripts/install-chromium.sh)",
+                                           FileManager.default.isExecutableFile(atPath: chromiumPath))
+
     /// Run tests that start a throwaway PostgreSQL server (`PostgresServer`).
     public static let postgres = available("PostgreSQL (initdb, pg_ctl)", postgresBinaries != nil)
 }
