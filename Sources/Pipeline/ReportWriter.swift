@@ -118,7 +118,9 @@ public struct ReportWriter: Sendable {
         }
         let createdAt = try await store.meta("created_at").flatMap(Double.init)
         let lastFinish = shots.compactMap(\.finishedAt).max()
-        let edit = shots.filter(\.inPlan)
+        // The edit: shots in the plan and not dropped by an override, the same set the money totals count.
+        let inEdit = Set(reportShots.filter(\.inEdit).map(\.id))
+        let edit = shots.filter { inEdit.contains($0.id) }
         var totals = RunReport.Totals(
             shots: edit.count, done: edit.filter { $0.state == .done }.count,
             failed: edit.filter { $0.state == .failed }.count, creates: creates, attempts: attemptsCount,
