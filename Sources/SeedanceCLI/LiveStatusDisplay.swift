@@ -2,9 +2,9 @@ import Foundation
 import Pipeline
 
 /// The live status block of a run on a terminal (stderr): folds the runner's events into a `RunStatus`, redraws
-/// `RunStatusBlock`'s lines in place (cursor up, clear line) on each event and four times a second for the clock,
-/// and prints the lines worth keeping (failures, regenerations, notes) above the block so they stay in the
-/// scrollback. When the run finishes the block is drawn a last time and left on the screen, cursor shown again.
+/// `RunStatusBlock`'s lines in place (cursor up, clear line) on each event (a burst of them once) and four times a
+/// second for the clock, and prints the lines worth keeping (failures, regenerations, notes) above the block so they
+/// stay in the scrollback. When the run finishes the block is drawn a last time and left on the screen, cursor shown again.
 final class LiveStatusDisplay: @unchecked Sendable {
     /// Everything below is guarded by `lock`: events come from the runner's actor, ticks from a timer queue, words
     /// from the Ctrl-C handler.
@@ -14,6 +14,9 @@ final class LiveStatusDisplay: @unchecked Sendable {
     private var drawn: [String] = []
     private var started = false
     private var closed = false
+    /// When the block was last drawn (monotonic nanoseconds): a burst of events (a poll round of many shots) draws
+    /// once, and the next tick draws what it left.
+    private var lastDraw: UInt64 = 0
     private var timer: (any DispatchSourceTimer)?
     private let write: @Sendable (String) -> Void
     private let size: @Sendable () -> (width: Int, height: Int)
@@ -48,8 +51,12 @@ final class LiveStatusDisplay: @unchecked Sendable {
                 for line in keep { write(line + "\n") }
                 return
             }
-            redraw(above: keep)
-            if case .finished = event { end() }
+            if case .finished = event {
+                redraw(above: keep)
+                end()
+            } else if !keep.isEmpty || DispatchTime.now().uptimeNanoseconds - lastDraw > 50_000_000 {
+                redraw(above: keep)
+            }
         }
     }
 
@@ -118,6 +125,7 @@ final class LiveStatusDisplay: @unchecked Sendable {
         out += "\u{1B}[J"
         write(out)
         drawn = lines
+        lastDraw = DispatchTime.now().uptimeNanoseconds
     }
 
     /// The terminal's size from stderr (80 x 24 when it does not say).
