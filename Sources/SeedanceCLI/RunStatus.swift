@@ -50,12 +50,11 @@ struct RunStatus: Sendable, Equatable {
             countOut()
             return []
         case let .shot(id, state, detail):
-            var index = shots.firstIndex { $0.id == id }
-            if index == nil {
+            // A shot not in the start list (a shared run's claim) joins the block.
+            let i = shots.firstIndex { $0.id == id } ?? {
                 shots.append(Shot(id: id, state: .pending))
-                index = shots.count - 1
-            }
-            guard let i = index else { return [] }
+                return shots.count - 1
+            }()
             let before = shots[i].state
             shots[i].state = state
             shots[i].checking = state == .downloading && (detail == "checking" || (before == .downloading && shots[i].checking))
