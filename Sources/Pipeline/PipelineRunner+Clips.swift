@@ -66,6 +66,8 @@ extension PipelineRunner {
         _ = try await transition(shotID, .note(ReportTimings.downloadedNote))
         await acquireCheckSlot()
         defer { releaseCheckSlot() }
+        // Downloaded: the state stays `downloading` until the clip is recorded; the detail says the checks began.
+        if configuration.verify { observer(.shot(id: shotID, state: .downloading, detail: "checking")) }
         var expectation: Expectation?
         if configuration.verify {
             var body = try await request(of: shot)

@@ -181,7 +181,9 @@ public actor PipelineRunner {
         if !thresholds.changes.isEmpty {
             observer(.note("QA thresholds: \(thresholds.changes.joined(separator: ", "))"))
         }
-        observer(.started(shots: order.compactMap { shots[$0] }.filter(\.inPlan).map { ShotStart(id: $0.id, state: $0.state) }))
+        observer(.started(shots: order.compactMap { shots[$0] }.filter(\.inPlan).map {
+            ShotStart(id: $0.id, state: $0.state, tokens: $0.tokens, estimatedTokens: $0.estimatedTokens)
+        }))
         // A worker joining a shared run finds its shots as their holders left them; only the process that opens
         // the run (run, resume, regenerate) tidies the folder and reopens what a resume reopens.
         if shared == nil || difference.opensRun {
@@ -304,7 +306,7 @@ public actor PipelineRunner {
     /// Applies a transition through the store and keeps the runner's view current.
     @discardableResult
     func transition(_ shotID: String, _ change: ShotTransition, detail: String? = nil) async throws -> ShotRecord {
-        let before = shots[shotID]?.state
+        let before = shots[shotID]
         let shot: ShotRecord
         do {
             shot = try await store.transition(shotID, change)
@@ -314,7 +316,9 @@ public actor PipelineRunner {
         }
         shots[shotID] = shot
         if !shot.state.isUnsettledCreate { unsettledKeys[shotID] = nil }
-        if shot.state != before || detail != nil {
+        // Tokens first: a shot seen done has its tokens counted already.
+        reportTokens(of: shot, before: before)
+        if shot.state != before?.state || detail != nil {
             observer(.shot(id: shotID, state: shot.state, detail: detail))
         }
         return shot
@@ -326,11 +330,12 @@ public actor PipelineRunner {
         guard !changes.isEmpty else { return }
         let results = try await store.transitionAll(changes.map { ($0.shotID, $0.transition) })
         for (change, result) in zip(changes, results) {
-            let before = shots[change.shotID]?.state
+            let before = shots[change.shotID]
             switch result {
             case .success(let shot):
                 shots[change.shotID] = shot
-                if shot.state != before || change.detail != nil {
+                reportTokens(of: shot, before: before)
+                if shot.state != before?.state || change.detail != nil {
                     observer(.shot(id: change.shotID, state: shot.state, detail: change.detail))
                 }
             case .failure(let error as LeaseLost):
@@ -338,6 +343,13 @@ public actor PipelineRunner {
             case .failure(let error):
                 logger.warning("a status change was refused", metadata: ["shot": "\(change.shotID)", "error": "\(error)"])
             }
+        }
+    }
+
+    /// Tells the observer when a transition billed tokens or changed the shot's estimate (a new prompt, a new model).
+    private func reportTokens(of shot: ShotRecord, before: ShotRecord?) {
+        if shot.tokens != before?.tokens || shot.estimatedTokens != before?.estimatedTokens {
+            observer(.tokens(id: shot.id, billed: shot.tokens, estimated: shot.estimatedTokens))
         }
     }
 

@@ -37,6 +37,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print progress as JSON lines on stdout.")
     var json = false
 
+    @Flag(help: "Print progress as plain lines, not the live status block a terminal gets.")
+    var plain = false
+
     /// Writes the bundled plan and its images to `DIR/demo-plan/` and returns the plan's path.
     static func writeBundledPlan(into output: String) throws -> String {
         let folder = (output as NSString).appendingPathComponent("demo-plan")
@@ -84,9 +87,10 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             let runner = try await PipelineRunner(plan: parsed, planFile: plan, configuration: run,
                                                   service: ClientService(client: client), logger: logger,
-                                                  observer: ProgressPrinter(json: json).observer)
+                                                  observer: ProgressPrinter(json: json, plain: plain).observer)
             var options = try RunOptions.parse([])
             options.json = json
+            options.plain = plain
             try await RunOutcome.finish(runner, options: options, spend: try SpendOptions.parse(["--yes"]),
                                         baseURL: simulator.baseURL)
         } catch {

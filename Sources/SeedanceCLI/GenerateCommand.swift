@@ -93,7 +93,7 @@ struct GenerateCommand: AsyncParsableCommand {
             do {
                 runner = try await PipelineRunner(plan: plan, planFile: planFile, configuration: runConfiguration,
                                                   service: ClientService(client: client), logger: api.logger,
-                                                  observer: ProgressPrinter(json: options.json).observer)
+                                                  observer: ProgressPrinter(json: options.json, plain: options.plain).observer)
             } catch let error as PlanError {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
             }

@@ -1,66 +1,55 @@
 import Foundation
 import Pipeline
 
-/// Shows run progress: on a terminal one line per shot redrawn in place with totals; otherwise plain lines; with
-/// `--json` one JSON object per event on stdout.
-final class ProgressPrinter: @unchecked Sendable {
-    // Guarded by `lock`: events arrive from the runner's actor, printing happens here.
-    private let lock = NSLock()
-    private var states: [(id: String, state: String, detail: String)] = []
-    private var drawnLines = 0
-    private let json: Bool
-    private let terminal: Bool
+/// How run progress is shown.
+enum ProgressMode: Equatable {
+    /// One JSON object per event on stdout (`--json`).
+    case json
+    /// One line per shot state change and per note on stderr: logs, pipes, `--plain`.
+    case plain
+    /// The live status block redrawn in place (`LiveStatusDisplay`).
+    case live
 
-    init(json: Bool) {
-        self.json = json
-        self.terminal = !json && isatty(2) == 1
+    /// Live only for a person at a terminal: stdout and stderr both terminals (`| tee log` or `2> log` gets plain
+    /// lines) and a `TERM` that can move the cursor.
+    static func choose(json: Bool, plain: Bool, stdoutIsTerminal: Bool = isatty(1) == 1,
+                       stderrIsTerminal: Bool = isatty(2) == 1,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) -> ProgressMode {
+        if json { return .json }
+        let term = environment["TERM"] ?? ""
+        if plain || !stdoutIsTerminal || !stderrIsTerminal || term.isEmpty || term == "dumb" { return .plain }
+        return .live
+    }
+}
+
+/// Shows run progress: on a terminal the live status block; otherwise plain lines on stderr; with `--json` one
+/// JSON object per event on stdout.
+final class ProgressPrinter: @unchecked Sendable {
+    // Guarded by `lock`: events arrive from the runner's actor.
+    private let lock = NSLock()
+    private let mode: ProgressMode
+    private let live: LiveStatusDisplay?
+
+    init(json: Bool, plain: Bool = false) {
+        mode = ProgressMode.choose(json: json, plain: plain)
+        live = mode == .live ? LiveStatusDisplay() : nil
     }
 
     var observer: RunObserver { { [self] event in self.handle(event) } }
 
     private func handle(_ event: RunEvent) {
+        if let live { return live.handle(event) }
         lock.withLock {
-            if json { return printJSON(event) }
+            if mode == .json { return printJSON(event) }
             switch event {
-            case .started(let shots):
-                // The table starts with every shot of the edit, so its totals count the whole plan on a re-run.
-                states = shots.map { ($0.id, $0.state.rawValue, "") }
-                if terminal { redraw() }
             case let .shot(id, state, detail):
-                if let i = states.firstIndex(where: { $0.id == id }) {
-                    states[i] = (id, state.rawValue, detail ?? "")
-                } else {
-                    states.append((id, state.rawValue, detail ?? ""))
-                }
-                if terminal { redraw() } else { StandardError.write("\(id): \(state.rawValue)\(detail.map { " (\($0))" } ?? "")\n") }
+                StandardError.write("\(id): \(state.rawValue)\(detail.map { " (\($0))" } ?? "")\n")
             case .note(let text):
-                if terminal { clear() }
                 StandardError.write("\(text)\n")
-                if terminal { redraw(force: true) }
-            case .finished:
+            case .started, .tokens, .finished:
                 break
             }
         }
-    }
-
-    private func clear() {
-        guard drawnLines > 0 else { return }
-        StandardError.write("\u{1B}[\(drawnLines)A\u{1B}[J")
-        drawnLines = 0
-    }
-
-    private func redraw(force: Bool = false) {
-        clear()
-        let width = states.map(\.id.count).max() ?? 4
-        var text = ""
-        for s in states {
-            text += s.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + s.state.padding(toLength: 11, withPad: " ", startingAt: 0) + String(s.detail.prefix(90)) + "\n"
-        }
-        let done = states.filter { $0.state == "done" }.count, failed = states.filter { $0.state == "failed" }.count
-        text += "\(done) done, \(failed) failed, \(states.count - done - failed) in progress\n"
-        StandardError.write(text)
-        drawnLines = states.count + 1
     }
 
     private func printJSON(_ event: RunEvent) {
@@ -77,6 +66,9 @@ final class ProgressPrinter: @unchecked Sendable {
         case .note(let text):
             object["event"] = "note"
             object["text"] = text
+        case .tokens:
+            // Not part of the JSON events (their set is a contract); `finished` carries the tokens billed.
+            return
         case let .finished(done, failed, creates, tokens):
             object["event"] = "finished"
             object["done"] = done

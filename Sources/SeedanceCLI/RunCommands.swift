@@ -36,6 +36,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Print progress as JSON lines on stdout (one event per line).")
     var json = false
 
+    @Flag(help: "Print progress as plain lines, not the live status block a terminal gets.")
+    var plain = false
+
     @Option(help: ArgumentHelp("Seconds before a create of unknown outcome that the list call does not show is taken as never made and sent again.", visibility: .hidden))
     var reconcileGrace: Double = 30
 
@@ -159,7 +162,7 @@ struct RunCommand: AsyncParsableCommand {
             let runner = try await PipelineRunner(plan: parsed, planFile: plan,
                                                   configuration: options.configuration(directory: output),
                                                   service: ClientService(client: client), logger: api.logger,
-                                                  observer: ProgressPrinter(json: options.json).observer)
+                                                  observer: ProgressPrinter(json: options.json, plain: options.plain).observer)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }
@@ -187,7 +190,7 @@ struct RunCommand: AsyncParsableCommand {
                 let runner = try await PipelineRunner(plan: parsed, planFile: plan,
                                                       configuration: options.configuration(directory: runFolder).sharedLimits(),
                                                       service: ClientService(client: client), logger: api.logger,
-                                                      observer: ProgressPrinter(json: options.json).observer, shared: shared)
+                                                      observer: ProgressPrinter(json: options.json, plain: options.plain).observer, shared: shared)
                 try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
                                             resumeCommand: "seedance resume \(id) --store \(url.redacted)")
             }
@@ -256,7 +259,7 @@ struct ResumeCommand: AsyncParsableCommand {
                     let runner = try await PipelineRunner.resume(
                         directory: opening.folder, configuration: options.configuration(directory: opening.folder).sharedLimits(),
                         service: ClientService(client: client), logger: api.logger,
-                        observer: ProgressPrinter(json: options.json).observer, retryFailed: retryFailed,
+                        observer: ProgressPrinter(json: options.json, plain: options.plain).observer, retryFailed: retryFailed,
                         shared: opening.shared)
                     try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
                                                 ask: retryFailed, resumeCommand: "seedance resume \(directory) --store \(url.redacted)")
@@ -267,7 +270,7 @@ struct ResumeCommand: AsyncParsableCommand {
             let runner = try await PipelineRunner.resume(
                 directory: directory, configuration: options.configuration(directory: directory),
                 service: ClientService(client: client), logger: api.logger,
-                observer: ProgressPrinter(json: options.json).observer, retryFailed: retryFailed)
+                observer: ProgressPrinter(json: options.json, plain: options.plain).observer, retryFailed: retryFailed)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
                                         ask: retryFailed)
         }
@@ -332,7 +335,7 @@ struct RegenerateCommand: AsyncParsableCommand {
                         directory: opening.folder, shots: shots, prompt: prompt, seed: seed, reason: reason,
                         configuration: options.configuration(directory: opening.folder).sharedLimits(),
                         service: ClientService(client: client), logger: api.logger,
-                        observer: ProgressPrinter(json: options.json).observer, shared: opening.shared)
+                        observer: ProgressPrinter(json: options.json, plain: options.plain).observer, shared: opening.shared)
                     try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
                                                 resumeCommand: "seedance resume \(directory) --store \(url.redacted)")
                 }
@@ -342,7 +345,7 @@ struct RegenerateCommand: AsyncParsableCommand {
             let runner = try await PipelineRunner.regenerate(
                 directory: directory, shots: shots, prompt: prompt, seed: seed, reason: reason,
                 configuration: options.configuration(directory: directory), service: ClientService(client: client),
-                logger: api.logger, observer: ProgressPrinter(json: options.json).observer)
+                logger: api.logger, observer: ProgressPrinter(json: options.json, plain: options.plain).observer)
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
         }
     }

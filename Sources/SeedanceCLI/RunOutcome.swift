@@ -52,7 +52,15 @@ enum RunOutcome {
         }
         // Kept until the process ends: a second Ctrl-C while the summary is printed still exits 130 with a word.
         let interrupts = InterruptHandler { await runner.stop(.interrupted) }
-        let summary = try await runner.run()
+        let summary: RunSummary
+        do {
+            summary = try await runner.run()
+        } catch {
+            // A run that ends by an error leaves no block half-drawn and no cursor hidden above its error line.
+            LiveStatusDisplay.closeCurrent()
+            throw error
+        }
+        LiveStatusDisplay.closeCurrent()
         withExtendedLifetime(interrupts) {}
         if options.json {
             StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
@@ -110,10 +118,12 @@ final class InterruptHandler: @unchecked Sendable {
             source.setEventHandler { [self] in
                 let first = lock.withLock { count += 1; return count == 1 }
                 if first {
-                    StandardError.write("\nstopping: no new tasks; waiting for creates being sent, then writing the "
-                        + "report (Ctrl-C again to quit at once)\n")
+                    // Above the live block when there is one, so it stays in the scrollback.
+                    LiveStatusDisplay.say("\nstopping: no new tasks; waiting for creates being sent, then writing the "
+                        + "report (Ctrl-C again to quit at once)")
                     Task { await onFirst() }
                 } else {
+                    LiveStatusDisplay.closeCurrent()
                     StandardError.write("seedance: interrupted twice: quit at once; the run's state is consistent, "
                         + "`seedance resume` continues it\n")
                     exit(ExitStatus.interrupted.rawValue)

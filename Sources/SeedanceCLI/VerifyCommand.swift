@@ -90,6 +90,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")
     var json = false
 
+    @Flag(help: "List every check, passes too (by default passes are counted in one line per file).")
+    var verbose = false
+
     func run() async throws {
         let expectation = try makeExpectation()
         let thresholds = try makeThresholds()
@@ -106,7 +109,8 @@ struct VerifyCommand: AsyncParsableCommand {
             StandardOutput.write(text + "\n")
         } else {
             let reports = results.compactMap { try? $0.get() }
-            StandardOutput.write(VerifyText.render(reports, expectation: expectation))
+            StandardOutput.write(VerifyText.render(reports, expectation: expectation, verbose: verbose,
+                                                   style: .standardOutput()))
         }
         var unreadable = 0
         for case .failure(let error) in results {
@@ -183,21 +187,32 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 }
 
-/// The readable report: per file a verdict line, then one line per check.
+/// The readable report: per file a verdict line, then its failures, then its warnings, then its passes counted in
+/// one line (`verbose`: listed one by one). Failures are red, warnings yellow and passes green when `style` says so.
 enum VerifyText {
-    static func render(_ reports: [QAReport], expectation: Expectation) -> String {
+    static func render(_ reports: [QAReport], expectation: Expectation, verbose: Bool = false,
+                       style: TextStyle = .plain) -> String {
         guard !reports.isEmpty else { return "" }
         var out = "expected: \(expectation.summary) [\(expectation.source)]\n"
         for note in expectation.notes { out += "note: \(note)\n" }
         for report in reports {
             let fails = report.failures.count, warns = report.checks.filter { $0.verdict == .warn }.count
-            var summary = report.passed ? "PASS" : "FAIL (\(fails) of \(report.checks.count) checks)"
-            if warns > 0 { summary += ", \(warns) warning\(warns == 1 ? "" : "s")" }
+            var summary = report.passed ? style.green("PASS") : style.red("FAIL") + " (\(fails) of \(report.checks.count) checks)"
+            if warns > 0 { summary += ", " + style.yellow("\(warns) warning\(warns == 1 ? "" : "s")") }
             out += "\n\(report.file): \(summary)\n"
+            // One column width for the whole file, so --verbose and the short form line up the same way.
             let width = report.checks.map(\.name.count).max() ?? 0
-            for check in report.checks {
-                let name = check.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                out += "  \(check.verdict.rawValue.uppercased())  \(name)  \(check.message)\n"
+            func line(_ check: QACheck, _ paint: (String) -> String) -> String {
+                "  \(paint(check.verdict.rawValue.uppercased()))  "
+                    + "\(check.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.message)\n"
+            }
+            for check in report.checks where check.verdict == .fail { out += line(check, style.red) }
+            for check in report.checks where check.verdict == .warn { out += line(check, style.yellow) }
+            let passes = report.checks.filter { $0.verdict == .pass }
+            if verbose {
+                for check in passes { out += line(check, style.green) }
+            } else if !passes.isEmpty {
+                out += "  " + style.green("\(passes.count) check\(passes.count == 1 ? "" : "s") passed") + "\n"
             }
         }
         return out

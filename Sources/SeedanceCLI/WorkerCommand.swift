@@ -105,7 +105,7 @@ enum WorkerLog {
             logger.info("\(state.rawValue)", metadata: metadata)
         case .note(let text):
             logger.notice("\(text)", metadata: ["run": "\(run)"])
-        case .started, .finished:
+        case .started, .tokens, .finished:
             break
         }
     }

@@ -128,7 +128,8 @@ import TestSupport
         let joined = try runSeedance(["concat"] + clips + ["-o", output])
         #expect(joined.status == 0, "\(joined.stderr)")
         #expect(joined.stdout.contains("stream copy"))
-        let verify = try runSeedance(["verify", output, "--resolution", "720p", "--ratio", "16:9", "--frames", "192"])
+        let verify = try runSeedance(["verify", "--verbose", output, "--resolution", "720p", "--ratio", "16:9",
+                                      "--frames", "192"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("PASS  frame_rate       24 fps"))
         #expect(verify.stdout.contains("PASS  duration         192 frames (8.000 s), as asked"))
