@@ -3,7 +3,8 @@ import Media
 
 /// The readable table `seedance probe` prints: one row per file.
 enum ProbeTable {
-    static func render(_ infos: [MediaInfo]) -> String {
+    /// The table, fitted to `width` columns (cells wrap within their column).
+    static func render(_ infos: [MediaInfo], width: Int = TerminalWidth.columns) -> String {
         let header = ["FILE", "DURATION", "SIZE", "VIDEO", "FPS", "FRAMES", "AUDIO", "FASTSTART"]
         let rows = infos.map { info -> [String] in
             [
@@ -17,7 +18,7 @@ enum ProbeTable {
                 info.faststart.map { $0 ? "yes" : "no" } ?? "-",
             ]
         }
-        return TextTable(header: header, rows: rows).render()
+        return TextTable(header: header, rows: rows).render(width: width)
     }
 
     private static func videoSummary(_ v: VideoStream) -> String {
@@ -31,22 +32,6 @@ enum ProbeTable {
 
     private static func audioSummary(_ a: AudioStream) -> String {
         "\(a.codec) \(a.sampleRate) Hz \(a.channelLayout ?? "\(a.channels) ch")"
-    }
-}
-
-/// A plain left-aligned text table with two spaces between columns.
-struct TextTable {
-    var header: [String]
-    var rows: [[String]]
-
-    func render() -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
     }
 }
 
