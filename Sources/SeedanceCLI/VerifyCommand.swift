@@ -114,12 +114,12 @@ struct VerifyCommand: AsyncParsableCommand {
             StandardError.write("seedance: verify: \(error.description)\n")
         }
         if unreadable > 0 {
-            throw CommandFailure(.badInput, unreadable == 1 ? "" : "\(unreadable) of \(files.count) files could not be read")
+            throw CommandFailure(.badInput, unreadable == 1 ? "" : "\(unreadable) of \(counted(files.count, "file")) could not be read")
         }
         let failed = results.compactMap { try? $0.get() }.filter { !$0.passed }
         if !failed.isEmpty {
             throw CommandFailure(.failedChecks, json || files.count == 1 ? ""
-                                 : "\(failed.count) of \(files.count) files failed their checks")
+                                 : "\(failed.count) of \(counted(files.count, "file")) failed their checks")
         }
     }
 
@@ -191,7 +191,7 @@ enum VerifyText {
         for note in expectation.notes { out += "note: \(note)\n" }
         for report in reports {
             let fails = report.failures.count, warns = report.checks.filter { $0.verdict == .warn }.count
-            var summary = report.passed ? "PASS" : "FAIL (\(fails) of \(report.checks.count) checks)"
+            var summary = report.passed ? "PASS" : "FAIL (\(fails) of \(counted(report.checks.count, "check")))"
             if warns > 0 { summary += ", \(warns) warning\(warns == 1 ? "" : "s")" }
             out += "\n\(report.file): \(summary)\n"
             let width = report.checks.map(\.name.count).max() ?? 0
