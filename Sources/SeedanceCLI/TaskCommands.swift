@@ -32,6 +32,7 @@ struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Wait until a task finishes, then download its clip.",
+        usage: "seedance wait <id> [-o <file>] [--timeout <seconds>] [<options>]",
         discussion: """
             Polls with growing, jittered pauses (5 s up to 20 s), honouring Retry-After, until the task succeeds, \
             fails, expires or is cancelled, or --timeout seconds pass (exit 3). A succeeded clip is downloaded to \
@@ -45,19 +46,21 @@ struct WaitCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @Argument(help: "The task id (cgt-...).") var id: String
     @Option(name: .shortAndLong, help: "Where to save the clip (default ID.mp4).") var output: String?
     @Option(help: "Give up after this many seconds.") var timeout: Double?
-    @Flag(name: .customLong("no-download"), help: "Only wait; do not download.") var noDownload = false
+    @Flag(inversion: .prefixedNo, help: "Download a succeeded clip (--no-download: only wait).")
+    var download = true
     @Flag(help: "Print {task, file} as JSON.") var json = false
 
     func run() async throws {
         if let timeout, timeout <= 0 { throw CommandFailure(.badInput, "--timeout must be a positive number of seconds") }
-        try await api.withClient(try api.configuration()) { client in
+        try await api.withClient(try api.configuration(download: downloadLimit)) { client in
             let task = try await client.wait(for: id, timeout: timeout) { task in
                 if stderrIsTerminal { StandardError.write("\(task.id): \(task.status)\n") }
             }
-            try await finish(task, client: client, output: output, json: json, download: !noDownload)
+            try await finish(task, client: client, output: output, json: json, download: download)
         }
     }
 }
@@ -67,6 +70,7 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List recent tasks (the service keeps 7 days).",
+        usage: "seedance list [--status <status>] [--id <id> ...] [<options>]",
         discussion: """
             One list call with filters and paging. Use it to reconcile after an unknown create outcome: a task \
             created by a create call that timed out shows up here.
@@ -100,9 +104,24 @@ struct ListCommand: AsyncParsableCommand {
         if json {
             StandardOutput.write(try JSONOutput.encode(list) + "\n")
         } else {
-            for task in list.items { StandardOutput.write(summaryLine(task) + "\n") }
-            StandardError.write("\(list.items.count) of \(list.total) task(s)\n")
+            if !list.items.isEmpty { StandardOutput.write(Self.table(list.items)) }
+            StandardError.write("\(list.items.count) of \(counted(list.total, "task"))\n")
         }
+    }
+}
+
+extension ListCommand {
+    /// The tasks as a table fitted to `width` (links are long and change: `status ID` or `--json` gives them).
+    static func table(_ tasks: [GenerationTask], width: Int = TerminalWidth.columns) -> String {
+        let rows = tasks.map { task -> [String] in
+            [task.id, task.status.rawValue, task.model ?? "-",
+             [task.resolution, task.ratio].compactMap { $0 }.joined(separator: " "),
+             task.duration.map { $0.rounded() == $0 ? "\(Int($0)) s" : "\($0) s" } ?? "-",
+             task.usage.map { "\($0.totalTokens)" } ?? "-",
+             task.error.map(\.code) ?? ""]
+        }
+        return TextTable(header: ["TASK", "STATUS", "MODEL", "SIZE", "LENGTH", "TOKENS", "ERROR"], rows: rows)
+            .render(width: width)
     }
 }
 
@@ -134,6 +153,7 @@ struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download a succeeded task's clip (or last frame).",
+        usage: "seedance download <id> -o <file> [--last-frame] [<options>]",
         discussion: """
             Reads the task for its signed link and streams the file to FILE.part, checks its size against \
             Content-Length, resumes with a Range request after a drop, re-reads the task when the link has expired, \
@@ -146,13 +166,14 @@ struct DownloadCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @Argument(help: "The task id (cgt-...).") var id: String
     @Option(name: .shortAndLong, help: "Where to save the file.") var output: String
     @Flag(name: .customLong("last-frame"), help: "Fetch content.last_frame_url (PNG) instead of the video.")
     var lastFrame = false
 
     func run() async throws {
-        let result = try await api.withClient(try api.configuration()) { client in
+        let result = try await api.withClient(try api.configuration(download: downloadLimit)) { client in
             try await client.download(id, lastFrame ? .lastFrame : .video, to: URL(fileURLWithPath: output),
                                       progress: downloadProgress)
         }
