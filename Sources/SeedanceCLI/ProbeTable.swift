@@ -18,7 +18,29 @@ enum ProbeTable {
                 info.faststart.map { $0 ? "yes" : "no" } ?? "-",
             ]
         }
-        return TextTable(header: header, rows: rows).render(width: width)
+        let table = TextTable(header: header, rows: rows)
+        guard table.naturalWidth > width else { return table.render(width: width) }
+        // Too narrow for a line a file: a block per file, the path whole on its line and a field a line. (Cells
+        // wrapped within eight columns made rows of six lines with paths and sizes cut in pieces: harder to read.)
+        return infos.indices.map { index in
+            record(header: header, row: rows[index], width: width)
+        }.joined(separator: "\n")
+    }
+
+    /// One file as a block: its path, then `  LABEL  value` lines wrapped to `width`.
+    static func record(header: [String], row: [String], width: Int) -> String {
+        var lines = TextTable.wrap(row[0], to: width)
+        let labelWidth = header.dropFirst().map(\.count).max() ?? 0
+        let indent = 2 + labelWidth + TextTable.gap
+        for (label, value) in zip(header.dropFirst(), row.dropFirst()) {
+            let pieces = TextTable.wrap(value, to: max(10, width - indent))
+            for (number, piece) in pieces.enumerated() {
+                let head = number == 0 ? label.lowercased() : ""
+                lines.append("  " + head.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                             + String(repeating: " ", count: TextTable.gap) + piece)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private static func videoSummary(_ v: VideoStream) -> String {

@@ -13,12 +13,27 @@ struct TextTable {
     /// Narrowest a column is made when the table must shrink (a header word or a short value still reads).
     static let minimumColumn = 6
 
+    /// The widest line of the table at its natural width.
+    var naturalWidth: Int {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return widths.reduce(0, +) + Self.gap * max(0, widths.count - 1)
+    }
+
+    /// The longest word (run without a space) of each column: how narrow it can be without cutting a word.
+    var longestWords: [Int] {
+        let all = [header] + rows
+        return header.indices.map { column in
+            all.map { $0[column].split(separator: " ").map(\.count).max() ?? 0 }.max() ?? 0
+        }
+    }
+
     /// The table as lines, each at most `width` columns when the columns can be narrowed that far; nil renders
     /// at its natural width.
     func render(width: Int? = nil) -> String {
         let all = [header] + rows
         var widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        if let width { widths = Self.fit(widths, to: width) }
+        if let width { widths = Self.fit(widths, longestWords: longestWords, to: width) }
         var lines: [String] = []
         for row in all {
             let cells = row.enumerated().map { column, cell in Self.wrap(cell, to: widths[column]) }
@@ -39,15 +54,20 @@ struct TextTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Column widths whose sum (with gaps) is at most `width`: the widest column gives up a column at a time,
-    /// none below `minimumColumn` (or its natural width when that is smaller).
-    static func fit(_ natural: [Int], to width: Int) -> [Int] {
+    /// Column widths whose sum (with gaps) is at most `width`. First the widest column that can wrap at a space
+    /// gives up a column at a time, down to its longest word (so words stay whole); then, if that is not enough,
+    /// the widest of all, down to `minimumColumn` (or its natural width when that is smaller).
+    static func fit(_ natural: [Int], longestWords: [Int]? = nil, to width: Int) -> [Int] {
         var widths = natural
         let gaps = gap * max(0, widths.count - 1)
-        while widths.reduce(0, +) + gaps > width {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-                  widths[widest] > minimumColumn else { break }
-            widths[widest] -= 1
+        let floors = zip(longestWords ?? natural, natural).map { max($0, min($1, minimumColumn)) }
+        for phase in 0..<2 {
+            while widths.reduce(0, +) + gaps > width {
+                let floor = { (column: Int) in phase == 0 ? floors[column] : minimumColumn }
+                guard let widest = widths.indices.filter({ widths[$0] > floor($0) })
+                    .max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+            }
         }
         return widths
     }
