@@ -105,23 +105,38 @@ struct ListCommand: AsyncParsableCommand {
             StandardOutput.write(try JSONOutput.encode(list) + "\n")
         } else {
             if !list.items.isEmpty { StandardOutput.write(Self.table(list.items)) }
-            StandardError.write("\(list.items.count) of \(counted(list.total, "task"))\n")
+            StandardError.write(Self.countLine(list) + "\n")
         }
     }
 }
 
 extension ListCommand {
-    /// The tasks as a table fitted to `width` (links are long and change: `status ID` or `--json` gives them).
+    /// The tasks as a table fitted to `width`. Links are long and change (`status ID` or `--json` gives them); the
+    /// model gets a column only when the tasks differ in it (an id is 26 columns wide), the error only when one
+    /// failed.
     static func table(_ tasks: [GenerationTask], width: Int = TerminalWidth.columns) -> String {
+        let models = Set(tasks.map { $0.model ?? "-" })
+        let errors = tasks.contains { $0.error != nil }
+        var header = ["TASK", "STATUS", "VIDEO", "TOKENS"]
+        if models.count > 1 { header.append("MODEL") }
+        if errors { header.append("ERROR") }
         let rows = tasks.map { task -> [String] in
-            [task.id, task.status.rawValue, task.model ?? "-",
-             [task.resolution, task.ratio].compactMap { $0 }.joined(separator: " "),
-             task.duration.map { $0.rounded() == $0 ? "\(Int($0)) s" : "\($0) s" } ?? "-",
-             task.usage.map { "\($0.totalTokens)" } ?? "-",
-             task.error.map(\.code) ?? ""]
+            let duration = task.duration.map { $0.rounded() == $0 ? "\(Int($0)) s" : "\($0) s" }
+            var row = [task.id, task.status.rawValue,
+                       [task.resolution, task.ratio, duration].compactMap { $0 }.joined(separator: " "),
+                       task.usage.map { "\($0.totalTokens)" } ?? "-"]
+            if models.count > 1 { row.append(task.model ?? "-") }
+            if errors { row.append(task.error.map(\.code) ?? "") }
+            return row
         }
-        return TextTable(header: ["TASK", "STATUS", "MODEL", "SIZE", "LENGTH", "TOKENS", "ERROR"], rows: rows)
-            .render(width: width)
+        return TextTable(header: header, rows: rows).render(width: width)
+    }
+
+    /// The count line on stderr: `2 of 7 tasks`, and the model when every task listed has the same one.
+    static func countLine(_ list: TaskList) -> String {
+        let models = Set(list.items.compactMap(\.model))
+        return "\(list.items.count) of \(counted(list.total, "task"))"
+            + (models.count == 1 && list.items.allSatisfy { $0.model != nil } ? ", all \(models.first!)" : "")
     }
 }
 

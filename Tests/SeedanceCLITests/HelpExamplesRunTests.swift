@@ -226,6 +226,11 @@ import TestSupport
                                                           "cd \"$1\" && eval \"$2\"", "bash", folder.path, text],
                                      environment: env)
                 #expect(statuses.contains(result.status), "\(text): exit \(result.status): \(result.stderr)")
+                if example.command == "generate" {
+                    // The one-shot run says where its clip and folder are.
+                    #expect(result.stderr.contains("clip: out/puppy/clips/shot-01.mp4"), "\(result.stderr)")
+                    #expect(result.stderr.contains("run folder: out/puppy"), "\(result.stderr)")
+                }
                 if ["probe", "list", "runs"].contains(example.command), !text.contains("--json") {
                     for line in result.stdout.split(separator: "\n") {
                         #expect(line.count <= 80, "\(text): a table line of \(line.count) columns: \(line)")

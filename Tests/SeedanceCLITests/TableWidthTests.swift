@@ -81,6 +81,15 @@ import TestSupport
         for line in table.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
         #expect(table.contains("cgt-"))
         #expect(table.contains("failed"))
+        // One model: no column for it (the count line names it); two: a column.
+        #expect(!table.contains("MODEL") && table.contains("ERROR"))
+        var other = task
+        other.model = "doubao-seedance-1-0-pro-250528"
+        other.error = nil
+        let mixed = ListCommand.table([task, other], width: 200)
+        #expect(mixed.hasPrefix("TASK ") && mixed.contains("MODEL") && mixed.contains("doubao-seedance-1-0-pro-250528"))
+        #expect(ListCommand.countLine(TaskList(total: 7, items: [task, task])) == "2 of 7 tasks, all doubao-seedance-2-0-260128")
+        #expect(ListCommand.countLine(TaskList(total: 1, items: [task])).hasPrefix("1 of 1 task,"))
     }
 
     @Test func theProbeCommandPipedFitsEightyColumnsAndColumnsWidensIt() throws {
