@@ -13,8 +13,9 @@ enum BenchUsage {
     static let help = """
         USAGE: seedance-bench [CASE ...] [OPTIONS]
 
-        Measures seedance's in-process work against the tools users would otherwise pick, on the same files in the
-        same run, and the pipeline against its ideal. Results are printed on stdout (see BENCHMARKS.md).
+        Measures seedance's in-process work against the tools users would otherwise
+        pick, on the same files in the same run, and the pipeline against its ideal.
+        Results are printed on stdout (see BENCHMARKS.md).
 
         CASES (default: probe frames verify pipeline):
           probe      probe the corpus, against ffprobe and PyAV
