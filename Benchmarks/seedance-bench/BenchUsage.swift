@@ -23,7 +23,7 @@ enum BenchUsage {
           verify     content analysis of a delivered clip
           pipeline   a run of many shots against the simulator, against its ideal
           overhead   the runner's own cost per shot by plan size (--sizes N,N,...)
-          leaks      repeat the media work, watching memory (--iterations, default 10000)
+          leaks      repeat the media work, watching memory (10000 --iterations)
           soak       a run with every fault, killed and resumed (--rate --clip-rate
                      --kills --seed)
 
