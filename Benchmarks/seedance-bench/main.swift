@@ -1,7 +1,6 @@
 // seedance-bench: speed of seedance's in-process work against the peers users would otherwise pick, measured in
 // the same run on the same files, and the pipeline against its ideal.
-// Usage: swift run -c release seedance-bench [probe] [frames] [verify] [pipeline] [leaks] [soak] [--iterations N]
-//        [--time-scale S] [--shots N] [--poll S] [--rate R] [--clip-rate R] [--kills N] [--seed N]
+// Usage: swift run -c release seedance-bench --help (BenchUsage.swift)
 import Foundation
 import Media
 
@@ -14,11 +13,21 @@ if arguments.first == "pipeline-worker" {
     }
     exit(0)
 }
+switch BenchUsage.parse(arguments) {
+case (nil, nil):
+    print(BenchUsage.help)
+    exit(0)
+case (_, let error?):
+    FileHandle.standardError.write(Data("seedance-bench: \(error); see 'seedance-bench --help'\n".utf8))
+    exit(2)
+default:
+    break
+}
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
 let iterations = option("--iterations").flatMap { Int($0) } ?? 20
-let cases = arguments.filter { !$0.hasPrefix("--") && Double($0) == nil }
+let cases = BenchUsage.parse(arguments).cases ?? []
 
 let root = BenchPaths.packageRoot
 if cases.isEmpty || cases.contains("probe") {

@@ -26,7 +26,7 @@ extension PipelineRunner {
         }
         let clips = edit.compactMap(\.clipPath).map { layout.absolute($0) }
         let output = layout.absolute(layout.final)
-        observer(.note("joining \(clips.count) clips into \(layout.final)"))
+        observer(.note("joining \(clips.count) \(clips.count == 1 ? "clip" : "clips") into \(layout.final)"))
         var options = ConcatOptions()
         options.loudness = recordedPlan?.loudness
         let summary = try await concatenate(clips, to: output, options: options)

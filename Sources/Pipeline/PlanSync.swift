@@ -85,7 +85,7 @@ public struct PlanDiff: Sendable {
         var lines = ["plan: " + counts.joined(separator: ", ")]
         for id in replacedOverrides { lines.append("shot \(id): the plan edit replaces its override") }
         let unknown = entries.filter { $0.needsCreate && $0.estimatedTokens == nil }.count
-        lines.append("to create: \(creates) task(s), about \(ReportHTML.grouped(estimatedTokens)) tokens"
+        lines.append("to create: \(creates) \(creates == 1 ? "task" : "tasks"), about \(ReportHTML.grouped(estimatedTokens)) tokens"
                      + (unknown > 0 ? " (+\(unknown) whose cost the model decides)" : ""))
         return lines
     }

@@ -80,7 +80,7 @@ extension Client {
                 let left = clock.now.duration(to: deadline)
                 if left <= .zero {
                     let pending = current.values.filter { !$0.status.isTerminal }.map(\.id).sorted()
-                    throw ClientError(.timedOut, "\(pending.count) task(s) unfinished after \(timeout ?? 0) s: "
+                    throw ClientError(.timedOut, "\(pending.count) \(pending.count == 1 ? "task" : "tasks") unfinished after \(timeout ?? 0) s: "
                         + pending.joined(separator: ", "), attempts: poll)
                 }
                 try await Self.sleep(seconds: min(pause, Self.seconds(left)), taskID: nil)

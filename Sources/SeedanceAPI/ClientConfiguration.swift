@@ -31,7 +31,7 @@ public struct ClientConfiguration: Sendable {
 
     /// The official international endpoint (BytePlus ModelArk).
     public static let defaultBaseURL = URL(string: "https://ark.ap-southeast.bytepluses.com/api/v3")!
-    /// The seed's model: Seedance 2.0.
+    /// The default model: Seedance 2.0.
     public static let defaultModel = "doubao-seedance-2-0-260128"
 
     /// Makes a configuration with production-minded defaults.

@@ -13,15 +13,13 @@ struct APIOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each call and retry on stderr.")
     var verbose = false
 
-    @Option(name: .customLong("max-download-mb"),
-            help: "Largest file a download may write, in MiB; a bigger or endless body is refused (default 2048).")
-    var maxDownloadMB: Int?
-
     /// The environment, read once here (libraries never read it).
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// The configuration from flags and environment; `requireKey` fails with exit 2 when no key is set.
-    func configuration(model: String? = nil, requireKey: Bool = true) throws -> ClientConfiguration {
+    /// The configuration from flags and environment; `requireKey` fails with exit 2 when no key is set; `download`
+    /// carries the download limit of the commands that download.
+    func configuration(model: String? = nil, requireKey: Bool = true,
+                       download: DownloadOptions? = nil) throws -> ClientConfiguration {
         let env = Self.environment
         let text = baseURL ?? env["SEEDANCE_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         var configuration = ClientConfiguration()
@@ -37,10 +35,7 @@ struct APIOptions: ParsableArguments {
             throw CommandFailure(.badInput, "no API key: set SEEDANCE_API_KEY (or ARK_API_KEY)")
         }
         configuration.apiKey = key
-        if let maxDownloadMB {
-            guard maxDownloadMB > 0 else { throw CommandFailure(.badInput, "--max-download-mb must be a positive number") }
-            configuration.maxDownloadBytes = Int64(maxDownloadMB) << 20
-        }
+        try download?.apply(to: &configuration)
         configuration.model = model ?? env["SEEDANCE_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ClientConfiguration.defaultModel
         return configuration
@@ -75,6 +70,21 @@ struct APIOptions: ParsableArguments {
             return CommandFailure(error.isBadInput ? .badInput : .remoteFailure, error.description)
         }
         return error
+    }
+}
+
+/// `--max-download-mb`: only on the commands that download a clip (a status or list call writes no file, so the
+/// option would mean nothing there).
+struct DownloadOptions: ParsableArguments {
+    @Option(name: .customLong("max-download-mb"),
+            help: "Largest file a download may write, in MiB; a bigger or endless body is refused (default 2048).")
+    var maxDownloadMB: Int?
+
+    /// Sets the configuration's download limit when the flag is given (exit 2 for a limit of 0 or less).
+    func apply(to configuration: inout ClientConfiguration) throws {
+        guard let maxDownloadMB else { return }
+        guard maxDownloadMB > 0 else { throw CommandFailure(.badInput, "--max-download-mb must be a positive number") }
+        configuration.maxDownloadBytes = Int64(maxDownloadMB) << 20
     }
 }
 

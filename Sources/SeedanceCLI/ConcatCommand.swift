@@ -8,18 +8,22 @@ struct ConcatCommand: AsyncParsableCommand {
         commandName: "concat",
         abstract: "Join clips in order into one MP4, frame-accurate and with audio and video in sync.",
         discussion: """
-            Three modes:
-              copy       copy the video packet for packet and re-encode only the audio, once, through the joins. \
+            Three modes (--mode):
+
+            copy: copy the video packet for packet and re-encode only the audio, once, through the joins. \
             Valid only when every clip has the same codec parameters: codec, profile, size, pixel format, sample \
             aspect ratio, frame rate, rotation and codec headers; audio codec, sample rate and channels. Each clip's \
             first frame follows the previous clip's last frame, so the output has the sum of the inputs' frames at a \
             constant rate; each clip's audio is cut or padded to its video's length (no priming heard at a join) and \
             the audio ends with the video.
-              normalize  decode and re-encode with H.264 + AAC to one size and frame rate (by default the first \
+
+            normalize: decode and re-encode with H.264 + AAC to one size and frame rate (by default the first \
             clip's), scaling with black bars to keep each clip's aspect, converting frame rates, resampling audio \
             and adding silence for clips without audio.
-              auto       (default) copy when it is valid, otherwise normalize (also when a copy fails); the summary \
+
+            auto (the default): copy when it is valid, otherwise normalize (also when a copy fails); the summary \
             says which and why.
+
             --transition fade:SECONDS crossfades video and audio at every join; dip:SECONDS fades to black and \
             silence and back (both normalize; each join overlaps the \
             clips by SECONDS, so the output is that much shorter per join).
@@ -32,11 +36,13 @@ struct ConcatCommand: AsyncParsableCommand {
             Examples:
               seedance concat shot1.mp4 shot2.mp4 shot3.mp4 -o final.mp4
               seedance concat clips/*.mp4 -o final.mp4 --mode copy
-              seedance concat intro.mov a.mp4 -o out.mp4 --mode normalize --size 1280x720 --fps 24 --crf 20
+              seedance concat intro.mov a.mp4 -o out.mp4 --mode normalize \\
+                --size 1280x720 --fps 24 --crf 20
               seedance concat a.mp4 b.mp4 c.mp4 -o out.mp4 --transition fade:0.5
               seedance concat a.mp4 b.mp4 -o out.mp4 --loudness -16
               seedance concat a.mp4 b.mp4 -o out.mp4 --timeline edit.fcpxml
-              seedance concat a.mp4 b.mp4 -o out.mp4 --json | jq '{strategy, reason, duration}'
+              seedance concat a.mp4 b.mp4 -o out.mp4 --json \\
+                | jq '{strategy, reason, duration}'
             """
     )
 

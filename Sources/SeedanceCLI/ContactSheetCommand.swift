@@ -7,6 +7,7 @@ struct ContactSheetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact-sheet",
         abstract: "Write a grid of evenly spaced frames of a clip, to judge it at a glance.",
+        usage: "seedance contact-sheet <file> -o <image> [--count <n>] [<options>]",
         discussion: """
             The clip is cut into --count equal parts and the first frame of each part is shown, left to right and \
             top to bottom: with 12 frames of a 6 s clip, the frames at 0, 0.5, 1, ... 5.5 s. Each frame is chosen \
@@ -15,7 +16,8 @@ struct ContactSheetCommand: AsyncParsableCommand {
 
             Examples:
               seedance contact-sheet clip.mp4 -o sheet.png
-              seedance contact-sheet clip.mp4 -o sheet.jpg --count 24 --columns 6 --tile-width 240
+              seedance contact-sheet clip.mp4 -o sheet.jpg --count 24 --columns 6 \\
+                --tile-width 240
             """
     )
 
@@ -48,7 +50,7 @@ struct ContactSheetCommand: AsyncParsableCommand {
         }
         let quality = try image.jpegQuality(command: "contact-sheet")
         let options = ContactSheetOptions(count: count, columns: columns, tileWidth: tileWidth,
-                                          quality: quality, autorotate: !image.noAutorotate)
+                                          quality: quality, autorotate: image.autorotate)
         let result: ContactSheetResult
         do {
             result = try await writeContactSheet(of: file, to: output, options: options)
@@ -60,7 +62,7 @@ struct ContactSheetCommand: AsyncParsableCommand {
         } else {
             let first = result.times.first.flatMap { $0 }, last = result.times.last.flatMap { $0 }
             let span = first.flatMap { f in last.map { " (\(Format.seconds(f)) to \(Format.seconds($0)))" } } ?? ""
-            StandardOutput.write("wrote \(result.output): \(result.times.count) frames of \(result.file) in a "
+            StandardOutput.write("wrote \(result.output): \(counted(result.times.count, "frame")) of \(result.file) in a "
                 + "\(result.columns)x\(result.rows) grid\(span), \(result.width)x\(result.height) "
                 + "\(result.format.rawValue.uppercased()), \(Format.bytes(Int64(result.sizeBytes)))\n")
         }

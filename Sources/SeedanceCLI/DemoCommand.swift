@@ -10,6 +10,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the bundled three-shot plan end to end against the built-in simulator (no key, no network).",
+        usage: "seedance demo [-o <dir>] [--time-scale <x>] [--faults <spec>] [<options>]",
         discussion: """
             Starts the Seedance simulator in-process on 127.0.0.1 (a free port), runs the bundled three-shot plan \
             through it exactly as `seedance run` would against the real service (submit, batch polls, downloads, \
@@ -17,8 +18,12 @@ struct DemoCommand: AsyncParsableCommand {
             where the video and the report are. The plan and its images are inside the binary (written to \
             DIR/demo-plan/), so it runs from any folder; --plan runs another plan instead.
 
-            Example:
+            Faults make the run meet what the real service does on a bad day (errors, dropped connections, \
+            moderated or broken clips), so you can watch it recover; see `seedance simulator --help` for the kinds.
+
+            Examples:
               seedance demo -o seedance-demo && xdg-open seedance-demo/report.html
+              seedance demo -o demo-faults --faults seed=7,500=0.2,drop=0.1,black=0.3
             """
     )
 
@@ -28,10 +33,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "A plan to run instead of the bundled one (which is written to DIR/demo-plan/ and needs no file beside the binary).")
     var plan: String?
 
-    @Option(help: "Simulated time per real second (the service takes minutes per clip; 0.02 makes it seconds).")
+    @Option(name: .customLong("time-scale"), help: ArgumentHelp(SimulatorCommand.timeScaleHelp))
     var timeScale = 0.02
 
-    @Option(help: "Simulator faults to switch on (see `seedance simulator --help`), e.g. \"500=0.3,drop=0.2\".")
+    @Option(help: "Simulator faults to switch on (see `seedance simulator --help`), e.g. seed=7,500=0.3,drop=0.2.")
     var faults: String?
 
     @Flag(help: "Print progress as JSON lines on stdout.")

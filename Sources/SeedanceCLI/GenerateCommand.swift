@@ -14,8 +14,9 @@ struct GenerateCommand: AsyncParsableCommand {
             made again (the earlier one stays in DIR/attempts/); with the same flags nothing is sent.
 
             Example:
-              seedance generate --prompt "A puppy in a party hat" --image dog.png:first_frame \\
-                --resolution 720p --ratio 16:9 --duration 5 -o out/puppy
+              seedance generate --prompt "A puppy in a party hat" \\
+                --image dog.png:first_frame --resolution 720p --ratio 16:9 \\
+                --duration 5 -o out/puppy
             """
     )
 
@@ -40,7 +41,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Whether the clip has sound.")
     var audio = true
 
-    @Flag(help: "Add the small \"AI generated\" mark.")
+    @Flag(inversion: .prefixedNo, help: "Whether the small \"AI generated\" mark is drawn.")
     var watermark = false
 
     @Option(help: "Seed (-1 random).")
@@ -50,6 +51,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var output: String
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var spend: SpendOptions
 
@@ -87,7 +89,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
             }
         }
-        let configuration = try api.configuration(model: model)
+        let configuration = try api.configuration(model: model, download: downloadLimit)
         try await api.withClient(configuration) { client in
             let runner: PipelineRunner
             do {
@@ -97,7 +99,8 @@ struct GenerateCommand: AsyncParsableCommand {
             } catch let error as PlanError {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
             }
-            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL)
+            try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
+                                        clip: "clips/shot-01.mp4")
         }
     }
 }

@@ -6,8 +6,9 @@ struct ImageOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("JPEG quality, 1 (smallest) to 100 (best).", valueName: "percent"))
     var quality: Int = JPEGQuality.standard.percent
 
-    @Flag(name: .customLong("no-autorotate"), help: "Keep the stored orientation; ignore rotation metadata.")
-    var noAutorotate = false
+    @Flag(inversion: .prefixedNo,
+          help: "Apply the rotation metadata (the default); --no-autorotate keeps the stored orientation.")
+    var autorotate = true
 
     @Flag(help: "Print what was written as JSON.")
     var json = false

@@ -1,7 +1,7 @@
 import Foundation
 import SeedanceAPI
 
-/// A `--image/--video/--audio` value: `PATH|URL[:role]`. Local files become data URLs (images only: the API takes
+/// A `--image`, `--reference-video` or `--reference-audio` value: `PATH|URL[:role]`. Local files become data URLs (images only: the API takes
 /// videos and audios as URLs or asset ids).
 struct MediaInput {
     var url: String

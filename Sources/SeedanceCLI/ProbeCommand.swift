@@ -13,7 +13,8 @@ struct ProbeCommand: AsyncParsableCommand {
 
             Examples:
               seedance probe clip.mp4
-              seedance probe clips/*.mp4 --json | jq '.[] | {file, duration, video: .video.width}'
+              seedance probe clips/*.mp4 --json \\
+                | jq '.[] | {file, duration, video: .video.width}'
             """
     )
 
@@ -43,7 +44,7 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         for error in failures { StandardError.write("seedance: probe: \(error.description)\n") }
         if !failures.isEmpty {
-            throw CommandFailure(.badInput, failures.count == 1 ? "" : "\(failures.count) of \(files.count) files could not be probed")
+            throw CommandFailure(.badInput, failures.count == 1 ? "" : "\(failures.count) of \(counted(files.count, "file")) could not be probed")
         }
     }
 }

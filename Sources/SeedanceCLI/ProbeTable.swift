@@ -3,7 +3,8 @@ import Media
 
 /// The readable table `seedance probe` prints: one row per file.
 enum ProbeTable {
-    static func render(_ infos: [MediaInfo]) -> String {
+    /// The table, fitted to `width` columns (cells wrap within their column).
+    static func render(_ infos: [MediaInfo], width: Int = TerminalWidth.columns) -> String {
         let header = ["FILE", "DURATION", "SIZE", "VIDEO", "FPS", "FRAMES", "AUDIO", "FASTSTART"]
         let rows = infos.map { info -> [String] in
             [
@@ -17,7 +18,29 @@ enum ProbeTable {
                 info.faststart.map { $0 ? "yes" : "no" } ?? "-",
             ]
         }
-        return TextTable(header: header, rows: rows).render()
+        let table = TextTable(header: header, rows: rows)
+        guard table.naturalWidth > width else { return table.render(width: width) }
+        // Too narrow for a line a file: a block per file, the path whole on its line and a field a line. (Cells
+        // wrapped within eight columns made rows of six lines with paths and sizes cut in pieces: harder to read.)
+        return infos.indices.map { index in
+            record(header: header, row: rows[index], width: width)
+        }.joined(separator: "\n")
+    }
+
+    /// One file as a block: its path, then `  LABEL  value` lines wrapped to `width`.
+    static func record(header: [String], row: [String], width: Int) -> String {
+        var lines = TextTable.wrap(row[0], to: width)
+        let labelWidth = header.dropFirst().map(\.count).max() ?? 0
+        let indent = 2 + labelWidth + TextTable.gap
+        for (label, value) in zip(header.dropFirst(), row.dropFirst()) {
+            let pieces = TextTable.wrap(value, to: max(10, width - indent))
+            for (number, piece) in pieces.enumerated() {
+                let head = number == 0 ? label.lowercased() : ""
+                lines.append("  " + head.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                             + String(repeating: " ", count: TextTable.gap) + piece)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private static func videoSummary(_ v: VideoStream) -> String {
@@ -31,22 +54,6 @@ enum ProbeTable {
 
     private static func audioSummary(_ a: AudioStream) -> String {
         "\(a.codec) \(a.sampleRate) Hz \(a.channelLayout ?? "\(a.channels) ch")"
-    }
-}
-
-/// A plain left-aligned text table with two spaces between columns.
-struct TextTable {
-    var header: [String]
-    var rows: [[String]]
-
-    func render() -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
     }
 }
 

@@ -22,16 +22,16 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seconds the service may stay unreachable (refused, DNS, TLS, timeouts) before the run stops; `resume` continues it.")
     var offlineTimeout: Double = 120
 
-    @Flag(help: "Skip the QA checks of each clip.")
-    var noVerify = false
+    @Flag(inversion: .prefixedNo, help: "Check each clip (QA); --no-verify skips the checks.")
+    var verify = true
 
     @Option(name: .customLong("threshold"),
             help: ArgumentHelp("Change a QA threshold, NAME=VALUE (repeatable; over the plan's qa: mapping; names in "
                                + "`seedance verify --help`). Only failures are regenerated.", valueName: "name=value"))
     var thresholdChanges: [String] = []
 
-    @Flag(help: "Do not join the clips into final.mp4.")
-    var noConcat = false
+    @Flag(inversion: .prefixedNo, help: "Join the clips into final.mp4; --no-concat leaves them apart.")
+    var concat = true
 
     @Flag(help: "Print progress as JSON lines on stdout (one event per line).")
     var json = false
@@ -58,9 +58,9 @@ struct RunOptions: ParsableArguments {
         configuration.requestsPerMinute = max(1, rpm)
         configuration.pollInterval = max(0.05, pollInterval)
         configuration.maxRegenerations = max(0, regenerations)
-        configuration.verify = !noVerify
+        configuration.verify = verify
         configuration.thresholdChanges = thresholdChanges
-        configuration.concatenate = !noConcat
+        configuration.concatenate = concat
         configuration.reconcileGrace = max(0, reconcileGrace)
         configuration.offlineTimeout = offlineTimeout
         configuration.prices = prices.validated
@@ -132,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
@@ -157,7 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         if spend.dryRun {
             return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
         }
-        let configuration = try api.configuration()
+        let configuration = try api.configuration(download: downloadLimit)
         try await api.withClient(configuration) { client in
             let runner = try await PipelineRunner(plan: parsed, planFile: plan,
                                                   configuration: options.configuration(directory: output),
@@ -171,7 +172,7 @@ struct RunCommand: AsyncParsableCommand {
     private func runShared(_ parsed: Plan, url: PostgresURL) async throws {
         let id = runID ?? RunName.make(planFile: plan)
         let folder = URL(fileURLWithPath: output ?? ((root ?? ".") as NSString).appendingPathComponent(id)).standardizedFileURL.path
-        let configuration = try api.configuration()
+        let configuration = try api.configuration(download: downloadLimit)
         try await StoreOptions.withDatabase(url, logger: api.logger) { database in
             let owner = SharedRun.workerName()
             var shared = worker.shared(database, runID: id, owner: owner, capacity: ClaimCapacity(limit: worker.concurrency))
@@ -230,7 +231,8 @@ struct ResumeCommand: AsyncParsableCommand {
             Examples:
               seedance resume out/edit1
               seedance resume out/edit1 --retry-failed --regenerations 5
-              seedance resume edit1-20261127-101500-3f2a --store postgres://seedance@db.local/seedance
+              seedance resume edit1-20261127-101500-3f2a \\
+                --store postgres://seedance@db.local/seedance
             """
     )
 
@@ -245,12 +247,13 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
 
     func run() async throws {
-        let configuration = try api.configuration()
+        let configuration = try api.configuration(download: downloadLimit)
         if let url = try storeOptions.postgresURL() {
             return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
                 let opening = try await SharedRunOpening.open(directory, database: database, worker: worker,
@@ -290,7 +293,8 @@ struct RegenerateCommand: AsyncParsableCommand {
             Examples:
               seedance regenerate out/edit1 shot-02
               seedance regenerate out/edit1 shot-02 --prompt "a kitten" --reason "too calm"
-              seedance regenerate edit1-20261127-101500-3f2a shot-02 --store postgres://seedance@db.local/seedance
+              seedance regenerate edit1-20261127-101500-3f2a shot-02 \\
+                --store postgres://seedance@db.local/seedance
             """
     )
 
@@ -311,6 +315,7 @@ struct RegenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var worker: WorkerOptions
     @OptionGroup var spend: SpendOptions
@@ -326,7 +331,7 @@ struct RegenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try api.configuration()
+        let configuration = try api.configuration(download: downloadLimit)
         if let url = try storeOptions.postgresURL() {
             return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
                 let opening = try await SharedRunOpening.open(directory, database: database, worker: worker)
@@ -359,7 +364,8 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               seedance report out/edit1 && xdg-open out/edit1/report.html
-              seedance report edit1-20261127-101500-3f2a --store postgres://seedance@db.local/seedance
+              seedance report edit1-20261127-101500-3f2a \\
+                --store postgres://seedance@db.local/seedance
             """
     )
 

@@ -31,7 +31,7 @@ enum RunOutcome {
     /// Asks on a terminal whether to spend; true without a terminal (scripts and cron jobs go on).
     static func confirm(_ difference: PlanDiff) -> Bool {
         guard isatty(0) == 1, isatty(2) == 1 else { return true }
-        StandardError.write("Go ahead and create \(difference.creates) task(s)? [y/N] ")
+        StandardError.write("Go ahead and create \(counted(difference.creates, "task"))? [y/N] ")
         guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
         return answer == "y" || answer == "yes"
     }
@@ -39,7 +39,7 @@ enum RunOutcome {
     /// Shows the difference, asks when it spends, runs with Ctrl-C handled, and ends with DESIGN.md's exit status.
     /// `resumeCommand` is how the user continues the run (`seedance resume DIR` unless given).
     static func finish(_ runner: PipelineRunner, options: RunOptions, spend: SpendOptions, baseURL: URL,
-                       ask: Bool = true, resumeCommand: String? = nil) async throws {
+                       ask: Bool = true, resumeCommand: String? = nil, clip: String? = nil) async throws {
         let difference = runner.difference
         show(difference, json: options.json)
         if spend.dryRun {
@@ -65,12 +65,19 @@ enum RunOutcome {
         if options.json {
             StandardOutput.write(try JSONOutput.encode(summary).replacingOccurrences(of: "\n", with: "") + "\n")
         } else {
-            var lines = ["\(summary.done) shot(s) done, \(summary.failed) failed; \(summary.createsNow) create call(s) now, "
-                + "\(summary.creates) in all; \(summary.tokens) tokens billed in all"]
+            var lines = ["\(counted(summary.done, "shot")) done, \(summary.failed) failed; "
+                + "\(counted(summary.createsNow, "create call")) now, \(summary.creates) in all; "
+                + "\(counted(summary.tokens, "token")) billed in all"]
+            // A one-shot run has no final video: say where its clip is, so the user need not look for it.
+            if let clip, summary.finalVideo == nil {
+                let path = (summary.directory as NSString).appendingPathComponent(clip)
+                if FileManager.default.fileExists(atPath: path) { lines.append("clip: \(path)") }
+            }
             if let video = summary.finalVideo {
                 lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
             }
             lines.append("report: \(summary.report)")
+            lines.append("run folder: \(summary.directory)")
             StandardError.write(lines.joined(separator: "\n") + "\n")
         }
         let resume = "`\(resumeCommand ?? "seedance resume \(shellQuoted(summary.directory))")`"
@@ -78,8 +85,8 @@ enum RunOutcome {
         case .finished:
             if !summary.succeeded { throw CommandFailure(.failedChecks) }
         case .interrupted:
-            var out = "\(summary.atService) task(s) still running at the service"
-            if summary.readyToFetch > 0 { out += ", \(summary.readyToFetch) clip(s) made and not fetched yet" }
+            var out = "\(counted(summary.atService, "task")) still running at the service"
+            if summary.readyToFetch > 0 { out += ", \(counted(summary.readyToFetch, "clip")) made and not fetched yet" }
             throw CommandFailure(.interrupted, "interrupted: \(out); \(resume) collects them without paying again")
         case .unreachable(let message):
             throw CommandFailure(.remoteFailure, "the service at \(baseURL.absoluteString) could not be reached "

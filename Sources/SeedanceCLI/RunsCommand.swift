@@ -56,7 +56,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     static func describe(_ limits: AccountLimits) -> String {
         let window = limits.windowSeconds == 60 ? "minute" : "\(format(limits.windowSeconds)) s"
-        return "account limits: \(limits.createsPerWindow) creates per \(window), \(limits.maxInFlight) tasks in flight"
+        return "account limits: \(limits.createsPerWindow) creates per \(window), \(counted(limits.maxInFlight, "task")) in flight"
     }
 
     static func describe(_ run: StoredRun) -> String {
@@ -65,16 +65,18 @@ struct RunsCommand: AsyncParsableCommand {
             + "\(run.tokens) tokens\(budget)"
     }
 
-    static func table(_ runs: [StoredRun]) -> String {
+    /// The runs, one row each, fitted to `width`.
+    static func table(_ runs: [StoredRun], width: Int = TerminalWidth.columns) -> String {
         TextTable(header: ["RUN", "STATE", "DONE", "FAILED", "ACTIVE", "TOKENS", "FOLDER"],
                          rows: runs.map { [$0.id, $0.state, "\($0.done)/\($0.shots)", "\($0.failed)", "\($0.active)",
-                                           "\($0.tokens)", $0.folder] }).render()
+                                           "\($0.tokens)", $0.folder] }).render(width: width)
     }
 
-    static func table(_ shots: [ShotRecord]) -> String {
+    /// A run's shots, one row each, fitted to `width`.
+    static func table(_ shots: [ShotRecord], width: Int = TerminalWidth.columns) -> String {
         TextTable(header: ["SHOT", "STATE", "ATTEMPTS", "TOKENS", "TASK"],
                          rows: shots.filter(\.inPlan).map { [$0.id, $0.state.rawValue, "\($0.attempts)",
-                                                             $0.tokens.map(String.init) ?? "-", $0.taskID ?? "-"] }).render()
+                                                             $0.tokens.map(String.init) ?? "-", $0.taskID ?? "-"] }).render(width: width)
     }
 
     static func format(_ value: Double) -> String {
@@ -126,8 +128,8 @@ struct LimitsCommand: AsyncParsableCommand {
         commandName: "limits",
         abstract: "Show or set the account's limits that every worker on a shared store keeps together.",
         discussion: """
-            The limits are held in the database, not per process: however many workers run, the account sends at \\
-            most --rpm creates per minute and has at most --in-flight tasks queued or running. Set them to your \\
+            The limits are held in the database, not per process: however many workers run, the account sends at \
+            most --rpm creates per minute and has at most --in-flight tasks queued or running. Set them to your \
             account's (the API allows 180 to 600 creates per minute per model, and 3 to 10 tasks at once).
 
             Examples:

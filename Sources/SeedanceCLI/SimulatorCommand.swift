@@ -26,11 +26,11 @@ struct SimulatorCommand: AsyncParsableCommand {
             seed=N; slow-seconds=S sets the delay of slow answers; all=RATE sets every kind.
               429         an API call answered 429 ServerOverloaded (nothing created)
               500         an API call answered 500 InternalServiceError (nothing created)
-              drop        the connection closes without an answer (a create still creates its task)
+              drop        the connection closes unanswered (a create still creates)
               slow        the answer comes slow-seconds late
               fail        the task fails with OutputVideoSensitiveContentDetected
               truncate    a download is cut short (first 60% of the file)
-              expire      a link is handed out already expired (403; re-read the task for a fresh one)
+              expire      a link is handed out expired (403; re-read the task)
               wrong-size  the clip has another documented size
               no-audio    the clip has no audio track although audio was asked for
               silent      the clip's audio is silence
@@ -40,13 +40,19 @@ struct SimulatorCommand: AsyncParsableCommand {
 
             Examples:
               seedance simulator --port 8123
-              seedance simulator --time-scale 0.01 --faults seed=7,429=0.1,fail=0.05,black=0.2
-              seedance simulator --port 8123 &        # prints http://127.0.0.1:8123/api/v3
+              seedance simulator --time-scale 0.01 \\
+                --faults seed=7,429=0.1,fail=0.05,black=0.2
+              seedance simulator --port 8123 &    # prints http://127.0.0.1:8123/api/v3
+              printf '%s' '{"model":"doubao-seedance-2-0-260128","duration":5,' \\
+                '"content":[{"type":"text","text":"a red kite"}]}' > body.json
               curl -s -H 'Authorization: Bearer any' -H 'Content-Type: application/json' \\
-                -d '{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"a red kite"}],"duration":5}' \\
-                http://127.0.0.1:8123/api/v3/contents/generations/tasks
+                -d @body.json http://127.0.0.1:8123/api/v3/contents/generations/tasks
             """
     )
+
+    /// `--time-scale` said once, for `simulator` and `demo` alike: a factor on simulated durations.
+    static let timeScaleHelp = "Multiplies every simulated duration: 1 is the service's pace (about a minute per "
+        + "clip), 0.02 makes a clip take about a second."
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -54,13 +60,13 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free port.")
     var port = 0
 
-    @Option(name: .customLong("time-scale"), help: "Multiplies every simulated duration (1 = the service's pace).")
+    @Option(name: .customLong("time-scale"), help: ArgumentHelp(SimulatorCommand.timeScaleHelp))
     var timeScale = 0.05
 
     @Option(help: "Faults to inject, e.g. seed=7,429=0.1,fail=0.05 (see above).")
     var faults: String?
 
-    @Flag(help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries: moov at the end after a uuid "
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries: moov at the end after a uuid "
                              + "box, 44.1 kHz audio (32 kHz for -fast models) a little longer than the video, "
                              + "B-frames, speech with pauses. They pass `seedance verify` with warnings only."))
     var realDeliveries = false

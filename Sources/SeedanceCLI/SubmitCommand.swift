@@ -14,7 +14,8 @@ struct SubmitCommand: AsyncParsableCommand {
             on stderr and the new task id on stdout. Unset fields are left out so the service's defaults apply.
 
             Inputs: --image PATH|URL[:role] (repeat; role first_frame, last_frame or reference_image; a local file \
-            becomes a data URL), --video URL[:reference_video], --audio URL[:reference_audio] (2.x reference mode).
+            becomes a data URL), --reference-video URL[:reference_video], --reference-audio URL[:reference_audio] (2.x \
+            reference mode). --audio/--no-audio says whether the clip has sound.
 
             The create call is paid: it is retried only when the request surely was not accepted (no connection, \
             429, 503). After a timeout or 5xx the outcome is unknown: check `seedance list` before submitting again.
@@ -23,14 +24,17 @@ struct SubmitCommand: AsyncParsableCommand {
             --model or SEEDANCE_MODEL (default doubao-seedance-2-0-260128).
 
             Examples:
-              seedance submit --prompt "a red kite over a beach" --resolution 720p --ratio 16:9 --duration 5 --dry-run
+              seedance submit --prompt "a red kite over a beach" --resolution 720p \\
+                --ratio 16:9 --duration 5 --dry-run
               seedance submit --prompt "puppy birthday" --image dog.png:reference_image \\
-                --image https://example.com/happy.png:reference_image --generate-audio --wait -o clip.mp4
+                --image https://example.com/happy.png:reference_image \\
+                --audio --wait -o clip.mp4
               seedance submit --body request.json --json
             """
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
 
     @Option(help: "Model id or endpoint id (default: $SEEDANCE_MODEL, else doubao-seedance-2-0-260128).")
     var model: String?
@@ -41,17 +45,18 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "An image: PATH|URL[:first_frame|last_frame|reference_image]. Repeatable.")
     var image: [String] = []
 
-    @Option(help: "A reference video: URL[:reference_video] (2.x). Repeatable.")
-    var video: [String] = []
+    @Option(name: .customLong("reference-video"), help: "A reference video: URL[:reference_video] (2.x). Repeatable.")
+    var referenceVideos: [String] = []
 
-    @Option(help: "A reference audio: URL[:reference_audio] (2.x). Repeatable.")
-    var audio: [String] = []
+    @Option(name: .customLong("reference-audio"), help: "A reference audio: URL[:reference_audio] (2.x). Repeatable.")
+    var referenceAudios: [String] = []
 
     @Option(name: .customLong("draft-task"), help: "Turn this draft task (cgt-...) into the final clip.")
     var draftTask: String?
 
-    @Flag(inversion: .prefixedNo, help: "Whether the clip has synchronized sound (sent explicitly when given).")
-    var generateAudio: Bool?
+    @Flag(inversion: .prefixedNo,
+          help: "Whether the clip has sound (generate_audio; sent only when given, else the service's default).")
+    var audio: Bool?
 
     @Option(help: "480p, 720p, 1080p or 4k (2.0 standard only).")
     var resolution: Resolution?
@@ -74,8 +79,8 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Whether a small 'AI generated' mark is drawn.")
     var watermark: Bool?
 
-    @Flag(name: .customLong("return-last-frame"), help: "Also deliver the last frame as PNG (for chaining shots).")
-    var returnLastFrame = false
+    @Flag(inversion: .prefixedNo, help: "Whether the last frame is also delivered as PNG (for chaining shots).")
+    var returnLastFrame: Bool?
 
     @Option(name: .customLong("callback-url"), help: "URL the service POSTs the task to on each status change.")
     var callbackURL: String?
@@ -120,7 +125,7 @@ struct SubmitCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration = try api.configuration(model: model, requireKey: !dryRun)
+        let configuration = try api.configuration(model: model, requireKey: !dryRun, download: downloadLimit)
         let (request, bodyData) = try buildBody(model: configuration.model)
         let estimate: CostEstimate
         do {
@@ -179,20 +184,20 @@ struct SubmitCommand: AsyncParsableCommand {
             let input = try MediaInput.parse(value, type: .imageURL, option: "--image")
             content.append(.image(url: input.url, role: input.role))
         }
-        for value in video {
-            let input = try MediaInput.parse(value, type: .videoURL, option: "--video")
+        for value in referenceVideos {
+            let input = try MediaInput.parse(value, type: .videoURL, option: "--reference-video")
             content.append(.video(url: input.url, role: input.role ?? .referenceVideo))
         }
-        for value in audio {
-            let input = try MediaInput.parse(value, type: .audioURL, option: "--audio")
+        for value in referenceAudios {
+            let input = try MediaInput.parse(value, type: .audioURL, option: "--reference-audio")
             content.append(.audio(url: input.url, role: input.role ?? .referenceAudio))
         }
         if let draftTask { content.append(.draft(taskID: draftTask)) }
         if content.isEmpty { throw CommandFailure(.badInput, "give --prompt, --image or --body") }
         let request = GenerationRequest(
-            model: model, content: content, generateAudio: generateAudio, resolution: resolution, ratio: ratio,
+            model: model, content: content, generateAudio: audio, resolution: resolution, ratio: ratio,
             duration: duration, frames: frames, seed: seed, cameraFixed: cameraFixed, watermark: watermark,
-            returnLastFrame: returnLastFrame ? true : nil, callbackURL: callbackURL, serviceTier: serviceTier,
+            returnLastFrame: returnLastFrame, callbackURL: callbackURL, serviceTier: serviceTier,
             executionExpiresAfter: executionExpiresAfter, draft: draft, safetyIdentifier: safetyIdentifier,
             priority: try jsonValue(priority, "--priority"), tools: try jsonValue(tools, "--tools"),
             outputFormat: try jsonValue(outputFormat, "--output-format"))

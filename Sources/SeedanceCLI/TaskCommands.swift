@@ -32,6 +32,7 @@ struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Wait until a task finishes, then download its clip.",
+        usage: "seedance wait <id> [-o <file>] [--timeout <seconds>] [<options>]",
         discussion: """
             Polls with growing, jittered pauses (5 s up to 20 s), honouring Retry-After, until the task succeeds, \
             fails, expires or is cancelled, or --timeout seconds pass (exit 3). A succeeded clip is downloaded to \
@@ -45,19 +46,21 @@ struct WaitCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @Argument(help: "The task id (cgt-...).") var id: String
     @Option(name: .shortAndLong, help: "Where to save the clip (default ID.mp4).") var output: String?
     @Option(help: "Give up after this many seconds.") var timeout: Double?
-    @Flag(name: .customLong("no-download"), help: "Only wait; do not download.") var noDownload = false
+    @Flag(inversion: .prefixedNo, help: "Download a succeeded clip (--no-download: only wait).")
+    var download = true
     @Flag(help: "Print {task, file} as JSON.") var json = false
 
     func run() async throws {
         if let timeout, timeout <= 0 { throw CommandFailure(.badInput, "--timeout must be a positive number of seconds") }
-        try await api.withClient(try api.configuration()) { client in
+        try await api.withClient(try api.configuration(download: downloadLimit)) { client in
             let task = try await client.wait(for: id, timeout: timeout) { task in
                 if stderrIsTerminal { StandardError.write("\(task.id): \(task.status)\n") }
             }
-            try await finish(task, client: client, output: output, json: json, download: !noDownload)
+            try await finish(task, client: client, output: output, json: json, download: download)
         }
     }
 }
@@ -67,6 +70,7 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List recent tasks (the service keeps 7 days).",
+        usage: "seedance list [--status <status>] [--id <id> ...] [<options>]",
         discussion: """
             One list call with filters and paging. Use it to reconcile after an unknown create outcome: a task \
             created by a create call that timed out shows up here.
@@ -100,9 +104,39 @@ struct ListCommand: AsyncParsableCommand {
         if json {
             StandardOutput.write(try JSONOutput.encode(list) + "\n")
         } else {
-            for task in list.items { StandardOutput.write(summaryLine(task) + "\n") }
-            StandardError.write("\(list.items.count) of \(list.total) task(s)\n")
+            if !list.items.isEmpty { StandardOutput.write(Self.table(list.items)) }
+            StandardError.write(Self.countLine(list) + "\n")
         }
+    }
+}
+
+extension ListCommand {
+    /// The tasks as a table fitted to `width`. Links are long and change (`status ID` or `--json` gives them); the
+    /// model gets a column only when the tasks differ in it (an id is 26 columns wide), the error only when one
+    /// failed.
+    static func table(_ tasks: [GenerationTask], width: Int = TerminalWidth.columns) -> String {
+        let models = Set(tasks.map { $0.model ?? "-" })
+        let errors = tasks.contains { $0.error != nil }
+        var header = ["TASK", "STATUS", "VIDEO", "TOKENS"]
+        if models.count > 1 { header.append("MODEL") }
+        if errors { header.append("ERROR") }
+        let rows = tasks.map { task -> [String] in
+            let duration = task.duration.map { $0.rounded() == $0 ? "\(Int($0)) s" : "\($0) s" }
+            var row = [task.id, task.status.rawValue,
+                       [task.resolution, task.ratio, duration].compactMap { $0 }.joined(separator: " "),
+                       task.usage.map { "\($0.totalTokens)" } ?? "-"]
+            if models.count > 1 { row.append(task.model ?? "-") }
+            if errors { row.append(task.error.map(\.code) ?? "") }
+            return row
+        }
+        return TextTable(header: header, rows: rows).render(width: width)
+    }
+
+    /// The count line on stderr: `2 of 7 tasks`, and the model when every task listed has the same one.
+    static func countLine(_ list: TaskList) -> String {
+        let models = Set(list.items.compactMap(\.model))
+        return "\(list.items.count) of \(counted(list.total, "task"))"
+            + (models.count == 1 && list.items.allSatisfy { $0.model != nil } ? ", all \(models.first!)" : "")
     }
 }
 
@@ -134,6 +168,7 @@ struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download a succeeded task's clip (or last frame).",
+        usage: "seedance download <id> -o <file> [--last-frame] [<options>]",
         discussion: """
             Reads the task for its signed link and streams the file to FILE.part, checks its size against \
             Content-Length, resumes with a Range request after a drop, re-reads the task when the link has expired, \
@@ -146,13 +181,14 @@ struct DownloadCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @Argument(help: "The task id (cgt-...).") var id: String
     @Option(name: .shortAndLong, help: "Where to save the file.") var output: String
     @Flag(name: .customLong("last-frame"), help: "Fetch content.last_frame_url (PNG) instead of the video.")
     var lastFrame = false
 
     func run() async throws {
-        let result = try await api.withClient(try api.configuration()) { client in
+        let result = try await api.withClient(try api.configuration(download: downloadLimit)) { client in
             try await client.download(id, lastFrame ? .lastFrame : .video, to: URL(fileURLWithPath: output),
                                       progress: downloadProgress)
         }

@@ -7,6 +7,7 @@ struct ThumbnailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thumbnail",
         abstract: "Write one frame of a clip as a JPEG or PNG: the frame at a time, or the last frame.",
+        usage: "seedance thumbnail <file> (--at <time> | --last) -o <image> [<options>]",
         discussion: """
             --at picks the same frame as `ffmpeg -ss T -i FILE -frames:v 1`: the first frame shown at or after T \
             (an accurate seek: the keyframe before T is decoded forward to T). A time after the last frame but \
@@ -50,7 +51,7 @@ struct ThumbnailCommand: AsyncParsableCommand {
         if let width, width < 1 {
             throw CommandFailure(.badInput, "thumbnail: --width \(width) is out of range: use a positive number of pixels")
         }
-        let options = ThumbnailOptions(width: width, quality: quality, autorotate: !image.noAutorotate)
+        let options = ThumbnailOptions(width: width, quality: quality, autorotate: image.autorotate)
         let result: ThumbnailResult
         do {
             result = try await writeThumbnail(of: file, at: position, to: output, options: options)

@@ -118,12 +118,12 @@ struct VerifyCommand: AsyncParsableCommand {
             StandardError.write("seedance: verify: \(error.description)\n")
         }
         if unreadable > 0 {
-            throw CommandFailure(.badInput, unreadable == 1 ? "" : "\(unreadable) of \(files.count) files could not be read")
+            throw CommandFailure(.badInput, unreadable == 1 ? "" : "\(unreadable) of \(counted(files.count, "file")) could not be read")
         }
         let failed = results.compactMap { try? $0.get() }.filter { !$0.passed }
         if !failed.isEmpty {
             throw CommandFailure(.failedChecks, json || files.count == 1 ? ""
-                                 : "\(failed.count) of \(files.count) files failed their checks")
+                                 : "\(failed.count) of \(counted(files.count, "file")) failed their checks")
         }
     }
 
@@ -197,8 +197,9 @@ enum VerifyText {
         for note in expectation.notes { out += "note: \(note)\n" }
         for report in reports {
             let fails = report.failures.count, warns = report.checks.filter { $0.verdict == .warn }.count
-            var summary = report.passed ? style.green("PASS") : style.red("FAIL") + " (\(fails) of \(report.checks.count) checks)"
-            if warns > 0 { summary += ", " + style.yellow("\(warns) warning\(warns == 1 ? "" : "s")") }
+            var summary = report.passed
+                ? style.green("PASS") : style.red("FAIL") + " (\(fails) of \(counted(report.checks.count, "check")))"
+            if warns > 0 { summary += ", " + style.yellow(counted(warns, "warning")) }
             out += "\n\(report.file): \(summary)\n"
             // One column width for the whole file, so --verbose and the short form line up the same way.
             let width = report.checks.map(\.name.count).max() ?? 0
@@ -212,7 +213,7 @@ enum VerifyText {
             if verbose {
                 for check in passes { out += line(check, style.green) }
             } else if !passes.isEmpty {
-                out += "  " + style.green("\(passes.count) check\(passes.count == 1 ? "" : "s") passed") + "\n"
+                out += "  " + style.green("\(counted(passes.count, "check")) passed") + "\n"
             }
         }
         return out

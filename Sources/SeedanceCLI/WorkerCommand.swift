@@ -10,19 +10,20 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Work on every run registered in a shared PostgreSQL store, beside other workers on any machine.",
         discussion: """
-            A worker claims shots of open runs (`SELECT ... FOR UPDATE SKIP LOCKED`, with a lease it renews), \\
-            creates, polls, downloads and checks them, and joins a run when its last shot is done. A worker that \\
-            dies loses its leases after --lease-seconds; another takes its shots over and finds their tasks \\
-            through the list call, so nothing is created twice and no paid clip is lost. The account's limits \\
-            (creates per minute, tasks in flight) are held in the database: see `seedance limits`. Run folders \\
+            A worker claims shots of open runs (`SELECT ... FOR UPDATE SKIP LOCKED`, with a lease it renews), \
+            creates, polls, downloads and checks them, and joins a run when its last shot is done. A worker that \
+            dies loses its leases after --lease-seconds; another takes its shots over and finds their tasks \
+            through the list call, so nothing is created twice and no paid clip is lost. The account's limits \
+            (creates per minute, tasks in flight) are held in the database: see `seedance limits`. Run folders \
             must be on storage every worker sees, at the same path.
 
-            It logs one line per shot state change on stderr, and with --metrics-listen serves its counters for \\
-            Prometheus at http://HOST:PORT/metrics. Ctrl-C stops it: creates being sent are recorded and its \\
+            It logs one line per shot state change on stderr, and with --metrics-listen serves its counters for \
+            Prometheus at http://HOST:PORT/metrics. Ctrl-C stops it: creates being sent are recorded and its \
             leases given back.
 
             Examples:
-              export SEEDANCE_STORE=postgres://seedance@db.local/seedance SEEDANCE_API_KEY=...
+              export SEEDANCE_STORE=postgres://seedance@db.local/seedance
+              export SEEDANCE_API_KEY=...
               seedance worker --concurrency 20
               seedance worker --metrics-listen 0.0.0.0:9464
             """
@@ -30,6 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var downloadLimit: DownloadOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var worker: WorkerOptions
 
@@ -48,7 +50,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = try storeOptions.requiredURL("worker")
-        let configuration = try api.configuration()
+        let configuration = try api.configuration(download: downloadLimit)
         let owner = SharedRun.workerName()
         var logger = api.logger
         logger.logLevel = min(logger.logLevel, .info)
@@ -89,7 +91,7 @@ struct WorkerCommand: AsyncParsableCommand {
                     joined = try await shared.work(idleExit: idleExit)
                 }
                 withExtendedLifetime(interrupts) {}
-                StandardError.write("worker \(owner) stopped; joined \(joined.count) run(s)\(joined.isEmpty ? "" : ": " + joined.joined(separator: ", "))\n")
+                StandardError.write("worker \(owner) stopped; joined \(counted(joined.count, "run"))\(joined.isEmpty ? "" : ": " + joined.joined(separator: ", "))\n")
             }
         }
     }

@@ -206,7 +206,7 @@ import TestSupport
             let failures = Self.failureLines(run.stderr)
             #expect(failures.count == 1, "exactly one seedance: line: \(run.stderr)")
             let line = failures.first ?? ""
-            #expect(line.hasPrefix("seedance: interrupted: 0 task(s) still running") && line.contains("seedance resume"),
+            #expect(line.hasPrefix("seedance: interrupted: 0 tasks still running") && line.contains("seedance resume"),
                     "\(line)")
             #expect(Self.exists(dir, "report.json") && Self.exists(dir, "report.html"), "the report is written")
 
@@ -337,7 +337,7 @@ import TestSupport
             #expect(preview.status == 0, "\(preview.stderr)")
             #expect(preview.stderr.contains("1 changed") && preview.stderr.contains("1 downstream"), "\(preview.stderr)")
             #expect(preview.stderr.contains("2 unchanged"), "\(preview.stderr)")
-            #expect(preview.stderr.contains("to create: 2 task(s)"), "\(preview.stderr)")
+            #expect(preview.stderr.contains("to create: 2 tasks"), "\(preview.stderr)")
             #expect(try await harness.stats().createsAccepted == 4, "a dry run sends nothing")
             let beforeEdit = try await SQLiteJobStore(path: Self.state(dir), readOnly: true).shots()
             #expect(beforeEdit.allSatisfy { $0.state == .done && $0.attempts == 1 }, "a dry run changes nothing")

@@ -28,7 +28,7 @@ struct RunQuestionTests {
 
             let declined = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "n\n", environment: env)
             #expect(declined.status == 0, "\(declined.stdout)")
-            #expect(declined.stdout.contains("to create: 4 task(s)") && declined.stdout.contains("Go ahead and create 4 task(s)?"))
+            #expect(declined.stdout.contains("to create: 4 tasks") && declined.stdout.contains("Go ahead and create 4 tasks?"))
             #expect(declined.stdout.contains("nothing was sent"))
             #expect(try await harness.stats().createsAccepted == 0)
 

@@ -59,7 +59,7 @@ import TestSupport
 
         // Submit, status and wait, verbose (every call and retry logged) and not.
         let submit = try seedance(["submit", "--prompt", "a red kite", "--resolution", "480p", "--duration", "4",
-                                   "--no-generate-audio", "--json", "--verbose"])
+                                   "--no-audio", "--json", "--verbose"])
         #expect(submit.status == 0, "\(submit.stderr)")
         let id = try #require((try JSONSerialization.jsonObject(with: Data(submit.stdout.utf8)) as? [String: Any])?["id"] as? String)
         #expect(try seedance(["status", id, "--verbose"]).status == 0)

@@ -28,11 +28,12 @@ import TestSupport
 
     @Test func theFaultsExampleInTheHelpIsAccepted() throws {
         let help = try runSeedance(["demo", "--help"])
-        let example = try #require(help.stdout.range(of: #"e\.g\. "([^"]+)""#, options: .regularExpression))
-        let spec = String(help.stdout[example].dropFirst(6).dropLast())
+        let example = try #require(help.stdout.range(of: #"--faults seed=[^ \n]+"#, options: .regularExpression))
+        let spec = String(help.stdout[example].dropFirst("--faults ".count))
         let elsewhere = try FixturePaths.temporaryDirectory("demo-faults")
         defer { try? FileManager.default.removeItem(at: elsewhere) }
-        let result = try runSeedance(["demo", "-o", elsewhere.appendingPathComponent("out").path, "--faults", spec])
+        let result = try runSeedance(["demo", "-o", elsewhere.appendingPathComponent("out").path, "--time-scale", "0.005",
+                                      "--faults", spec])
         #expect(!result.stderr.contains("unknown fault kind"), "\(spec): \(result.stderr)")
         #expect(result.status == 0 || result.status == 1, "\(spec): \(result.stderr)")
     }

@@ -49,13 +49,21 @@ import TestSupport
     @Test func tableNamesEveryGoodFileAndErrorsGoToStderr() throws {
         let html = FixturePaths.fixture("probe/html-error-page.mp4")
         let missing = "/nonexistent/clip.mp4"
-        let result = try runSeedance(["probe", good, html, missing, portrait])
+        // A terminal wide enough for a row a file: the table.
+        let result = try runSeedance(["probe", good, html, missing, portrait], environment: ["COLUMNS": "250"])
         #expect(result.status == 2)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("FILE"))
         #expect(lines[1].hasPrefix(good) && lines[1].contains("1280x720") && lines[1].contains("121"))
         #expect(lines[2].hasPrefix(portrait))
+        // Piped (80 columns): a block per good file, the path on its own line.
+        let piped = try runSeedance(["probe", good, html, missing, portrait], environment: [:])
+        let blocks = piped.stdout.components(separatedBy: "\n\n")
+        #expect(blocks.count == 2, "\(piped.stdout)")
+        #expect(blocks.first?.hasPrefix(good + "\n") == true && blocks.first?.contains("  frames     121") == true)
+        #expect(blocks.last?.hasPrefix(portrait + "\n") == true)
+        #expect(piped.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
         let errors = result.stderr.split(separator: "\n")
         #expect(errors.contains { $0.contains(html) && $0.contains("HTML page") })
         #expect(errors.contains { $0.contains(missing) && $0.contains("no such file") })

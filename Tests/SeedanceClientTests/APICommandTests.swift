@@ -19,7 +19,7 @@ import TestSupport
             "--prompt", WireAndValidationTests.seedRequest.prompt ?? "",
             "--image", "https://docs.test.maxtoken.io/dog.png:reference_image",
             "--image", "https://docs.test.maxtoken.io/happy.png:reference_image",
-            "--generate-audio", "--resolution", "720p", "--ratio", "16:9", "--duration", "5",
+            "--audio", "--resolution", "720p", "--ratio", "16:9", "--duration", "5",
             "--no-camera-fixed", "--watermark",
         ], environment: Self.env(key: nil))
         #expect(result.status == 0, "\(result.stderr)")
@@ -56,7 +56,7 @@ import TestSupport
                                           image.path])
             #expect(make.status == 0)
             let submit = try runSeedance(["submit", "--prompt", "a blue sky", "--image", image.path + ":first_frame",
-                                          "--resolution", "480p", "--duration", "4", "--no-generate-audio",
+                                          "--resolution", "480p", "--duration", "4", "--no-audio",
                                           "--return-last-frame", "--json"], environment: env)
             outputs.append(submit)
             #expect(submit.status == 0, "\(submit.stderr)")
@@ -98,7 +98,7 @@ import TestSupport
             #expect(!(wrongKey.stdout + wrongKey.stderr).contains("sk-WRONG-9"))
 
             let submitWait = try runSeedance(["submit", "--prompt", "a kite", "--resolution", "480p", "--duration", "4",
-                                              "--no-generate-audio", "--wait", "-o",
+                                              "--no-audio", "--wait", "-o",
                                               h.directory.appendingPathComponent("w.mp4").path], environment: env)
             outputs.append(submitWait)
             #expect(submitWait.status == 0, "\(submitWait.stderr)")
