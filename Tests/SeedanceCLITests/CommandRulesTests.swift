@@ -44,6 +44,8 @@ import TestSupport
         "last": "thumbnail: picks the frame instead of --at; the opposite is --at",
         "last-frame": "download: picks which file to fetch instead of the video; the opposite is the default",
         "retry-failed": "resume: an action asked for once, not a setting of the run",
+        "plain": "chooses the output format like --json: lines instead of the live block; the block is the default "
+            + "only on a terminal, so there is nothing for a --no-plain to force",
     ]
 
     /// The commands that download a clip, and so take `--max-download-mb`.
