@@ -37,6 +37,7 @@ struct SimulatorCommand: AsyncParsableCommand {
               black       the clip is black
               frozen      the clip shows one frozen picture
               short       the clip has half the frames
+              wrong-start the clip ignores its first-frame image (starts elsewhere)
 
             Examples:
               seedance simulator --port 8123
@@ -60,10 +61,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject, e.g. seed=7,429=0.1,fail=0.05 (see above).")
     var faults: String?
 
-    @Flag(help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries: moov at the end after a uuid "
-                             + "box, 44.1 kHz audio (32 kHz for -fast models) a little longer than the video, "
-                             + "B-frames, speech with pauses. They pass `seedance verify` with warnings only."))
-    var realDeliveries = false
+    @Flag(name: .customLong("plain-clips"),
+          help: ArgumentHelp("Render plain clips (48 kHz tone as long as the video, no B-frames, moov first) "
+                             + "instead of clips shaped like real Seedance 2.0 deliveries."))
+    var plainClips = false
 
     @Option(name: .customLong("api-key"), help: "The only API key accepted (default: any non-empty key).")
     var apiKey: String?
@@ -106,7 +107,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.rateWindow = rateWindow
         configuration.queueCapacity = max(0, queueCapacity)
         configuration.linkLifetime = linkLifetime
-        configuration.realDeliveries = realDeliveries
+        configuration.realDeliveries = !plainClips
         if let cacheDirectory { configuration.dataDirectory = URL(fileURLWithPath: cacheDirectory) }
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
             StandardError.write("seedance: warning: serving plain HTTP on \(host), reachable beyond this machine\n")

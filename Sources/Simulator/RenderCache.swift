@@ -67,6 +67,10 @@ actor RenderCache {
             parts += "-\(d.audioSampleRate)hz-\(Int((d.audioOverhang * 1000).rounded()))ms-b\(d.bFrames)"
                 + "-\(d.faststart ? "fs" : "moovend")-\(d.provenanceBox ? "uuid" : "nouuid")"
         }
+        if spec.coding != .h264 { parts += "-\(spec.coding.rawValue)" }
+        if let image = spec.firstImage { parts += "-first\(image.digest)" }
+        if let image = spec.lastImage { parts += "-last\(image.digest)" }
+        if let tint = spec.tint { parts += String(format: "-tint%02x%02x%02x", tint.red, tint.green, tint.blue) }
         return parts
     }
 }
