@@ -165,7 +165,8 @@ public struct SyntheticClipSpec: Sendable, Hashable, Codable {
         let fit = coverCropFilter(width: width, height: height)
         // One image, repeated forever at the clip's rate (the graph's user pulls as many frames as it wants).
         func still(_ label: String) -> String {
-            "[\(label)]\(fit),format=yuv420p,loop=loop=-1:size=1,settb=1/\(frameRate),setpts=N"
+            // fps sets the link's frame rate, which xfade requires of its inputs.
+            "[\(label)]\(fit),format=yuv420p,loop=loop=-1:size=1,settb=1/\(frameRate),setpts=N,fps=\(frameRate)"
         }
         let last = max(1, frameCount - 1)
         switch (picture, images.count) {
@@ -203,7 +204,9 @@ public struct SyntheticClipSpec: Sendable, Hashable, Codable {
         // Drawing happens in 8-bit (drawbox knows no 10-bit formats); the last step converts for the encoder.
         parts.append("format=yuv420p")
         let format = "format=\(coding.pixelFormatName)"
-        guard watermark else { return prefix + (parts + [format]).joined(separator: ",") + "[out]" }
+        guard watermark else {
+            return prefix + (parts + (coding == .h264 ? [] : [format])).joined(separator: ",") + "[out]"
+        }
         let mark = WatermarkBox(width: width, height: height)
         return prefix + parts.joined(separator: ",") + ",split=2[plain][marked];"
             + "[plain]\(format)[clean];"

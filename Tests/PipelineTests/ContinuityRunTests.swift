@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Media
 import Pipeline
+import Simulator
 import QA
 import Testing
 import TestSupport
@@ -49,7 +50,12 @@ import TestSupport
     }
 
     @Test func aChainedShotThatStartsElsewhereFailsQAAndIsMadeAgain() async throws {
-        try await SimulatorHarness.with(faults: "wrong-start=1") { harness in
+        // A seed whose first wrong-start chance (shot one) misses and the next two (both attempts of shot two) strike.
+        let seed = try #require((0..<10_000).first { seed in
+            guard let faults = try? FaultPlan(spec: "seed=\(seed),wrong-start=0.5") else { return false }
+            return [0, 1, 2].map { faults.strikes(FaultKind.wrongStart, ordinal: $0) } == [false, true, true]
+        })
+        try await SimulatorHarness.with(faults: "seed=\(seed),wrong-start=0.5") { harness in
             let plan = try harness.writePlan(Self.plan)
             var configuration = harness.configuration("elsewhere")
             configuration.maxRegenerations = 1
@@ -60,7 +66,6 @@ import TestSupport
             let layout = try RunLayout(directory: configuration.outputDirectory)
             let store = try SQLiteJobStore(path: layout.state)
             let one = try #require(try await store.shot("one")), two = try #require(try await store.shot("two"))
-            // Shot one has no shot before it: starting elsewhere than its image is not a continuity failure.
             #expect(one.state == .done)
             #expect(two.state == .failed && two.attempts == 2, "\(two.state) after \(two.attempts) attempts")
             let check = try #require(try Self.qa(two)[QA.continuityCheckName])
