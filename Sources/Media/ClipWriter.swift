@@ -36,9 +36,10 @@ public struct ClipSettings: Sendable, Hashable {
     public var crf: Int
     /// Encoder threads; 0 lets FFmpeg choose.
     public var threads: Int
-    /// The most consecutive B-frames (0: none, as `ultrafast` makes). Above 0 libx264 is also told to use CABAC and
-    /// 8x8 transforms, which `ultrafast` turns off, so the stream is High profile like the deliveries it imitates;
-    /// the mp4 muxer then writes the edit list that hides the reorder delay.
+    /// The most consecutive B-frames (0: none, as `ultrafast` makes). Above 0 libx264 is also told to use 8x8
+    /// transforms, which `ultrafast` turns off, so the stream is High profile like the deliveries it imitates; the
+    /// mp4 muxer then writes the edit list that hides the reorder delay. Entropy coding stays CAVLC (deliveries use
+    /// CABAC): nothing downstream reads it, and CABAC made synthetic clips about a quarter slower to encode.
     public var bFrames: Int
     /// Whether moov is moved before mdat when the file is finished (false leaves it at the end, as written).
     public var faststart: Bool
@@ -73,7 +74,7 @@ public struct ClipSettings: Sendable, Hashable {
             // x264-params is applied after the preset, so it wins over ultrafast's bframes=0. b-adapt=0 keeps the
             // B-frames in every GOP (the adaptive decision would drop them on static pictures); the default
             // b-pyramid (normal) gives the 2-frame reorder delay real deliveries show.
-            options["x264-params"] = "bframes=\(bFrames):b-adapt=0:cabac=1:8x8dct=1"
+            options["x264-params"] = "bframes=\(bFrames):b-adapt=0:8x8dct=1"
         }
         return options
     }
@@ -270,6 +271,18 @@ public final class ClipWriter {
         }
         for (index, sample) in samples.enumerated() { pendingAudio[index % channels].append(sample) }
         audioSampleCount += samples.count / channels
+        try flushAudio(final: false)
+    }
+
+    /// Appends the same samples to every channel (module-internal: the synthetic renderer's mono sound). Copies
+    /// whole runs, not sample by sample: the renderer is on the simulator's hot path.
+    func appendAudio(mono samples: [Float]) throws {
+        guard settings.audio != nil else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending audio",
+                             reason: "the clip was set up without audio")
+        }
+        for channel in pendingAudio.indices { pendingAudio[channel].append(contentsOf: samples) }
+        audioSampleCount += samples.count
         try flushAudio(final: false)
     }
 

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Dispatch
 import Foundation
 import Media
 import SeedanceAPI
@@ -32,7 +31,7 @@ struct ClipImages: Sendable, Hashable {
                 images.last = saved
             } else if item.role == .referenceImage {
                 let path = saved.path
-                guard let colour = await offThePool({ try? meanColour(ofImage: path) }) else {
+                guard let colour = try? await runOffThePool({ try meanColour(ofImage: path) }) else {
                     throw APIError.invalidParameter("content.image_url.url", "content[\(index)]: the image cannot be read")
                 }
                 references.append(colour)
@@ -96,11 +95,5 @@ struct ClipImages: Sendable, Hashable {
             }
         }
         return StillImage(path: path, digest: digest)
-    }
-
-    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
     }
 }

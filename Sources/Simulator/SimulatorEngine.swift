@@ -284,11 +284,11 @@ actor SimulatorEngine {
         record.render = .rendering
         tasks[id] = record
         notify(record)
-        let spec = record.spec, renderer = self.renderer
+        let spec = record.spec, renderer = self.renderer, lastFrame = record.resolved.returnLastFrame
         renderTasks[id] = Task {
             let result: TaskRecord.RenderState
             do {
-                result = .done(try await renderer.clip(for: spec))
+                result = .done(try await renderer.clip(for: spec, lastFrame: lastFrame))
             } catch {
                 result = .failed(String(describing: error))
             }

@@ -66,7 +66,7 @@ import TestSupport
             // 3 B-frames with a pyramid: the first packet decodes 2 frames (2 x 512 ticks) before it is shown.
             #expect(try Self.firstVideoDTS(clip) == -1024)
             // Speech, not a tone: at least two pauses of digital silence of 0.3-2 s between voiced stretches.
-            let sound = try #require(try analyzeContent(clip).audio)
+            let sound = try #require(try await analyzeContent(clip).audio)
             let pauses = sound.silent.filter { $0.end - $0.start >= 0.3 && $0.end - $0.start <= 2.05 && $0.start > 0 }
             #expect(pauses.count >= 2, "\(sound.silent)")
         }
