@@ -1,7 +1,26 @@
 import CFFmpeg
 import Foundation
 
-/// What `ClipWriter` makes: an H.264 (libx264) MP4 of a size and frame rate, with optional AAC audio.
+/// The video coding of a clip `ClipWriter` makes.
+public enum VideoCoding: String, Sendable, Hashable, Codable {
+    /// H.264 by libx264, 8-bit 4:2:0 (yuv420p): what Seedance delivers up to 1080p.
+    case h264
+    /// H.265 Main 10 by libx265, 10-bit 4:2:0 (yuv420p10le), tagged `hvc1` (the tag Apple's players need): what
+    /// Seedance delivers at 4k.
+    case hevcMain10 = "hevc-main10"
+
+    /// The encoder's name in FFmpeg.
+    var encoderName: String { self == .h264 ? "libx264" : "libx265" }
+
+    /// The pixel format frames are encoded in.
+    var pixelFormat: AVPixelFormat { self == .h264 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUV420P10LE }
+
+    /// The pixel format's name in a filter description (`format=...`).
+    var pixelFormatName: String { self == .h264 ? "yuv420p" : "yuv420p10le" }
+}
+
+/// What `ClipWriter` makes: an H.264 (libx264) or H.265 Main 10 (libx265) MP4 of a size and frame rate, with
+/// optional AAC audio.
 public struct ClipSettings: Sendable, Hashable {
     /// Width in pixels (even).
     public var width: Int
@@ -17,17 +36,20 @@ public struct ClipSettings: Sendable, Hashable {
     public var crf: Int
     /// Encoder threads; 0 lets FFmpeg choose.
     public var threads: Int
-    /// The most consecutive B-frames (0: none, as `ultrafast` makes). Above 0 libx264 is also told to use CABAC and
-    /// 8x8 transforms, which `ultrafast` turns off, so the stream is High profile like the deliveries it imitates;
-    /// the mp4 muxer then writes the edit list that hides the reorder delay.
+    /// The most consecutive B-frames (0: none, as `ultrafast` makes). Above 0 libx264 is also told to use 8x8
+    /// transforms, which `ultrafast` turns off, so the stream is High profile like the deliveries it imitates; the
+    /// mp4 muxer then writes the edit list that hides the reorder delay. Entropy coding stays CAVLC (deliveries use
+    /// CABAC): nothing downstream reads it, and CABAC made synthetic clips about a quarter slower to encode.
     public var bFrames: Int
     /// Whether moov is moved before mdat when the file is finished (false leaves it at the end, as written).
     public var faststart: Bool
+    /// The video coding (H.264 unless told).
+    public var coding: VideoCoding
 
     /// Makes settings; the defaults suit synthetic test clips.
     public init(width: Int, height: Int, frameRate: Int = 24, audio: AudioSettings? = nil,
                 preset: String = "ultrafast", crf: Int = 28, threads: Int = 0, bFrames: Int = 0,
-                faststart: Bool = true) {
+                faststart: Bool = true, coding: VideoCoding = .h264) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
@@ -37,16 +59,22 @@ public struct ClipSettings: Sendable, Hashable {
         self.threads = threads
         self.bFrames = bFrames
         self.faststart = faststart
+        self.coding = coding
     }
 
-    /// The private options libx264 is opened with.
-    var x264Options: [String: String] {
+    /// The private options the encoder is opened with.
+    var encoderOptions: [String: String] {
         var options = ["preset": preset, "crf": String(crf)]
+        if coding == .hevcMain10 {
+            // libx265 prints its banner and statistics to stderr unless told; B-frames as for x264 (3, fixed).
+            options["x265-params"] = "log-level=error:bframes=\(bFrames):b-adapt=0"
+            return options
+        }
         if bFrames > 0 {
             // x264-params is applied after the preset, so it wins over ultrafast's bframes=0. b-adapt=0 keeps the
             // B-frames in every GOP (the adaptive decision would drop them on static pictures); the default
             // b-pyramid (normal) gives the 2-frame reorder delay real deliveries show.
-            options["x264-params"] = "bframes=\(bFrames):b-adapt=0:cabac=1:8x8dct=1"
+            options["x264-params"] = "bframes=\(bFrames):b-adapt=0:8x8dct=1"
         }
         return options
     }
@@ -145,10 +173,10 @@ public final class ClipWriter {
         self.path = path
         let muxer = try OutputFile(path: path)
         self.muxer = muxer
-        video = try MediaEncoder(codecName: "libx264", options: settings.x264Options) { ctx in
+        video = try MediaEncoder(codecName: settings.coding.encoderName, options: settings.encoderOptions) { ctx in
             ctx.pointee.width = Int32(settings.width)
             ctx.pointee.height = Int32(settings.height)
-            ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+            ctx.pointee.pix_fmt = settings.coding.pixelFormat
             ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.frameRate))
             ctx.pointee.framerate = AVRational(num: Int32(settings.frameRate), den: 1)
             ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
@@ -156,6 +184,10 @@ public final class ClipWriter {
             if muxer.needsGlobalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         }
         videoStream = try muxer.addStream(encoder: video)
+        if settings.coding == .hevcMain10 {
+            // 'hvc1' (parameter sets in the sample description only) rather than the muxer's default 'hev1'.
+            videoStream.pointee.codecpar.pointee.codec_tag = 0x3163_7668
+        }
         videoStream.pointee.avg_frame_rate = AVRational(num: Int32(settings.frameRate), den: 1)
         if let audioSettings = settings.audio {
             let encoder = try MediaEncoder(codecName: "aac") { ctx in
@@ -180,8 +212,13 @@ public final class ClipWriter {
         try muxer.writeHeader(faststart: settings.faststart)
     }
 
-    /// Appends the next video frame: `draw` paints into a fresh yuv420p frame.
+    /// Appends the next video frame: `draw` paints into a fresh yuv420p frame (H.264 clips only: the planes are
+    /// 8-bit).
     public func appendVideoFrame(_ draw: (YUVPlanes) throws -> Void) throws {
+        guard settings.coding == .h264 else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending a video frame",
+                             reason: "drawing into planes makes 8-bit frames; this clip is 10-bit H.265")
+        }
         frame.unref()
         let f = frame.pointer
         f.pointee.width = Int32(settings.width)
@@ -198,15 +235,16 @@ public final class ClipWriter {
         try encodeVideo(frame)
     }
 
-    /// Appends a decoded or filtered frame of the clip's size in yuv420p (module-internal: the synthetic renderer).
+    /// Appends a decoded or filtered frame of the clip's size and pixel format (module-internal: the synthetic
+    /// renderer).
     func appendVideoFrame(_ source: Frame) throws {
         let f = source.pointer.pointee
         guard f.width == Int32(settings.width), f.height == Int32(settings.height),
-              f.format == AV_PIX_FMT_YUV420P.rawValue
+              f.format == settings.coding.pixelFormat.rawValue
         else {
             throw MediaError(.invalidArgument, path: path, operation: "appending a video frame",
                              reason: "the frame is \(f.width)x\(f.height) format \(f.format), the clip "
-                                 + "\(settings.width)x\(settings.height) yuv420p")
+                                 + "\(settings.width)x\(settings.height) \(settings.coding.pixelFormatName)")
         }
         try encodeVideo(source)
     }
@@ -233,6 +271,18 @@ public final class ClipWriter {
         }
         for (index, sample) in samples.enumerated() { pendingAudio[index % channels].append(sample) }
         audioSampleCount += samples.count / channels
+        try flushAudio(final: false)
+    }
+
+    /// Appends the same samples to every channel (module-internal: the synthetic renderer's mono sound). Copies
+    /// whole runs, not sample by sample: the renderer is on the simulator's hot path.
+    func appendAudio(mono samples: [Float]) throws {
+        guard settings.audio != nil else {
+            throw MediaError(.invalidArgument, path: path, operation: "appending audio",
+                             reason: "the clip was set up without audio")
+        }
+        for channel in pendingAudio.indices { pendingAudio[channel].append(contentsOf: samples) }
+        audioSampleCount += samples.count
         try flushAudio(final: false)
     }
 
@@ -313,7 +363,7 @@ public final class ClipWriter {
     private func writePNG(_ source: Frame, to pngPath: String) throws {
         let graph = try FilterGraph(
             sources: [("in", .video(width: Int32(settings.width), height: Int32(settings.height),
-                                    pixelFormat: AV_PIX_FMT_YUV420P, timeBase: AVRational(num: 1, den: 1),
+                                    pixelFormat: settings.coding.pixelFormat, timeBase: AVRational(num: 1, den: 1),
                                     sampleAspectRatio: AVRational(num: 1, den: 1)))],
             sinks: [("out", true)], description: "[in]format=rgb24[out]")
         let copy = try Frame()

@@ -22,13 +22,20 @@ public struct VideoImage: Sendable, Hashable {
     }
 
     /// One pixel's colour.
-    public struct Color: Sendable, Hashable {
+    public struct Color: Sendable, Hashable, Codable {
         /// Red, 0...255.
         public var red: UInt8
         /// Green, 0...255.
         public var green: UInt8
         /// Blue, 0...255.
         public var blue: UInt8
+
+        /// Makes a colour.
+        public init(red: UInt8, green: UInt8, blue: UInt8) {
+            self.red = red
+            self.green = green
+            self.blue = blue
+        }
     }
 
     /// The colour at column `x`, row `y` (0-based from the top left).
@@ -89,29 +96,7 @@ public func evenlySpacedTimes(duration: Seconds, count: Int) -> [Seconds] {
 
 /// Reads an image file (JPEG, PNG or any still image FFmpeg decodes) as RGB, to check what was written.
 public func loadImage(_ path: String) throws -> VideoImage {
-    try MediaFileCheck.requireReadableFile(path)
-    let input = try InputFile(path: path)
-    guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
-        throw MediaError(.noVideo, path: path, operation: "reading the image", reason: "it holds no picture")
-    }
-    let decoder = try MediaDecoder(stream: stream, path: path, threads: 1)
-    let packet = try Packet(), frame = try Frame()
-    var got = false
-    while !got, try input.read(into: packet) {
-        if packet.pointer.pointee.stream_index == stream.pointee.index {
-            _ = try decoder.send(packet)
-            got = try decoder.receive(into: frame) == .produced
-        }
-        packet.unref()
-    }
-    if !got {
-        _ = try decoder.send(nil)
-        got = try decoder.receive(into: frame) == .produced
-    }
-    guard got else {
-        throw MediaError(.decodeFailed, path: path, operation: "reading the image", reason: "no picture could be decoded")
-    }
-    return try VideoImage(rgbFrame: frame, time: nil)
+    try VideoImage(rgbFrame: decodeStillImage(path), time: nil)
 }
 
 extension VideoImage {

@@ -73,6 +73,10 @@ extension PipelineRunner {
             var body = try await request(of: shot)
             body.seed = attempt.markerSeed
             expectation = try Expectation.fromRequestBody(try JSONEncoder().encode(body), file: "\(shotID) request")
+            // A chained shot must continue from the frame it was given: the previous shot's last frame.
+            if shot.chained, let frame = previousShot(before: shotID)?.lastFramePath {
+                expectation?.startsFrom = layout.absolute(frame)
+            }
         }
         var (info, report) = try await inspect(keptPath, expectation)
         if report != nil { shared?.metrics?.checked() }
@@ -118,6 +122,16 @@ extension PipelineRunner {
         try await transition(shotID, .delivered(attempt: attempt.number, outcome, retry: retry),
                              detail: failed.isEmpty ? Self.verifiedDetail(report)
                                  : "QA failed: \(failed.joined(separator: ", "))")
+    }
+
+    /// The shot in the plan just before `shotID` (the one a chained shot starts from), as the creates walk them.
+    func previousShot(before shotID: String) -> ShotRecord? {
+        var previous: ShotRecord?
+        for id in order {
+            if id == shotID { return previous }
+            if let shot = shots[id], shot.inPlan { previous = shot }
+        }
+        return nil
     }
 
     /// `verified`, naming the warnings when there are some (they are kept: only failures are made again).

@@ -24,6 +24,10 @@ public struct Expectation: Sendable, Hashable, Codable {
     public var source: String
     /// What was assumed or noticed while reading it (defaults taken, the family guessed), for the report.
     public var notes: [String]
+    /// An image the clip should start from (the previous shot's last frame of a chained shot, or the first-frame
+    /// image it was made from); when set, the report holds a `continuity` check comparing it with the clip's first
+    /// frame.
+    public var startsFrom: String?
 
     /// How long a clip should be.
     public enum Length: Sendable, Hashable, Codable {

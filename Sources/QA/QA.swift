@@ -11,10 +11,23 @@ public enum QA {
         "time_base", "track_durations", "audio", "black", "frozen", "silence",
     ]
 
-    /// Probes and decodes `path` and checks it. Blocks the calling thread; throws `MediaError` when the file
-    /// cannot be read at all (missing, not media, truncated).
+    /// The check a report holds after the others when the expectation names an image the clip starts from.
+    public static let continuityCheckName = "continuity"
+
+    /// Probes and decodes `path` and checks it (and, when `expectation.startsFrom` names an image, whether the clip
+    /// starts from it: the `continuity` check, last). Blocks the calling thread; throws `MediaError` when the file
+    /// or that image cannot be read at all (missing, not media, truncated).
     public static func check(_ path: String, against expectation: Expectation,
                              thresholds: QAThresholds = QAThresholds()) throws -> QAReport {
+        var report = try checkContent(path, against: expectation, thresholds: thresholds)
+        if let image = expectation.startsFrom, !report.checks.contains(where: { $0.name == "decode" && $0.verdict == .fail }) {
+            report.checks.append(try continuity(of: path, startingFrom: image, thresholds: thresholds))
+        }
+        return report
+    }
+
+    private static func checkContent(_ path: String, against expectation: Expectation,
+                                     thresholds: QAThresholds) throws -> QAReport {
         let info: MediaInfo
         do {
             info = try probe(path)

@@ -72,7 +72,7 @@ public struct QACheck: Sendable, Hashable, Codable {
 public struct QAReport: Sendable, Hashable, Codable {
     /// The path as given.
     public var file: String
-    /// The checks, in `QA.checkNames` order.
+    /// The checks, in `QA.checkNames` order, then `continuity` when the expectation names an image to start from.
     public var checks: [QACheck]
     /// The expectation the file was checked against, in one line.
     public var expectation: String

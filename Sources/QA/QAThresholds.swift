@@ -27,6 +27,13 @@ public struct QAThresholds: Sendable, Hashable {
     /// Level in dBFS below which sound is silence (silencedetect's `n`); a track whose peak stays below it is silent.
     public var silenceNoise: Double = -60
 
+    /// A clip that should start from an image (a chained shot: the previous shot's last frame) passes the
+    /// `continuity` check when the luma PSNR of its first frame against that image is at least this many dB.
+    /// Calibrated on the simulator's clips (ContinuityTests): a clip made from the image scores 38-48 dB after
+    /// H.264 coding, a clip that starts elsewhere 6-14 dB; 20 dB sits between with room for a generator that
+    /// redraws the first frame a little.
+    public var continuity: Double = 20
+
     /// Pictures with more pixels than this (1080p's 2206x946 is the largest below it; 4k is above) are scaled
     /// to a quarter of their width before the black and frozen detectors.
     public var fullSizeAnalysisPixels = 2_200_000
@@ -45,6 +52,7 @@ public struct QAThresholds: Sendable, Hashable {
         case pause
         case silentShare = "silent-share"
         case silenceNoise = "silence-noise"
+        case continuity
 
         /// One line: unit, default and what it decides.
         public var help: String {
@@ -58,6 +66,7 @@ public struct QAThresholds: Sendable, Hashable {
             case .pause: "seconds of silence reported as a pause, a warning (default 1)"
             case .silentShare: "share of the audio (0-1) that, silent, fails (default 0.5)"
             case .silenceNoise: "dBFS below which sound counts as silence (default -60)"
+            case .continuity: "dB of luma PSNR a clip's first frame needs against the image it starts from (default 20)"
             }
         }
 
@@ -84,6 +93,7 @@ public struct QAThresholds: Sendable, Hashable {
         case .pause: pause
         case .silentShare: silentShare
         case .silenceNoise: silenceNoise
+        case .continuity: continuity
         }
     }
 
@@ -106,6 +116,11 @@ public struct QAThresholds: Sendable, Hashable {
                 throw QAThresholdError(name.rawValue, "expected a level in dBFS between -120 and 0; got \(value)")
             }
             silenceNoise = value
+        case .continuity:
+            guard value >= 0, value <= 100 else {
+                throw QAThresholdError(name.rawValue, "expected dB of PSNR between 0 and 100; got \(value)")
+            }
+            continuity = value
         default:
             guard value >= 0, value <= 3600 else {
                 throw QAThresholdError(name.rawValue, "expected seconds, 0 or more; got \(value)")

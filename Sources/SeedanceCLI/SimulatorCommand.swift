@@ -37,6 +37,7 @@ struct SimulatorCommand: AsyncParsableCommand {
               black       the clip is black
               frozen      the clip shows one frozen picture
               short       the clip has half the frames
+              wrong-start the clip ignores its first-frame image (starts elsewhere)
 
             Examples:
               seedance simulator --port 8123
@@ -66,10 +67,12 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject, e.g. seed=7,429=0.1,fail=0.05 (see above).")
     var faults: String?
 
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries: moov at the end after a uuid "
-                             + "box, 44.1 kHz audio (32 kHz for -fast models) a little longer than the video, "
-                             + "B-frames, speech with pauses. They pass `seedance verify` with warnings only."))
-    var realDeliveries = false
+    @Flag(inversion: .prefixedNo,
+          help: ArgumentHelp("Render clips shaped like real Seedance 2.0 deliveries (moov at the end after a uuid "
+                             + "box, 44.1 kHz speech-like audio, 32 kHz for -fast models, a little longer than the "
+                             + "video, B-frames; 4k as 10-bit H.265); --no-real-deliveries renders plain clips "
+                             + "(48 kHz tone as long as the video, no B-frames, moov first)."))
+    var realDeliveries = true
 
     @Option(name: .customLong("api-key"), help: "The only API key accepted (default: any non-empty key).")
     var apiKey: String?

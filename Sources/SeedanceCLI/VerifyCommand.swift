@@ -87,6 +87,12 @@ struct VerifyCommand: AsyncParsableCommand {
                                valueName: "name=value"))
     var thresholdAssignments: [String] = []
 
+    @Option(name: .customLong("starts-from"),
+            help: ArgumentHelp("An image the clip should start from (the previous shot's last frame): adds the "
+                               + "continuity check (luma PSNR of the first frame, threshold continuity).",
+                               valueName: "image"))
+    var startsFrom: String?
+
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")
     var json = false
 
@@ -144,6 +150,7 @@ struct VerifyCommand: AsyncParsableCommand {
             guard frames > 0 else { throw CommandFailure(.badInput, "verify: --frames must be 1 or more") }
             expectation.length = .frames(frames)
         }
+        expectation.startsFrom = startsFrom
         return expectation
     }
 

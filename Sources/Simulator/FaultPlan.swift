@@ -28,16 +28,19 @@ public enum FaultKind: String, Sendable, Hashable, CaseIterable, Codable {
     case frozen
     /// The clip has half the frames asked for.
     case short
+    /// The clip ignores its first-frame (and last-frame) image: it starts elsewhere, as a generation that does not
+    /// continue the shot before it. Drawn only for requests with a first-frame image.
+    case wrongStart = "wrong-start"
 
     /// Faults that change the rendered clip (at most one per task, drawn in this order).
-    static let clipFaults: [FaultKind] = [.wrongSize, .noAudio, .silent, .black, .frozen, .short]
+    static let clipFaults: [FaultKind] = [.wrongSize, .noAudio, .silent, .black, .frozen, .short, .wrongStart]
 }
 
 /// Which faults to inject and how often, reproducibly: the n-th chance of a kind is decided by the seed alone.
 ///
 /// The SPEC text (`--faults`) is a comma-separated list of `KIND=RATE` with RATE in 0...1, plus `seed=N` and
 /// `slow-seconds=S`; `all=RATE` sets every kind. Kinds: 429, 500, drop, slow, fail, truncate, expire, wrong-size,
-/// no-audio, silent, black, frozen, short. Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
+/// no-audio, silent, black, frozen, short, wrong-start. Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
 public struct FaultPlan: Sendable, Hashable {
     /// Rate (0...1) of each kind; absent kinds never happen.
     public var rates: [FaultKind: Double] = [:]
@@ -116,6 +119,16 @@ struct StableHash {
         }
         state ^= 0xff
         state &*= 0x0000_0100_0000_01b3
+    }
+
+    /// Adds bytes (no end marker: callers hash one blob).
+    mutating func add(_ data: Data) {
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                state ^= UInt64(byte)
+                state &*= 0x0000_0100_0000_01b3
+            }
+        }
     }
 
     mutating func add(_ value: UInt64) {

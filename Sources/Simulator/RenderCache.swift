@@ -23,16 +23,19 @@ actor RenderCache {
         self.threads = threads
     }
 
-    /// The clip for `spec`, rendered now or taken from the cache.
-    func clip(for spec: SyntheticClipSpec) async throws -> RenderedClip {
-        let key = Self.key(spec)
-        let clip = RenderedClip(video: directory.appendingPathComponent("\(key).mp4").path,
-                                lastFrame: directory.appendingPathComponent("\(key).png").path)
+    /// The clip for `spec`, rendered now or taken from the cache; with `lastFrame`, its last-frame PNG too (made
+    /// only when asked: it costs a decode of the clip's last group of pictures, on the render's hot path).
+    func clip(for spec: SyntheticClipSpec, lastFrame: Bool = true) async throws -> RenderedClip {
+        let name = Self.key(spec)
+        let key = name + (lastFrame ? "+png" : "")
+        let clip = RenderedClip(video: directory.appendingPathComponent("\(name).mp4").path,
+                                lastFrame: directory.appendingPathComponent("\(name).png").path)
         if let running = inFlight[key] {
             hits += 1
             return try await running.value
         }
-        if FileManager.default.fileExists(atPath: clip.video), FileManager.default.fileExists(atPath: clip.lastFrame) {
+        if FileManager.default.fileExists(atPath: clip.video),
+           !lastFrame || FileManager.default.fileExists(atPath: clip.lastFrame) {
             hits += 1
             return clip
         }
@@ -42,7 +45,8 @@ actor RenderCache {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
                     continuation.resume(with: Result {
-                        try renderSyntheticClip(spec, to: clip.video, lastFramePNG: clip.lastFrame, threads: threads)
+                        try renderSyntheticClip(spec, to: clip.video, lastFramePNG: lastFrame ? clip.lastFrame : nil,
+                                                threads: threads)
                         return clip
                     })
                 }
@@ -67,6 +71,10 @@ actor RenderCache {
             parts += "-\(d.audioSampleRate)hz-\(Int((d.audioOverhang * 1000).rounded()))ms-b\(d.bFrames)"
                 + "-\(d.faststart ? "fs" : "moovend")-\(d.provenanceBox ? "uuid" : "nouuid")"
         }
+        if spec.coding != .h264 { parts += "-\(spec.coding.rawValue)" }
+        if let image = spec.firstImage { parts += "-first\(image.digest)" }
+        if let image = spec.lastImage { parts += "-last\(image.digest)" }
+        if let tint = spec.tint { parts += String(format: "-tint%02x%02x%02x", tint.red, tint.green, tint.blue) }
         return parts
     }
 }

@@ -37,10 +37,12 @@ public struct SimulatorConfiguration: Sendable {
     /// Injected faults.
     public var faults: FaultPlan = FaultPlan()
     /// Render clips shaped like real Seedance 2.0 deliveries (`DeliveryTraits.seedance20`: moov at the end after a
-    /// placeholder `uuid` box, AAC at 44.1 kHz, 32 kHz for `-fast` models, running 30 ms past the video, 3 B-frames)
-    /// with speech-like sound that pauses between lines. Such clips pass QA with warnings only (moov at the end,
-    /// pauses). Off by default: plain clips are smaller, faster to render and pass every check.
-    public var realDeliveries = false
+    /// placeholder `uuid` box, AAC at 44.1 kHz, 32 kHz for `-fast` models, running 30 ms past the video, x264 High
+    /// with 3 B-frames; 4k as 10-bit H.265) with speech-like sound that pauses between lines. Such clips pass QA
+    /// with warnings only (moov at the end, pauses), as real ones do. On by default, so what a client does with a
+    /// real delivery is what it is tested with; off gives the plain clips of old (48 kHz tone as long as the
+    /// video, no B-frames, moov first), which a few tests of the plain packaging ask for.
+    public var realDeliveries = true
 
     /// The defaults: loopback, a free port, real-time durations, the service's documented limits, no faults.
     public init() {}

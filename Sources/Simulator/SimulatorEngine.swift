@@ -7,6 +7,8 @@ import SeedanceAPI
 actor SimulatorEngine {
     let configuration: SimulatorConfiguration
     let renderer: RenderCache
+    /// Where the images of requests are kept (under the render cache, by digest).
+    nonisolated let imageDirectory: URL
     private let logger: Logger
     private var tasks: [String: TaskRecord] = [:]
     private var sequence = 0
@@ -33,6 +35,7 @@ actor SimulatorEngine {
         self.configuration = configuration
         self.logger = logger
         renderer = RenderCache(directory: cacheDirectory, threads: configuration.renderThreads)
+        imageDirectory = cacheDirectory.appendingPathComponent("images")
         var hash = StableHash()
         hash.add(UUID().uuidString)
         linkSecret = String(hash.value, radix: 16)
@@ -76,7 +79,7 @@ actor SimulatorEngine {
 
     /// Admits a validated request: rate limit and queue cap, then a new queued task. Returns its id.
     func create(_ request: GenerationRequest, resolved: ResolvedRequest, imageSize: PixelSize?,
-                now: Date = Date()) throws(APIError) -> String {
+                images: ClipImages = .none, now: Date = Date()) throws(APIError) -> String {
         let window = now.addingTimeInterval(-configuration.rateWindow)
         var recent = createTimes[request.model, default: []].filter { $0 > window }
         if recent.count >= configuration.requestsPerMinute {
@@ -114,11 +117,13 @@ actor SimulatorEngine {
         var clipFault: FaultKind?
         for kind in FaultKind.clipFaults where clipFault == nil {
             if kind == .noAudio || kind == .silent, !resolved.generateAudio { continue }
+            if kind == .wrongStart, images.first == nil { continue }
             if drawFault(kind) { clipFault = kind }
         }
         let fails = drawFault(.fail)
         let spec = ClipPlanner.spec(resolved: resolved, size: size, ratio: ratio, seed: seed, fault: clipFault,
-                                    realDeliveryOf: configuration.realDeliveries ? request.model : nil)
+                                    realDeliveryOf: configuration.realDeliveries ? request.model : nil,
+                                    images: images)
         let record = TaskRecord(
             id: id, sequence: sequence, request: request, resolved: resolved, size: size, ratio: ratio, seed: seed,
             spec: spec, clipFault: clipFault, failsAtEnd: fails, createdAt: now,
@@ -279,11 +284,11 @@ actor SimulatorEngine {
         record.render = .rendering
         tasks[id] = record
         notify(record)
-        let spec = record.spec, renderer = self.renderer
+        let spec = record.spec, renderer = self.renderer, lastFrame = record.resolved.returnLastFrame
         renderTasks[id] = Task {
             let result: TaskRecord.RenderState
             do {
-                result = .done(try await renderer.clip(for: spec))
+                result = .done(try await renderer.clip(for: spec, lastFrame: lastFrame))
             } catch {
                 result = .failed(String(describing: error))
             }

@@ -110,7 +110,8 @@ struct SimulatorRoutes: Sendable {
         let body = try GenerationRequest.decode(Data(buffer: buffer))
         let resolved = try RequestValidation().validate(body)
         let imageSize = try await Self.firstFrameSize(body, resolved: resolved)
-        let id = try await engine.create(body, resolved: resolved, imageSize: imageSize)
+        let images = try await ClipImages.read(body, into: engine.imageDirectory)
+        let id = try await engine.create(body, resolved: resolved, imageSize: imageSize, images: images)
         return try Self.json(TaskCreated(id: id))
     }
 

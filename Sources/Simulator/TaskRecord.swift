@@ -40,21 +40,25 @@ struct TaskRecord: Sendable {
 
 /// Turns a validated request into what the simulator will render.
 enum ClipPlanner {
-    /// The synthetic clip for a task: the documented geometry, 24 fps, 24 x duration + 1 frames, tone audio when
-    /// asked (speech shaped like a real delivery of `model` when given), the mark when asked, content from prompt and
-    /// seed; then bent by a clip fault if one was drawn.
+    /// The synthetic clip for a task: the documented geometry, 24 fps, 24 x duration + 1 frames, the request's
+    /// images (first frame, last frame, the reference images' colour) over moving content from prompt and seed,
+    /// the mark when asked; packaged like a real delivery of `model` when given (speech when audio is asked, 4k as
+    /// 10-bit H.265), else a plain clip with a tone; then bent by a clip fault if one was drawn.
     static func spec(resolved: ResolvedRequest, size: PixelSize, ratio: AspectRatio, seed: Int64,
-                     fault: FaultKind?, realDeliveryOf model: String? = nil) -> SyntheticClipSpec {
+                     fault: FaultKind?, realDeliveryOf model: String? = nil,
+                     images: ClipImages = .none) -> SyntheticClipSpec {
         var hash = StableHash()
         hash.add(resolved.prompt)
         hash.add(UInt64(bitPattern: seed))
         var spec = SyntheticClipSpec(width: size.width, height: size.height, frameCount: resolved.frameCount,
                                      frameRate: OutputGeometry.framesPerSecond, picture: .moving,
                                      sound: resolved.generateAudio ? .tone : nil, watermark: resolved.watermark,
-                                     variant: hash.value)
+                                     variant: hash.value, firstImage: images.first,
+                                     lastImage: images.first == nil ? nil : images.last, tint: images.tint)
         if let model {
             spec.delivery = .seedance20(fast: model.contains("fast"))
             if spec.sound != nil { spec.sound = .speech }
+            if resolved.resolution == .k4 { spec.coding = .hevcMain10 }
         }
         switch fault {
         case .wrongSize?:
@@ -69,6 +73,9 @@ enum ClipPlanner {
         case .black?: spec.picture = .black
         case .frozen?: spec.picture = .frozen
         case .short?: spec.frameCount = max(1, spec.frameCount / 2)
+        case .wrongStart?:
+            spec.firstImage = nil
+            spec.lastImage = nil
         default: break
         }
         return spec

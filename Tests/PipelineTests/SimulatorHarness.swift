@@ -15,7 +15,7 @@ struct SimulatorHarness {
     let directory: URL
 
     /// `rateLimit`: creates allowed per window of that many real seconds (default: the service's 600 per minute).
-    static func start(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = false,
+    static func start(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = true,
                       rateLimit: (creates: Int, window: Double)? = nil) async throws -> SimulatorHarness {
         let directory = try FixturePaths.temporaryDirectory("pipeline")
         var configuration = SimulatorConfiguration()
@@ -41,7 +41,7 @@ struct SimulatorHarness {
 
     /// Runs `body` with a started harness and stops it when `body` ends, by returning or by throwing: the
     /// simulator's port is closed and its folder removed before the test ends.
-    static func with<T>(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = false,
+    static func with<T>(faults: String? = nil, timeScale: Double = 0.01, realDeliveries: Bool = true,
                         rateLimit: (creates: Int, window: Double)? = nil,
                         _ body: (SimulatorHarness) async throws -> T) async throws -> T {
         let harness = try await start(faults: faults, timeScale: timeScale, realDeliveries: realDeliveries,
