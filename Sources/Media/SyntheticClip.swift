@@ -144,8 +144,8 @@ public struct SyntheticClipSpec: Sendable, Hashable, Codable {
     ///
     /// Not listed: the lead-in of 0.1-0.3 s before the first line (too short for a silence detector with
     /// the usual 0.5 s minimum). The last line runs to the end, so the track never ends in a pause. For
-    /// `duration` over about 3.5 s the pauses and lead-in together make 27-38% of the track; shorter
-    /// clips hold one line and no pause. For the clip of a spec, pass `spec.variant` and `spec.audioDuration`.
+    /// `duration` over about 3.5 s the pauses and lead-in together make 27-38% of the track, with at least two
+    /// pauses from 3.6 s; shorter clips hold fewer. For the clip of a spec, pass `spec.variant` and `spec.audioDuration`.
     public static func speechPauses(variant: UInt64, duration: Double) -> [ClosedRange<Double>] {
         SpeechPlan(variant: variant, duration: duration).pauses
     }
@@ -451,11 +451,13 @@ struct SplitMix64 {
     }
 }
 
-/// Where the lines and pauses of `.speech` fall: a lead-in of 0.1-0.3 s, then lines of 1.2-3.0 s separated by
-/// pauses of 0.55-2.0 s, the last line running to the end.
+/// Where the lines and pauses of `.speech` fall: a lead-in of 0.1-0.3 s, then lines of 0.8-3.0 s separated by
+/// pauses of 0.55-2.0 s, the last line (at least 0.8 s) running to the end.
 ///
 /// Several layouts are drawn in turn (each from its own seed) and the first whose silence (lead-in and pauses)
-/// is 27-38% of the track is kept, as in measured dialogue; short clips that cannot reach that keep the closest.
+/// is 27-38% of the track and that has at least two pauses when the track is long enough for them (3.6 s: a
+/// 4 s clip has two, as measured deliveries of that length do) is kept; short clips that cannot reach that keep
+/// the closest.
 struct SpeechPlan {
     var lines: [ClosedRange<Double>] = []
     var pauses: [ClosedRange<Double>] = []
@@ -467,12 +469,16 @@ struct SpeechPlan {
             let plan = SpeechPlan(seed: variant &* 0x1_0000_01B3 &+ UInt64(attempt), duration: duration)
             let silence = (plan.pauses.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
                 + (plan.lines.first?.lowerBound ?? 0)) / duration
-            let distance = max(0, 0.27 - silence, silence - 0.38)
+            let missingPauses = duration >= Self.twoPauseLength ? max(0, 2 - plan.pauses.count) : 0
+            let distance = max(0, 0.27 - silence, silence - 0.38) + Double(missingPauses)
             if best == nil || distance < best!.distance { best = (distance, plan) }
             if distance == 0 { break }
         }
         self = best!.plan
     }
+
+    /// The shortest track that holds a lead-in, two lines and two pauses and a last line at their minimums.
+    static let twoPauseLength = 3.6
 
     private init(seed: UInt64, duration: Double) {
         var random = SplitMix64(seed: seed)
@@ -480,13 +486,14 @@ struct SpeechPlan {
         var t = duration >= 1.5 ? leadIn : 0
         while true {
             let remaining = duration - t
-            if remaining <= 3.0 {
+            // Another line and pause need room for a last line of at least 0.8 s after them.
+            if remaining < 0.8 + 0.55 + 0.8 {
                 lines.append(t...duration)
                 return
             }
-            // Leave room after this line and its pause for a last line of at least 1.2 s.
-            let line = random.uniform(1.2, min(3.0, remaining - 1.75))
-            let pause = random.uniform(0.55, min(2.0, remaining - 1.2 - line))
+            // Lines of a short track stay short enough for three of them (two pauses) to fit.
+            let line = random.uniform(0.8, max(0.8, min(3.0, remaining - 1.35, (duration - 0.3 - 2 * 0.55) / 3)))
+            let pause = random.uniform(0.55, min(2.0, remaining - 0.8 - line))
             lines.append(t...(t + line))
             pauses.append((t + line)...(t + line + pause))
             t += line + pause

@@ -141,10 +141,11 @@ import TestSupport
                 let variant = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
                 let plan = SpeechPlan(variant: variant, duration: duration)
                 #expect(plan.pauses == SyntheticClipSpec.speechPauses(variant: variant, duration: duration))
-                #expect(!plan.pauses.isEmpty)
+                // Two pauses at least from 4 s, as measured deliveries of that length have.
+                #expect(plan.pauses.count >= 2, "\(duration) s: \(plan.pauses)")
                 let leadIn = plan.lines[0].lowerBound
                 #expect(leadIn >= 0.1 && leadIn <= 0.3)
-                for line in plan.lines { #expect(line.upperBound - line.lowerBound >= 1.2 - 1e-9) }
+                for line in plan.lines { #expect(line.upperBound - line.lowerBound >= 0.8 - 1e-9) }
                 for line in plan.lines.dropLast() { #expect(line.upperBound - line.lowerBound <= 3.0 + 1e-9) }
                 #expect(plan.lines.last?.upperBound == duration, "the last line runs to the end")
                 for pause in plan.pauses {
