@@ -1,4 +1,5 @@
 import Foundation
+import QA
 
 /// One shot's section: the player and pictures on one side, the words and figures on the other.
 extension ReportHTML {
@@ -71,6 +72,7 @@ extension ReportHTML {
         }
         var html = ""
         if !inputs.isEmpty { html += "<h3>Inputs</h3><div class=\"images\">\(inputs.joined())</div>" }
+        html += join(shot)
         if let poster = shot.poster { html += "<h3>Poster</h3>" + figure(poster, caption: "poster frame") }
         if let sheet = shot.sheet {
             html += "<h3>Contact sheet</h3>" + figure(sheet, caption: "contact sheet — open full size")
@@ -79,6 +81,22 @@ extension ReportHTML {
     }
 
     /// An image that opens full size.
+    /// A chained shot's join: the previous shot's last frame beside this clip's first frame, with the continuity
+    /// check's verdict (luma PSNR between the two).
+    static func join(_ shot: RunReport.Shot) -> String {
+        guard let last = shot.chainedImage, let first = shot.firstFrame else { return "" }
+        let from = shot.chainedFrom ?? "the previous shot"
+        var html = "<h3>Join with \(escape(from))</h3><div class=\"pair\">"
+            + figure(last, caption: "last frame of \(from)") + figure(first, caption: "first frame of \(shot.id)")
+            + "</div>"
+        if let check = shot.qa?.checks.first(where: { $0.name == QA.continuityCheckName }) {
+            let verdict = check.verdict == .fail ? "fail" : "pass"
+            html += "<p class=\"meta \(verdict)\">continuity: \(escape(check.verdict.rawValue)), "
+                + "\(escape(check.actual)) (needs \(escape(check.expected)))</p>"
+        }
+        return html
+    }
+
     static func figure(_ path: String, caption: String) -> String {
         "<figure><a href=\"\(link(path))\"><img src=\"\(link(path))\" alt=\"\(escape(caption))\" loading=\"lazy\"></a>"
             + "<figcaption>\(escape(caption))</figcaption></figure>"

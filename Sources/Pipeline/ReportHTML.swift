@@ -48,6 +48,7 @@ enum ReportHTML {
         figure{margin:0 0 10px} figcaption{font-size:12px;color:#5b6475;margin-top:3px}
         figure img{display:block;width:100%;border-radius:6px;background:#ddd}
         .images{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:8px}
+        .pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;width:100%;font-size:13px} td,th{padding:5px 8px;border-bottom:1px solid #e6e8ec;text-align:left;vertical-align:top}
         th{color:#5b6475;font-weight:600} td.n{text-align:right;white-space:nowrap}

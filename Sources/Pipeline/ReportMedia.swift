@@ -47,6 +47,15 @@ final class ReportMedia: @unchecked Sendable {
         }
     }
 
+    /// `thumbs/<shot>-first.png`: the clip's first decoded frame, written once (kept while newer than the clip),
+    /// for the join of a chained shot: set beside the frame it should continue from, a jump shows at a glance.
+    func firstFrame(of clip: String, shotID: String) -> String? {
+        let relative = "thumbs/\(shotID)-first.png"
+        let source = layout.absolute(clip), target = layout.absolute(relative)
+        if let made = modified(target), let original = modified(source), made >= original { return relative }
+        return (try? writeThumbnail(of: source, at: .seconds(0), to: target)) != nil ? relative : nil
+    }
+
     private func modified(_ path: String) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }

@@ -109,6 +109,7 @@ public struct ReportWriter: Sendable {
                 let previous = shots.filter { $0.inPlan && $0.position < shot.position }.max { $0.position < $1.position }
                 entry.chainedFrom = previous?.id
                 entry.chainedImage = previous?.lastFramePath
+                if let clip = shot.clipPath { entry.firstFrame = media.firstFrame(of: clip, shotID: shot.id) }
             }
             reportShots.append(entry)
         }

@@ -144,6 +144,8 @@ public struct RunReport: Sendable, Codable {
         public var chainedFrom: String?
         /// For a chained shot: that last frame, the first frame sent.
         public var chainedImage: String?
+        /// For a chained shot: the clip's own first frame, to set beside `chainedImage` at the join.
+        public var firstFrame: String?
         /// A small H.264 copy of `clip` when browsers cannot play it (HEVC).
         public var clipPreview: String?
         /// The clip's video codec.
@@ -153,6 +155,7 @@ public struct RunReport: Sendable, Codable {
             case id, position, prompt, state, attempts, tokens, clip, poster, sheet, probe, qa, error, history, seconds, override
             case model, price, cost, inputs
             case chainedFrom = "chained_from", chainedImage = "chained_image", clipPreview = "clip_preview"
+            case firstFrame = "first_frame"
             case clipCodec = "clip_codec"
             case inEdit = "in_edit"
             case taskID = "task_id", estimatedTokens = "estimated_tokens", startedAt = "started_at"

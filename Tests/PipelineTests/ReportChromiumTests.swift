@@ -61,6 +61,11 @@ import TestSupport
             #expect(rejected.allSatisfy { $0.clip.map { FileManager.default.fileExists(atPath: layout.absolute($0)) } == true })
             let chained = try #require(report.shots.first { $0.id == "chained" })
             #expect(chained.chainedFrom == "opening" && chained.chainedImage == "thumbs/opening-last.png")
+            // The join side by side: the chained clip's own first frame, at the clip's size, and the check's verdict.
+            let firstFrame = try probe(layout.absolute(try #require(chained.firstFrame)))
+            let chainedClip = try probe(layout.absolute(try #require(chained.clip)))
+            #expect(firstFrame.video?.width == chainedClip.video?.width)
+            #expect(chained.qa?.checks.contains { $0.name == "continuity" && $0.verdict == .pass } == true)
             let gardenShot = try #require(report.shots.first { $0.id == "garden" })
             #expect(gardenShot.clipCodec == "hevc")
             let preview = try probe(layout.absolute(try #require(gardenShot.clipPreview)))
@@ -81,6 +86,7 @@ import TestSupport
             #expect(!html.contains(SimulatorHarness.apiKey))
             #expect(html.contains("queued") && html.contains("generating") && html.contains("checking"))
             #expect(html.contains("USD"))
+            #expect(html.contains("Join with opening") && html.contains("thumbs/chained-first.png"))
             let checked = html.replacingOccurrences(of: "</body>", with: "<script>\(Self.checkScript)</script></body>")
             try checked.write(toFile: layout.absolute("report-check.html"), atomically: true, encoding: .utf8)
             // Headless Chromium's window is at least 500 px wide: the page is measured in a 375 px frame.
