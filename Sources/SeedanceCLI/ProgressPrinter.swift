@@ -43,7 +43,12 @@ final class ProgressPrinter: @unchecked Sendable {
             if mode == .json { return printJSON(event) }
             switch event {
             case let .shot(id, state, detail):
-                StandardError.write("\(id): \(state.rawValue)\(detail.map { " (\($0))" } ?? "")\n")
+                // A downloaded clip whose checks begin is still `downloading` in the store; a person reads "checking".
+                if state == .downloading, detail == "checking" {
+                    StandardError.write("\(id): checking\n")
+                } else {
+                    StandardError.write("\(id): \(state.rawValue)\(detail.map { " (\($0))" } ?? "")\n")
+                }
             case .note(let text):
                 StandardError.write("\(text)\n")
             case .started, .tokens, .finished:

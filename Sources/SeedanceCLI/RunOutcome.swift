@@ -67,7 +67,7 @@ enum RunOutcome {
         } else {
             var lines = ["\(counted(summary.done, "shot")) done, \(summary.failed) failed; "
                 + "\(counted(summary.createsNow, "create call")) now, \(summary.creates) in all; "
-                + "\(counted(summary.tokens, "token")) billed in all"]
+                + "\(RunStatusBlock.grouped(summary.tokens)) token\(summary.tokens == 1 ? "" : "s") billed in all"]
             // A one-shot run has no final video: say where its clip is, so the user need not look for it.
             if let clip, summary.finalVideo == nil {
                 let path = (summary.directory as NSString).appendingPathComponent(clip)
