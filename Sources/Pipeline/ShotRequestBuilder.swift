@@ -57,7 +57,7 @@ public struct ShotRequestBuilder: Sendable {
         }
         let request = GenerationRequest(
             model: settings.model ?? Self.defaultModel, content: content,
-            generateAudio: settings.audio ?? true, resolution: resolution ?? .p720, ratio: ratio ?? .r16x9,
+            generateAudio: settings.audio ?? true, resolution: resolution ?? (settings.draft == true ? ResolvedRequest.draftResolution : .p720), ratio: ratio ?? .r16x9,
             // A frame count (1.0 models) wins over duration: no default duration beside it.
             duration: settings.duration ?? (settings.frames == nil ? 5 : nil), frames: settings.frames,
             seed: settings.seed, cameraFixed: settings.cameraFixed, watermark: settings.watermark ?? false,
