@@ -1,5 +1,4 @@
 import Foundation
-import Media
 import SeedanceAPI
 
 /// Turns a plan's shot into the create body, checking local images against the API's limits and sending them as
@@ -7,8 +6,8 @@ import SeedanceAPI
 public struct ShotRequestBuilder: Sendable {
     /// The model used when neither the shot nor the defaults name one.
     public static let defaultModel = "doubao-seedance-2-0-260128"
-    /// The API's image limits: 30 MB, sides 300...6000 px, width/height 0.4...2.5.
-    public static let maxImageBytes = 30 * 1024 * 1024
+    /// The API's image size limit (30 MB); the rule lives in `ImageChecks`.
+    public static let maxImageBytes = ImageChecks.maxBytes
 
     /// The plan file (for messages) and the folder local paths are relative to.
     public var planFile: String
@@ -58,7 +57,7 @@ public struct ShotRequestBuilder: Sendable {
         }
         let request = GenerationRequest(
             model: settings.model ?? Self.defaultModel, content: content,
-            generateAudio: settings.audio ?? true, resolution: resolution ?? .p720, ratio: ratio ?? .r16x9,
+            generateAudio: settings.audio ?? true, resolution: resolution ?? (settings.draft == true ? ResolvedRequest.draftResolution : .p720), ratio: ratio ?? .r16x9,
             // A frame count (1.0 models) wins over duration: no default duration beside it.
             duration: settings.duration ?? (settings.frames == nil ? 5 : nil), frames: settings.frames,
             seed: settings.seed, cameraFixed: settings.cameraFixed, watermark: settings.watermark ?? false,
@@ -112,35 +111,10 @@ public struct ShotRequestBuilder: Sendable {
             throw fail("reference \(reference.kind.rawValue)s must be URLs (the API takes no base64 \(reference.kind.rawValue))")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
-        guard data.count < Self.maxImageBytes else { throw fail("\(data.count) bytes; images must be under 30 MB") }
-        let format = try Self.imageFormat(of: data).orThrow(fail("not a JPEG, PNG, WebP, BMP, TIFF or GIF image"))
-        let info: MediaInfo
-        do { info = try probe(path) } catch { throw fail("not a readable image (\(error))") }
-        guard let video = info.video else { throw fail("not a readable image") }
-        let (w, h) = (video.width, video.height)
-        guard (300...6000).contains(w), (300...6000).contains(h) else {
-            throw fail("\(w)x\(h): each side must be 300...6000 px")
-        }
-        let aspect = Double(w) / Double(h)
-        guard aspect >= 0.4, aspect <= 2.5 else {
-            throw fail("\(w)x\(h): width/height \(String(format: "%.2f", aspect)) must be within 0.4...2.5")
-        }
-        return "data:image/\(format);base64,\(data.base64EncodedString())"
-    }
-
-    /// The image format from the file's first bytes (lowercase, as data URLs want it).
-    static func imageFormat(of data: Data) -> String? {
-        let b = [UInt8](data.prefix(12))
-        guard b.count >= 4 else { return nil }
-        if b.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
-        if b.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpeg" }
-        if b.starts(with: [0x47, 0x49, 0x46]) { return "gif" }
-        if b.starts(with: [0x42, 0x4D]) { return "bmp" }
-        if b.starts(with: [0x49, 0x49, 0x2A, 0x00]) || b.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return "tiff" }
-        if b.count >= 12, b.starts(with: [0x52, 0x49, 0x46, 0x46]), Array(b[8..<12]) == [0x57, 0x45, 0x42, 0x50] {
-            return "webp"
-        }
-        return nil
+        // The same checks as `seedance submit --image` and the simulator: one rule, one place.
+        let facts: ImageFacts
+        do { facts = try ImageChecks.check(data) } catch { throw fail(error.reason) }
+        return "data:image/\(facts.format);base64,\(data.base64EncodedString())"
     }
 
     /// A valid stand-in first frame, used only to validate a shot that will start from the previous shot's frame.

@@ -91,9 +91,25 @@ public final class Client: Sendable {
     }
 
     /// Cancels a queued task, or deletes the record of a finished one (running and cancelled ones are refused).
-    public func delete(_ id: String) async throws {
+    ///
+    /// When an attempt's answer was lost and the retry is refused because the task is now cancelled (or gone), the
+    /// lost attempt did the work: the task is re-read to make sure, and the outcome says so instead of failing.
+    @discardableResult
+    public func delete(_ id: String) async throws -> DeleteOutcome {
         try TaskID.check(id)
-        _ = try await send(.read, .DELETE, tasksURL(id: id), taskID: id)
+        do {
+            _ = try await send(.read, .DELETE, tasksURL(id: id), taskID: id)
+            return .done
+        } catch let error as ClientError where error.kind == .api && error.attempts > 1
+            && (error.httpStatus == 400 || error.httpStatus == 404) {
+            do {
+                let current = try await self.task(id)
+                guard current.status == .cancelled else { throw error }
+                return .alreadyCancelled
+            } catch let reread as ClientError where reread.kind == .api && reread.httpStatus == 404 {
+                return .alreadyDeleted
+            }
+        }
     }
 
     // MARK: URLs and decoding
@@ -124,6 +140,25 @@ public final class Client: Sendable {
     }
 }
 
+/// What a delete call achieved.
+public enum DeleteOutcome: Sendable, Hashable {
+    /// The service answered the call: cancelled or deleted.
+    case done
+    /// An answer was lost, and the retry found the task already cancelled (by the lost attempt).
+    case alreadyCancelled
+    /// An answer was lost, and the retry found the task already gone (deleted by the lost attempt).
+    case alreadyDeleted
+
+    /// A note for the user when the outcome was inferred after a lost answer; nil for `done`.
+    public var note: String? {
+        switch self {
+        case .done: nil
+        case .alreadyCancelled: "the first answer was lost; the retry found the task already cancelled"
+        case .alreadyDeleted: "the first answer was lost; the retry found the task already deleted"
+        }
+    }
+}
+
 /// Filters and paging of the list call.
 public struct TaskQuery: Sendable, Hashable {
     /// Page number, 1-based (1...500).
@@ -136,10 +171,13 @@ public struct TaskQuery: Sendable, Hashable {
     public var taskIDs: [String]
     /// Only tasks of this model.
     public var model: String?
+    /// Only tasks of this processing tier (`filter.service_tier`).
+    public var serviceTier: ServiceTier?
 
     /// Makes a query; the defaults list the newest 20 tasks.
     public init(pageNumber: Int = 1, pageSize: Int = 20, status: TaskStatus? = nil, taskIDs: [String] = [],
-                model: String? = nil) {
+                model: String? = nil, serviceTier: ServiceTier? = nil) {
+        self.serviceTier = serviceTier
         self.pageNumber = pageNumber
         self.pageSize = pageSize
         self.status = status
@@ -154,6 +192,7 @@ public struct TaskQuery: Sendable, Hashable {
         if let status { items.append(URLQueryItem(name: "filter.status", value: status.rawValue)) }
         for id in taskIDs { items.append(URLQueryItem(name: "filter.task_ids", value: id)) }
         if let model { items.append(URLQueryItem(name: "filter.model", value: model)) }
+        if let serviceTier { items.append(URLQueryItem(name: "filter.service_tier", value: serviceTier.rawValue)) }
         return items
     }
 }

@@ -110,13 +110,15 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
     public var executionExpiresAfter: Int?
     /// The prompt as the service rewrote it, when it did.
     public var revisedPrompt: String?
+    /// The end-user id given at creation (`safety_identifier`), read back by the official SDKs.
+    public var safetyIdentifier: String?
 
     enum CodingKeys: String, CodingKey {
         case id, model, status, error, content, usage, seed, resolution, ratio, duration, frames, draft
         case createdAt = "created_at", updatedAt = "updated_at", framesPerSecond = "framespersecond"
         case generateAudio = "generate_audio", serviceTier = "service_tier"
         case executionExpiresAfter = "execution_expires_after", revisedPrompt = "revised_prompt"
-        case failureReason = "failure_reason"
+        case failureReason = "failure_reason", safetyIdentifier = "safety_identifier"
     }
 
     /// Makes a task.
@@ -125,7 +127,7 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
                 updatedAt: Int64? = nil, seed: Int64? = nil, resolution: String? = nil, ratio: String? = nil,
                 duration: Double? = nil, frames: Int? = nil, framesPerSecond: Int? = nil,
                 generateAudio: Bool? = nil, draft: Bool? = nil, serviceTier: String? = nil,
-                executionExpiresAfter: Int? = nil, revisedPrompt: String? = nil) {
+                executionExpiresAfter: Int? = nil, revisedPrompt: String? = nil, safetyIdentifier: String? = nil) {
         self.id = id
         self.model = model
         self.status = status
@@ -145,6 +147,7 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
         self.serviceTier = serviceTier
         self.executionExpiresAfter = executionExpiresAfter
         self.revisedPrompt = revisedPrompt
+        self.safetyIdentifier = safetyIdentifier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -169,6 +172,7 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
         serviceTier = try? c.decodeIfPresent(String.self, forKey: .serviceTier)
         executionExpiresAfter = c.lenientInt(.executionExpiresAfter)
         revisedPrompt = try? c.decodeIfPresent(String.self, forKey: .revisedPrompt)
+        safetyIdentifier = try? c.decodeIfPresent(String.self, forKey: .safetyIdentifier)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -196,6 +200,7 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
         try c.encodeIfPresent(serviceTier, forKey: .serviceTier)
         try c.encodeIfPresent(executionExpiresAfter, forKey: .executionExpiresAfter)
         try c.encodeIfPresent(revisedPrompt, forKey: .revisedPrompt)
+        try c.encodeIfPresent(safetyIdentifier, forKey: .safetyIdentifier)
     }
 }
 
@@ -203,9 +208,18 @@ public struct GenerationTask: Sendable, Hashable, Codable, Identifiable {
 public struct TaskCreated: Sendable, Hashable, Codable {
     /// The new task's id.
     public var id: String
+    /// The `safety_identifier` of the request, echoed (the official SDKs read it); nil when none was given.
+    public var safetyIdentifier: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, safetyIdentifier = "safety_identifier"
+    }
 
     /// Makes a value.
-    public init(id: String) { self.id = id }
+    public init(id: String, safetyIdentifier: String? = nil) {
+        self.id = id
+        self.safetyIdentifier = safetyIdentifier
+    }
 }
 
 /// The list call's answer: `{"total": N, "items": [task...]}`.

@@ -37,9 +37,24 @@ public enum ModelFamily: String, Sendable, Hashable, CaseIterable, Codable, Cust
     /// Whether `duration: -1` (model chooses) is accepted.
     public var allowsAutomaticDuration: Bool { self != .v1_0 }
 
-    /// Resolutions the family can make.
+    /// Resolutions the family can make (a model of it may make fewer: `resolutions(model:)`).
     public var resolutions: [Resolution] {
         self == .v2 ? [.p480, .p720, .p1080, .k4] : [.p480, .p720, .p1080]
+    }
+
+    /// Resolutions `model` of this family can make: 4k on 2.0 standard models only; 480p and 720p only on the 2.x
+    /// fast models (the providers' API reference). An endpoint id (`ep-...`) hides its model: the family's list.
+    public func resolutions(model: String) -> [Resolution] {
+        let id = model.lowercased()
+        if id.hasPrefix("ep-") { return resolutions }
+        if self == .v2 && id.contains("fast") { return [.p480, .p720] }
+        if self == .v2 && !Self.isStandard20(id) { return [.p480, .p720, .p1080] }
+        return resolutions
+    }
+
+    /// Whether `id` (lowercased) names a 2.0 standard model (not fast, not lite).
+    static func isStandard20(_ id: String) -> Bool {
+        id.contains(/seedance-2[-.]0/) && !id.contains("fast") && !id.contains("lite")
     }
 }
 

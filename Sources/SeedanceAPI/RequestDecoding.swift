@@ -3,10 +3,16 @@ import Foundation
 extension GenerationRequest {
     /// Decodes a create body as the service does, turning every problem into the service's error.
     ///
-    /// Not a JSON object: `InvalidParameter` (param `body`). `model` or `content` absent or null: `MissingParameter`.
+    /// Not strict JSON (`StrictJSON`: trailing commas, comments...) or not a JSON object: `InvalidParameter` (param
+    /// `body`, the line named). `model` or `content` absent or null: `MissingParameter`.
     /// A field of the wrong type or with an unknown value (`"resolution": "2k"`, `"duration": "5"`): `InvalidParameter`
     /// whose `param` names the field (`content.role` for an item's member). Explicit nulls elsewhere read as unset.
     public static func decode(_ data: Data) throws(APIError) -> GenerationRequest {
+        do {
+            try StrictJSON.check(data)
+        } catch {
+            throw APIError.invalidParameter("body", "the request body is not valid JSON (\(error))")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

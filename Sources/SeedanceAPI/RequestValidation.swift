@@ -149,9 +149,20 @@ public struct RequestValidation: Sendable {
     // MARK: Fields
 
     private func checkFields(_ r: GenerationRequest, family: ModelFamily, mode: InputMode) throws(APIError) {
-        if let resolution = r.resolution, !family.resolutions.contains(resolution) {
-            throw .invalidParameter("resolution", "\(resolution.rawValue) is not available on \(family) (allowed: "
-                + family.resolutions.map(\.rawValue).joined(separator: ", ") + ")")
+        let resolutions = family.resolutions(model: r.model)
+        if let resolution = r.resolution, !resolutions.contains(resolution) {
+            let on = resolutions == family.resolutions ? "\(family)" : r.model
+            throw .invalidParameter("resolution", "\(resolution.rawValue) is not available on \(on) (allowed: "
+                + resolutions.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        if r.draft == true, let resolution = r.resolution, resolution != ResolvedRequest.draftResolution {
+            throw .invalidParameter("resolution", "a draft is made at \(ResolvedRequest.draftResolution.rawValue) "
+                + "(got \(resolution.rawValue))")
+        }
+        if let ratio = r.ratio, ratio != .adaptive, let resolution = r.resolution,
+           OutputGeometry.size(family: family, resolution: resolution, ratio: ratio) == nil {
+            throw .invalidParameter("ratio", "ratio \(ratio.rawValue) is not available at \(resolution.rawValue) on "
+                + "\(family)")
         }
         if let duration = r.duration {
             let automatic = duration == -1 && family.allowsAutomaticDuration

@@ -33,6 +33,13 @@ public struct ResolvedRequest: Sendable, Hashable {
     /// The processing tier.
     public var serviceTier: ServiceTier
 
+    /// Whether this is a draft (`draft: true`): made at `draftResolution`, so billed less by the token formula.
+    public var draft: Bool
+
+    /// The resolution of a draft. The contract gives no price rule for drafts; this project bills them by the
+    /// documented formula at their 480p size.
+    public static let draftResolution = Resolution.p480
+
     /// The service's default `execution_expires_after` (48 h).
     public static let defaultExpiresAfter = 172_800
 
@@ -42,9 +49,10 @@ public struct ResolvedRequest: Sendable, Hashable {
         self.family = family
         self.mode = mode
         prompt = flags.prompt
-        let flagResolution = flags.resolution.flatMap { family.resolutions.contains($0) ? $0 : nil }
+        let flagResolution = flags.resolution.flatMap { family.resolutions(model: r.model).contains($0) ? $0 : nil }
         let defaultResolution: Resolution = family == .v1_0 && r.model.contains("pro") ? .p1080 : .p720
-        resolution = r.resolution ?? flagResolution ?? defaultResolution
+        draft = r.draft ?? false
+        resolution = draft ? Self.draftResolution : r.resolution ?? flagResolution ?? defaultResolution
         let defaultRatio: AspectRatio = mode == .firstFrame || mode == .firstAndLastFrame ? .adaptive : .r16x9
         ratio = r.ratio ?? flags.ratio ?? defaultRatio
         let flagDuration = flags.duration.flatMap { family.durationRange.contains($0) || $0 == -1 ? $0 : nil }

@@ -6,6 +6,8 @@ import SeedanceAPI
 struct MediaInput {
     var url: String
     var role: ContentRole?
+    /// Format and size of a local image, read from its bytes (nil for URLs).
+    var image: ImageFacts?
 
     /// Splits `value` into source and role (a role suffix is recognised only when it is a known role, since URLs
     /// contain colons), and turns an existing local file into a data URL.
@@ -21,6 +23,11 @@ struct MediaInput {
             } else if ["first_frame", "last_frame", "reference_image", "reference_video", "reference_audio"]
                 .contains(suffix) {
                 throw CommandFailure(.badInput, "\(option) \(value): role \(suffix) is not allowed here (allowed: "
+                    + ContentRole.allowed(for: type).map(\.rawValue).joined(separator: ", ") + ")")
+            } else if suffix.wholeMatch(of: /[a-z][a-z_]*/) != nil,
+                      !FileManager.default.fileExists(atPath: (value as NSString).expandingTildeInPath) {
+                // A word after the last colon is meant as a role (no URL or data URL ends so): name it as one.
+                throw CommandFailure(.badInput, "\(option) \(value): unknown role \(suffix) (roles: "
                     + ContentRole.allowed(for: type).map(\.rawValue).joined(separator: ", ") + ")")
             }
         }
@@ -41,17 +48,14 @@ struct MediaInput {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure(.badInput, "\(option) \(source): cannot read the file")
         }
-        return MediaInput(url: "data:image/\(imageFormat(path));base64,\(data.base64EncodedString())", role: role)
-    }
-
-    /// The lowercase format name of an image path (`jpg` is sent as `jpeg`).
-    static func imageFormat(_ path: String) -> String {
-        let ext = (path as NSString).pathExtension.lowercased()
-        switch ext {
-        case "jpg", "jpeg": return "jpeg"
-        case "tif", "tiff": return "tiff"
-        case "": return "png"
-        default: return ext
+        // The service's input limits, checked before anything is sent; the format comes from the bytes.
+        let facts: ImageFacts
+        do {
+            facts = try ImageChecks.check(data)
+        } catch {
+            throw CommandFailure(.badInput, "\(option) \(source): \(error.reason)")
         }
+        return MediaInput(url: "data:image/\(facts.format);base64,\(data.base64EncodedString())", role: role,
+                          image: facts)
     }
 }

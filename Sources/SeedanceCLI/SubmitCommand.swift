@@ -8,14 +8,26 @@ struct SubmitCommand: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Create a video-generation task (checked and costed before anything is sent).",
         discussion: """
-            Builds the create body from the flags (or sends --body FILE as it is), checks it against the API's \
+            Builds the create body from the flags (or sends --body FILE as written), checks it against the API's \
             documented rules (duration, frames, resolution and ratio per model, content modes and roles, seed, \
             execution_expires_after, data URLs, 64 MB), prints the token estimate (W x H x (24 x duration + 1) / 1024) \
-            on stderr and the new task id on stdout. Unset fields are left out so the service's defaults apply.
+            on stderr and the new task id on stdout.
+
+            Says what it sends: a field not given is sent with an explicit value where it applies to the model and \
+            mode, so no gateway's default decides. Documented defaults: generate_audio true (2.x, 1.5), duration 5, \
+            execution_expires_after 172800, service_tier default (1.x only). Where the API documents none, the \
+            simulator's: resolution 720p (1080p on 1.0 pro; 480p for a draft), ratio 16:9 (adaptive with a \
+            first-frame image), camera_fixed false (not in reference mode), watermark false, return_last_frame false, \
+            seed -1. Prompt flags (--rs 1080p) count as given. --dry-run shows the body.
+
+            A --body file is sent as written, except that trailing commas (as in the API's one-page example) are \
+            dropped with a note on stderr; any other invalid JSON is refused naming its line.
 
             Inputs: --image PATH|URL[:role] (repeat; role first_frame, last_frame or reference_image; a local file \
-            becomes a data URL), --reference-video URL[:reference_video], --reference-audio URL[:reference_audio] (2.x \
-            reference mode). --audio/--no-audio says whether the clip has sound.
+            becomes a data URL after the service's checks: JPEG, PNG, WebP, BMP, TIFF or GIF by its bytes, under \
+            30 MB, sides 300...6000 px, width/height 0.4...2.5), --reference-video URL[:reference_video], \
+            --reference-audio URL[:reference_audio] (2.x reference mode). --audio/--no-audio says whether the clip \
+            has sound.
 
             The create call is paid: it is retried only when the request surely was not accepted (no connection, \
             429, 503). After a timeout or 5xx the outcome is unknown: check `seedance list` before submitting again.
@@ -30,6 +42,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 --image https://example.com/happy.png:reference_image \\
                 --audio --wait -o clip.mp4
               seedance submit --body request.json --json
+              seedance submit --prompt "a lighthouse at dusk" --seed -1 \\
+                --duration -1 --dry-run
             """
     )
 
@@ -55,31 +69,32 @@ struct SubmitCommand: AsyncParsableCommand {
     var draftTask: String?
 
     @Flag(inversion: .prefixedNo,
-          help: "Whether the clip has sound (generate_audio; sent only when given, else the service's default).")
+          help: "Whether the clip has sound (generate_audio; default true, 1.0 models make none).")
     var audio: Bool?
 
-    @Option(help: "480p, 720p, 1080p or 4k (2.0 standard only).")
+    @Option(help: "480p, 720p, 1080p (not 2.0 fast) or 4k (2.0 standard only); default 720p.")
     var resolution: Resolution?
 
-    @Option(help: "16:9, 4:3, 1:1, 3:4, 9:16, 21:9 or adaptive.")
+    @Option(help: "16:9, 4:3, 1:1, 3:4, 9:16, 21:9 or adaptive (default 16:9; adaptive with a first frame).")
     var ratio: AspectRatio?
 
-    @Option(help: "Seconds: 2.x 4...15 or -1 (model chooses); 1.5 4...12 or -1; 1.0 2...12.")
+    // `.unconditional` takes the next word even when it starts with '-' (`--duration -1`).
+    @Option(parsing: .unconditional, help: "Seconds: 2.x 4...15 or -1 (model chooses); 1.5 4...12 or -1; 1.0 2...12.")
     var duration: Int?
 
     @Option(help: "Frames (1.0 models only): 29...289 of the form 25+4n.")
     var frames: Int?
 
-    @Option(help: "Seed: -1 (random) ... 4294967295.")
+    @Option(parsing: .unconditional, help: "Seed: -1 (random) ... 4294967295.")
     var seed: Int64?
 
-    @Flag(inversion: .prefixedNo, help: "Whether the camera stays still (not in reference mode).")
+    @Flag(inversion: .prefixedNo, help: "Whether the camera stays still (not in reference mode; default no).")
     var cameraFixed: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Whether a small 'AI generated' mark is drawn.")
+    @Flag(inversion: .prefixedNo, help: "Whether a small 'AI generated' mark is drawn (default no).")
     var watermark: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Whether the last frame is also delivered as PNG (for chaining shots).")
+    @Flag(inversion: .prefixedNo, help: "Whether the last frame is also delivered as PNG (for chaining; default no).")
     var returnLastFrame: Bool?
 
     @Option(name: .customLong("callback-url"), help: "URL the service POSTs the task to on each status change.")
@@ -91,7 +106,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("execution-expires-after"), help: "Seconds (3600...259200) before an unfinished task expires.")
     var executionExpiresAfter: Int?
 
-    @Flag(inversion: .prefixedNo, help: "Make a cheap draft first (newer models).")
+    @Flag(inversion: .prefixedNo, help: "Make a cheap 480p draft (finish it later with --draft-task).")
     var draft: Bool?
 
     @Option(name: .customLong("safety-identifier"), help: "End-user identifier for abuse monitoring.")
@@ -106,7 +121,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-format"), help: "Output format options (JSON value, passed through).")
     var outputFormat: String?
 
-    @Option(help: "Send this prepared JSON body instead of building one from flags (it is still checked).")
+    @Option(help: "Send this prepared JSON body as written instead of building one from flags (still checked).")
     var body: String?
 
     @Flag(name: .customLong("dry-run"), help: "Print the body and the estimate; send nothing (no key needed).")
@@ -126,11 +141,12 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try api.configuration(model: model, requireKey: !dryRun, download: downloadLimit)
-        let (request, bodyData) = try buildBody(model: configuration.model)
+        let (request, bodyData, firstFrame) = try buildBody(model: configuration.model)
         let estimate: CostEstimate
         do {
             let resolved = try RequestChecks.validate(request, bodySize: bodyData.count)
-            estimate = CostEstimate(model: request.model, resolved: resolved, askedDuration: request.duration)
+            estimate = CostEstimate(model: request.model, resolved: resolved, adaptiveSource: firstFrame,
+                                    askedDuration: request.duration)
         } catch {
             throw CommandFailure(.badInput, error.description)
         }
@@ -166,22 +182,22 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    /// The request and the exact bytes to send.
-    func buildBody(model: String) throws -> (GenerationRequest, Data) {
+    /// The request, the exact bytes to send, and the first-frame image's size when it is a local file.
+    func buildBody(model: String) throws -> (GenerationRequest, Data, PixelSize?) {
         if let body {
-            guard let data = FileManager.default.contents(atPath: body) else {
-                throw CommandFailure(.badInput, "--body \(body): cannot read the file")
-            }
+            let data = try Self.readBody(body)
             do {
-                return (try GenerationRequest.decode(data), data)
+                return (try GenerationRequest.decode(data), data, nil)
             } catch {
                 throw CommandFailure(.badInput, "--body \(body): \(error)")
             }
         }
         var content: [ContentItem] = []
+        var firstFrame: PixelSize?
         if let prompt { content.append(.text(prompt)) }
         for value in image {
             let input = try MediaInput.parse(value, type: .imageURL, option: "--image")
+            if firstFrame == nil, input.role == nil || input.role == .firstFrame { firstFrame = input.image?.size }
             content.append(.image(url: input.url, role: input.role))
         }
         for value in referenceVideos {
@@ -194,17 +210,46 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         if let draftTask { content.append(.draft(taskID: draftTask)) }
         if content.isEmpty { throw CommandFailure(.badInput, "give --prompt, --image or --body") }
-        let request = GenerationRequest(
+        var request = GenerationRequest(
             model: model, content: content, generateAudio: audio, resolution: resolution, ratio: ratio,
             duration: duration, frames: frames, seed: seed, cameraFixed: cameraFixed, watermark: watermark,
             returnLastFrame: returnLastFrame, callbackURL: callbackURL, serviceTier: serviceTier,
             executionExpiresAfter: executionExpiresAfter, draft: draft, safetyIdentifier: safetyIdentifier,
             priority: try jsonValue(priority, "--priority"), tools: try jsonValue(tools, "--tools"),
             outputFormat: try jsonValue(outputFormat, "--output-format"))
+        // Only a valid request has defaults to fill in; an invalid one is refused as given (by `run`).
+        if let resolved = try? RequestValidation(requireKnownModel: false).validate(request) {
+            request = ExplicitDefaults.filled(request, resolved: resolved)
+        }
         do {
-            return (request, try WireJSON.encode(request))
+            return (request, try WireJSON.encode(request), firstFrame)
         } catch {
             throw CommandFailure(.badInput, "cannot encode the request: \(error)")
+        }
+    }
+
+    /// A `--body` file's bytes as they will be sent: strict JSON as written, or with trailing commas dropped (said
+    /// in one note); any other invalid JSON is refused naming its line.
+    static func readBody(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(.badInput, "--body \(path): cannot read the file")
+        }
+        do {
+            try StrictJSON.check(data)
+            return data
+        } catch where error.isTrailingComma {
+            let (fixed, lines) = StrictJSON.removingTrailingCommas(data)
+            do {
+                try StrictJSON.check(fixed)
+            } catch {
+                throw CommandFailure(.badInput, "--body \(path): not valid JSON: \(error)")
+            }
+            StandardError.write("seedance: note: --body \(path): dropped the trailing comma"
+                + (lines.count == 1 ? " on line " : "s on lines ") + lines.map(String.init).joined(separator: ", ")
+                + "; sending strict JSON\n")
+            return fixed
+        } catch {
+            throw CommandFailure(.badInput, "--body \(path): not valid JSON: \(error)")
         }
     }
 

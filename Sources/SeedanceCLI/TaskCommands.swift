@@ -147,7 +147,8 @@ struct CancelCommand: AsyncParsableCommand {
         abstract: "Cancel a queued task, or delete a finished task's record.",
         discussion: """
             The DELETE call: a queued task becomes cancelled; a succeeded, failed or expired task is deleted. The \
-            service refuses running and cancelled tasks (exit 3 with its error).
+            service refuses running and cancelled tasks (exit 3 with its error). When an answer is lost and the \
+            retry finds the task already cancelled or deleted, the lost call did it: exit 0, with a note on stderr.
 
             Example:
               seedance cancel cgt-20251225201056-abc
@@ -158,7 +159,9 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: "The task id (cgt-...).") var id: String
 
     func run() async throws {
-        try await api.withClient(try api.configuration()) { try await $0.delete(id) }
+        let outcome = try await api.withClient(try api.configuration()) { try await $0.delete(id) }
+        // A retry after a lost answer that finds the work done is a success: say how it was known.
+        if let note = outcome.note { StandardError.write("seedance: note: \(note)\n") }
         StandardOutput.write("\(id) cancelled or deleted\n")
     }
 }

@@ -161,13 +161,20 @@ actor SimulatorEngine {
         tasks[id].map { wireTask($0, now: now) }
     }
 
+    /// Whether `id` names a succeeded draft task (what a `draft_task` item must name).
+    func isSucceededDraft(_ id: String) -> Bool {
+        guard let record = tasks[id] else { return false }
+        return record.status == .succeeded && record.resolved.draft
+    }
+
     /// The list call: filters, newest first, one page, and the total across pages.
-    func list(status: TaskStatus?, ids: [String], model: String?, pageNumber: Int, pageSize: Int,
-              now: Date = Date()) -> TaskList {
+    func list(status: TaskStatus?, ids: [String], model: String?, serviceTier: ServiceTier? = nil,
+              pageNumber: Int, pageSize: Int, now: Date = Date()) -> TaskList {
         let matching = tasks.values
             .filter { status == nil || $0.status == status }
             .filter { ids.isEmpty || ids.contains($0.id) }
             .filter { model == nil || $0.model == model }
+            .filter { serviceTier == nil || $0.resolved.serviceTier == serviceTier }
             .sorted { $0.sequence > $1.sequence }
         let start = (pageNumber - 1) * pageSize
         let page = start < matching.count ? Array(matching[start..<min(matching.count, start + pageSize)]) : []
@@ -349,7 +356,8 @@ actor SimulatorEngine {
             frames: resolved.usesFrames ? resolved.frameCount : nil,
             framesPerSecond: OutputGeometry.framesPerSecond, generateAudio: resolved.generateAudio,
             draft: record.request.draft ?? false, serviceTier: resolved.serviceTier.rawValue,
-            executionExpiresAfter: resolved.executionExpiresAfter)
+            executionExpiresAfter: resolved.executionExpiresAfter,
+            safetyIdentifier: record.request.safetyIdentifier)
     }
 
     /// A signed link valid for the configured lifetime (or already expired, when the `expire` fault strikes).

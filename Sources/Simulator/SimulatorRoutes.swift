@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Media
 import NIOCore
 import SeedanceAPI
 
@@ -26,6 +25,7 @@ struct SimulatorRoutes: Sendable {
 
     func build() -> Router<SimulatorContext> {
         let router = Router(context: SimulatorContext.self)
+        router.add(middleware: ClientRequestIDMiddleware())
         router.add(middleware: UnknownRouteMiddleware())
         router.post(RouterPath(Self.tasksPath)) { request, context in
             try await self.guarded(request, context, route: .createRefused) { try await self.create(request, context) }
@@ -73,9 +73,11 @@ struct SimulatorRoutes: Sendable {
                                message: "The service encountered an unexpected internal error.")
             }
             let dropped = await engine.drawFault(.drop)
-            if dropped && !isCreate { return try await drop(context) }
+            // A create or delete acts before its answer is lost, as on the network: a dropped create has created its
+            // task (the ambiguous create), a dropped delete has cancelled or deleted it (so its retry is refused).
+            let actsFirst = isCreate || route == .delete
+            if dropped && !actsFirst { return try await drop(context) }
             let response = try await body()
-            // A dropped create has created its task: the client cannot know (the ambiguous create).
             if dropped { return try await drop(context) }
             return response
         } catch let error as APIError {
@@ -109,49 +111,34 @@ struct SimulatorRoutes: Sendable {
         }
         let body = try GenerationRequest.decode(Data(buffer: buffer))
         let resolved = try RequestValidation().validate(body)
-        let imageSize = try await Self.firstFrameSize(body, resolved: resolved)
+        let imageSize = try Self.firstFrameSize(body, resolved: resolved)
+        for (index, item) in body.content.enumerated() where item.type == .draftTask {
+            let id = item.draftTask?.id ?? ""
+            if !(await engine.isSucceededDraft(id)) {
+                throw APIError.invalidParameter("content.draft_task.id",
+                                                "content[\(index)]: \(id) is not a succeeded draft task")
+            }
+        }
         let images = try await ClipImages.read(body, into: engine.imageDirectory)
         let id = try await engine.create(body, resolved: resolved, imageSize: imageSize, images: images)
-        return try Self.json(TaskCreated(id: id))
+        return try Self.json(TaskCreated(id: id, safetyIdentifier: body.safetyIdentifier))
     }
 
-    /// The size of the first-frame image when it is a data URL (probed with Media); checks the documented limits.
-    static func firstFrameSize(_ request: GenerationRequest, resolved: ResolvedRequest) async throws(APIError)
-        -> PixelSize?
-    {
+    /// The size of the first-frame image when it is a data URL; every data-URL image is checked against the
+    /// documented limits by `ImageChecks`, the same rules the client applies before sending.
+    static func firstFrameSize(_ request: GenerationRequest, resolved: ResolvedRequest) throws(APIError) -> PixelSize? {
+        var firstFrame: PixelSize?
         for (index, item) in request.content.enumerated() where item.type == .imageURL {
             guard let url = item.imageURL?.url, let dataURL = DataURL(url), let data = dataURL.data else { continue }
-            let size = await Self.imageSize(data, format: dataURL.format)
-            guard let size else {
-                throw APIError.invalidParameter("content.image_url.url", "content[\(index)]: the image cannot be read")
+            let facts: ImageFacts
+            do {
+                facts = try ImageChecks.check(data)
+            } catch {
+                throw APIError.invalidParameter("content.image_url.url", "content[\(index)]: \(error.reason)")
             }
-            let ratio = Double(size.width) / Double(size.height)
-            if !(300...6000).contains(size.width) || !(300...6000).contains(size.height) {
-                throw APIError.invalidParameter("content.image_url.url",
-                                                "content[\(index)]: image sides must be 300...6000 px (got \(size))")
-            }
-            if !(0.4...2.5).contains(ratio) {
-                throw APIError.invalidParameter("content.image_url.url",
-                                                "content[\(index)]: image width/height must be 0.4...2.5 (got \(size))")
-            }
-            if item.role == nil || item.role == .firstFrame { return size }
+            if firstFrame == nil && (item.role == nil || item.role == .firstFrame) { firstFrame = facts.size }
         }
-        return nil
-    }
-
-    /// Width and height of an encoded image, via a temporary file and `Media.probe`, off the cooperative pool.
-    private static func imageSize(_ data: Data, format: String) async -> PixelSize? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let path = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("seedance-sim-\(UUID().uuidString).\(format)").path
-                defer { try? FileManager.default.removeItem(atPath: path) }
-                guard FileManager.default.createFile(atPath: path, contents: data),
-                      let info = try? probe(path), let video = info.video
-                else { return continuation.resume(returning: nil) }
-                continuation.resume(returning: PixelSize(video.displayWidth, video.displayHeight))
-            }
-        }
+        return firstFrame
     }
 
     private func list(_ request: Request) async throws -> Response {
@@ -174,8 +161,15 @@ struct SimulatorRoutes: Sendable {
         }
         let ids = query[values: "filter.task_ids"].flatMap { $0.split(separator: ",") }.map(String.init)
         let model = query["filter.model"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        return try Self.json(await engine.list(status: status, ids: ids, model: model, pageNumber: pageNumber,
-                                               pageSize: pageSize))
+        var tier: ServiceTier?
+        if let text = query["filter.service_tier"], !text.isEmpty {
+            tier = ServiceTier(rawValue: String(text))
+            guard tier != nil else {
+                throw APIError.invalidParameter("filter.service_tier", "\"\(text)\" is not a service tier (default, flex)")
+            }
+        }
+        return try Self.json(await engine.list(status: status, ids: ids, model: model, serviceTier: tier,
+                                               pageNumber: pageNumber, pageSize: pageSize))
     }
 
     private func download(_ request: Request, _ context: SimulatorContext) async throws -> Response {
@@ -186,22 +180,36 @@ struct SimulatorRoutes: Sendable {
                                        signature: query["signature"].map(String.init))
         switch answer {
         case let .file(path, contentType, truncated):
-            guard var data = FileManager.default.contents(atPath: path) else {
+            guard let data = FileManager.default.contents(atPath: path) else {
                 return Self.xmlError(404, "NoSuchKey", "The specified key does not exist.")
             }
-            if truncated { data = data.prefix(data.count * 3 / 5) }
             var headers: HTTPFields = [.contentType: contentType, .acceptRanges: "bytes"]
+            var status = HTTPResponse.Status.ok
+            var (start, end) = (0, data.count - 1)
             // `Range: bytes=START-[END]` lets a client resume a download, as object storage does.
             if let range = request.headers[.range] {
-                guard let (start, end) = Self.byteRange(range, size: data.count) else {
+                guard let (first, last) = Self.byteRange(range, size: data.count) else {
                     headers[.contentRange] = "bytes */\(data.count)"
                     return Response(status: .rangeNotSatisfiable, headers: headers)
                 }
+                (start, end) = (first, last)
+                status = .partialContent
                 headers[.contentRange] = "bytes \(start)-\(end)/\(data.count)"
-                return Response(status: .partialContent, headers: headers,
-                                body: .init(byteBuffer: ByteBuffer(bytes: data[start...end])))
             }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            let bytes = data.count > 0 ? data[start...end] : Data()
+            // A truncated answer announces the whole length, sends the bytes up to 3/5 of the file, then closes the
+            // connection, as a dropped transfer does (a resume from past that point goes through).
+            let cut = data.count * 3 / 5
+            guard truncated, start < cut else {
+                return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            let partial = ByteBuffer(bytes: data[start..<cut])
+            let channel = context.channel
+            return Response(status: status, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
+                try await writer.write(partial)
+                try? await channel.close()
+                throw CancellationError()
+            })
         case .expired:
             return Self.xmlError(403, "AccessDenied", "Request has expired")
         case .forbidden:
@@ -254,6 +262,20 @@ struct SimulatorRoutes: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Echoes the `X-Client-Request-Id` the official SDKs send on every call: they read it back as the request id
+/// (`with_raw_response.request_id`), as the service returns it.
+struct ClientRequestIDMiddleware: RouterMiddleware {
+    typealias Context = SimulatorContext
+    static let header = HTTPFields.Element.Name("X-Client-Request-Id")!
+
+    func handle(_ request: Request, context: SimulatorContext,
+                next: (Request, SimulatorContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let id = request.headers[Self.header] { response.headers[Self.header] = id }
+        return response
     }
 }
 

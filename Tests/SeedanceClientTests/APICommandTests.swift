@@ -23,10 +23,17 @@ import TestSupport
             "--no-camera-fixed", "--watermark",
         ], environment: Self.env(key: nil))
         #expect(result.status == 0, "\(result.stderr)")
-        let output = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? NSDictionary)
-        let seed = try JSONSerialization.jsonObject(with: Data(WireAndValidationTests.seedJSON.utf8)) as? NSDictionary
-        #expect(output["body"] as? NSDictionary == seed)
-        #expect((output["estimate"] as? NSDictionary)?["tokens"] as? Int == 108_900)
+        let output = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let seed = try #require(JSONSerialization.jsonObject(with: Data(WireAndValidationTests.seedJSON.utf8))
+            as? [String: Any])
+        // Every field given, as given; the rest sent explicitly (no camera_fixed default needed: it was given).
+        let sent = try #require(output["body"] as? [String: Any])
+        for (key, value) in seed { #expect(sent[key] as? NSObject == value as? NSObject, "\(key)") }
+        let added = sent.filter { seed[$0.key] == nil }
+        #expect(Set(added.keys) == ["seed", "return_last_frame", "execution_expires_after"])
+        #expect(added["seed"] as? Int == -1 && added["return_last_frame"] as? Bool == false)
+        #expect(added["execution_expires_after"] as? Int == 172_800)
+        #expect((output["estimate"] as? [String: Any])?["tokens"] as? Int == 108_900)
     }
 
     @Test func badInputExitsTwoNamingTheField() throws {

@@ -19,6 +19,8 @@ struct SimulatorHarness {
     struct Answer {
         var status: Int
         var body: Data
+        /// Response headers, names lowercased (the last value of a repeated name).
+        var headers: [String: String] = [:]
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
         var errorParam: String? { (json["error"] as? [String: Any])?["param"] as? String }
@@ -63,7 +65,9 @@ struct SimulatorHarness {
         }
         let response = try await client.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 64 << 20)
-        return Answer(status: Int(response.status.code), body: Data(buffer: buffer))
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return Answer(status: Int(response.status.code), body: Data(buffer: buffer), headers: headers)
     }
 
     /// Creates a task and returns its id (expects 200).

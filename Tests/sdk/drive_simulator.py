@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
-"""Drives a running `seedance simulator` with the official Volcengine Ark Python SDK, unmodified.
+"""Drives a running `seedance simulator` with an official Ark Python SDK, unmodified.
 
-Usage: python3 drive_simulator.py BASE_URL        (BASE_URL as the simulator prints it: http://127.0.0.1:PORT/api/v3)
-Needs: pip install volcengine-python-sdk   (the `volcenginesdkarkruntime` package; the `[ark]` extra is optional)
+Usage: python3 drive_simulator.py BASE_URL [volcengine|byteplus]
+  BASE_URL as the simulator prints it (http://127.0.0.1:PORT/api/v3); the SDK defaults to volcengine.
+Needs: pip install volcengine-python-sdk byteplus-python-sdk-v2  (scripts/install-test-tools.sh does it in a venv);
+  their runtimes are `volcenginesdkarkruntime` and `byteplussdkarkruntime`.
 Prints one line per step and `N passed, N failed` at the end; exits non-zero when a step failed.
 """
 import sys
 import time
 
-from volcenginesdkarkruntime import Ark
-
 base_url = sys.argv[1]
+sdk = sys.argv[2] if len(sys.argv) > 2 else "volcengine"
+if sdk == "byteplus":
+    from byteplussdkarkruntime import Ark
+else:
+    from volcenginesdkarkruntime import Ark
+
 client = Ark(base_url=base_url, api_key="sdk-test-key")
 passed = failed = 0
 
@@ -26,7 +32,7 @@ def check(name, condition, detail=""):
 
 
 model = "doubao-seedance-2-0-260128"
-created = client.content_generation.tasks.create(
+raw = client.content_generation.tasks.with_raw_response.create(
     model=model,
     content=[{"type": "text", "text": "a paper boat on a pond --dur 4"}],
     resolution="480p",
@@ -34,11 +40,17 @@ created = client.content_generation.tasks.create(
     generate_audio=True,
     watermark=False,
     return_last_frame=True,
+    safety_identifier="end-user-7f3a",
 )
+sent_id = raw.http_response.request.headers.get("X-Client-Request-Id")
+check("the request id comes back", bool(raw.request_id) and raw.request_id == sent_id, f"{raw.request_id!r} {sent_id!r}")
+created = raw.parse()
 check("create returns an id", created.id.startswith("cgt-"), repr(created))
+check("create returns the safety_identifier", created.safety_identifier == "end-user-7f3a", repr(created))
 
 task = client.content_generation.tasks.get(task_id=created.id)
 check("get returns the task", task.id == created.id and task.status in ("queued", "running", "succeeded"), repr(task))
+check("the task has the safety_identifier", task.safety_identifier == "end-user-7f3a", repr(task))
 
 deadline = time.time() + 60
 while task.status in ("queued", "running") and time.time() < deadline:
@@ -53,6 +65,9 @@ check("duration from the prompt flag", task.duration == 4, repr(task.duration))
 
 listing = client.content_generation.tasks.list(page_num=1, page_size=10, status="succeeded", task_ids=[created.id])
 check("list filters by task_ids and status", listing.total == 1 and listing.items[0].id == created.id, repr(listing))
+tier = client.content_generation.tasks.list(page_num=1, page_size=10, service_tier="default")
+flex = client.content_generation.tasks.list(page_num=1, page_size=10, service_tier="flex")
+check("list filters by service_tier", tier.total == 1 and flex.total == 0, f"{tier.total} {flex.total}")
 
 client.content_generation.tasks.delete(task_id=created.id)
 try:
