@@ -51,7 +51,7 @@ import TestSupport
     @Test(arguments: [("doubao-seedance-2-0-260128", 44_100), ("doubao-seedance-2-0-fast-260128", 32_000)])
     func clipsArePackagedLikeRealDeliveries(_ model: String, _ rate: Int) async throws {
         try await SimulatorHarness.with { h in
-            // 8 s: long enough for several lines of speech (a 4-5 s clip holds two lines and one pause).
+            // 4 s: the shortest 2.0 clip still holds two pauses in its speech.
             let body = #"{"model":"\#(model)","content":[{"type":"text","text":"a kite"}],"resolution":"480p","#
                 + #""duration":4,"generate_audio":true}"#
             let (_, clip, _) = try await Self.deliver(h, body, name: "clip")
@@ -168,5 +168,17 @@ import TestSupport
         let plain = ClipPlanner.spec(resolved: resolved, size: size, ratio: .r16x9, seed: 1, fault: nil)
         #expect(plain.coding == .h264 && plain.delivery == .plain && plain.sound == .tone)
         #expect(SimulatorConfiguration().realDeliveries)
+    }
+
+    /// The whole path once at full size: a 4k task delivers 3840x2160 10-bit H.265 Main 10 (about 20 s to render
+    /// in a debug build), with the delivery's packaging.
+    @Test func aFourKTaskDeliversTenBitH265() async throws {
+        try await SimulatorHarness.with { h in
+            let (_, clip, _) = try await Self.deliver(h, body(#""resolution":"4k","duration":4"#), name: "k4")
+            let video = try #require(try probe(clip).video)
+            #expect(video.codec == "hevc" && video.profile == "Main 10" && video.pixelFormat == "yuv420p10le")
+            #expect(video.width == 3840 && video.height == 2160 && video.frameCount == 97)
+            #expect(TopLevelBoxes(path: clip).boxes.map(\.type) == ["ftyp", "uuid", "free", "mdat", "moov"])
+        }
     }
 }
