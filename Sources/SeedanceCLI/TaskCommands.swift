@@ -78,6 +78,7 @@ struct ListCommand: AsyncParsableCommand {
             Examples:
               seedance list --status running
               seedance list --id cgt-a --id cgt-b --json
+              seedance list --service-tier flex --status queued
             """
     )
 
@@ -85,6 +86,8 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only tasks with this status (queued, running, succeeded, failed, expired, cancelled).")
     var status: String?
     @Option(help: "Only tasks of this model.") var model: String?
+    @Option(name: .customLong("service-tier"), help: "Only tasks of this service tier (default or flex).")
+    var serviceTier: String?
     @Option(name: .customLong("id"), help: "Only these task ids (repeatable).") var ids: [String] = []
     @Option(help: "Page number (1...500).") var page = 1
     @Option(name: .customLong("page-size"), help: "Tasks per page (1...500).") var pageSize = 20
@@ -95,11 +98,18 @@ struct ListCommand: AsyncParsableCommand {
             throw CommandFailure(.badInput, "--status \(status): not one of "
                 + TaskStatus.known.map(\.rawValue).joined(separator: ", "))
         }
+        let tier = try serviceTier.map { text in
+            guard let tier = ServiceTier(rawValue: text) else {
+                throw CommandFailure(.badInput, "--service-tier \(text): not one of "
+                    + ServiceTier.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return tier
+        }
         guard (1...500).contains(page), (1...500).contains(pageSize) else {
             throw CommandFailure(.badInput, "--page and --page-size must be in 1...500")
         }
         let query = TaskQuery(pageNumber: page, pageSize: pageSize, status: status.map { TaskStatus(rawValue: $0) },
-                              taskIDs: ids, model: model)
+                              taskIDs: ids, model: model, serviceTier: tier)
         let list = try await api.withClient(try api.configuration()) { try await $0.list(query) }
         if json {
             StandardOutput.write(try JSONOutput.encode(list) + "\n")

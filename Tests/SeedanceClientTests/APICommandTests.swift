@@ -86,6 +86,15 @@ import TestSupport
             outputs.append(list)
             let listed = try #require(JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
             #expect(listed["total"] as? Int == 1)
+            // The tier filter reaches the service: the task is a default-tier one.
+            for (tier, total) in [("default", 1), ("flex", 0)] {
+                let byTier = try runSeedance(["list", "--service-tier", tier, "--json"], environment: env)
+                outputs.append(byTier)
+                let answer = try #require(JSONSerialization.jsonObject(with: Data(byTier.stdout.utf8)) as? [String: Any])
+                #expect(answer["total"] as? Int == total, "--service-tier \(tier)")
+            }
+            let badTier = try runSeedance(["list", "--service-tier", "turbo"], environment: env)
+            #expect(badTier.status == 2 && badTier.stderr.contains("--service-tier turbo"))
 
             let png = h.directory.appendingPathComponent("last.png")
             let download = try runSeedance(["download", id, "--last-frame", "-o", png.path], environment: env)
