@@ -131,26 +131,6 @@ import TestSupport
         return bin
     }
 
-    /// Starts `arguments` of the binary and returns it with its first stdout line (empty when none came in 30 s).
-    static func startServer(_ arguments: [String], environment: [String: String]) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = FixturePaths.seedanceBinary
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        return (process, String(decoding: line, as: UTF8.self).components(separatedBy: "\n")[0])
-    }
-
     static func stop(_ process: Process) {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -163,7 +143,7 @@ import TestSupport
         let bin = try Self.binFolder(in: root)
 
         // The service: a simulator at a fast clock.
-        let (simulator, baseURL) = try Self.startServer(["simulator", "--port", "0", "--time-scale", "0.0005"],
+        let (simulator, baseURL) = try startSeedance(["simulator", "--port", "0", "--time-scale", "0.0005"],
                                                        environment: [:])
         defer { Self.stop(simulator) }
         try #require(baseURL.hasPrefix("http://127.0.0.1:"), "the simulator did not start: \(baseURL)")
@@ -217,7 +197,7 @@ import TestSupport
                 notRun.append("\(example.text): \(reason)")
             case .server:
                 let arguments = try #require(HelpText.seedanceArguments(text))
-                let (process, line) = try Self.startServer(arguments, environment: env)
+                let (process, line) = try startSeedance(arguments, environment: env)
                 Self.stop(process)
                 #expect(line.hasPrefix("http://127.0.0.1:"), "\(text): printed \(line)")
                 ran.append(text)

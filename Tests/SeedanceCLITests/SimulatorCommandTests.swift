@@ -6,27 +6,14 @@ import TestSupport
 /// `seedance simulator`: prints its base URL when ready, serves, stops cleanly on SIGTERM and SIGINT.
 @Suite struct SimulatorCommandTests {
     /// Starts the command and returns the process and the first stdout line.
-    private func start(_ arguments: [String]) throws -> (Process, String, Pipe) {
-        let process = Process()
-        process.executableURL = FixturePaths.seedanceBinary
-        process.arguments = ["simulator"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        return (process, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), out)
+    private func start(_ arguments: [String]) throws -> (Process, String) {
+        let (process, line) = try startSeedance(["simulator"] + arguments)
+        return (process, line.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test(arguments: [SIGTERM, SIGINT])
     func printsTheBaseURLServesAndStopsOnSignal(signal: Int32) async throws {
-        let (process, line, _) = try start(["--port", "0", "--time-scale", "0.001"])
+        let (process, line) = try start(["--port", "0", "--time-scale", "0.001"])
         defer { if process.isRunning { process.terminate() } }
         #expect(line.wholeMatch(of: /http:\/\/127\.0\.0\.1:\d+\/api\/v3/) != nil, "got \(line)")
         let stats = try #require(URL(string: line.replacingOccurrences(of: "/api/v3", with: "/_simulator/stats")))
@@ -56,7 +43,7 @@ import TestSupport
     }
 
     @Test func rateWindowShortensTheLimitsMinute() async throws {
-        let (process, line, _) = try start(["--port", "0", "--time-scale", "0.001", "--max-running", "1",
+        let (process, line) = try start(["--port", "0", "--time-scale", "0.001", "--max-running", "1",
                                             "--rpm", "1", "--rate-window", "2.5"])
         defer {
             if process.isRunning { process.terminate() }

@@ -43,3 +43,26 @@ func readText(_ url: URL) -> String {
 public func runSeedance(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
     try run(FixturePaths.seedanceBinary.path, arguments, environment: environment)
 }
+
+/// Starts the built `seedance` binary as a server (stderr discarded) and returns it with its first stdout line,
+/// without the newline: the address it prints when ready (empty when nothing came within 30 s).
+public func startSeedance(_ arguments: [String], environment: [String: String]? = nil) throws
+    -> (process: Process, firstLine: String)
+{
+    let process = Process()
+    process.executableURL = FixturePaths.seedanceBinary
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    let deadline = Date().addingTimeInterval(30)
+    while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return (process, String(decoding: line, as: UTF8.self).components(separatedBy: "\n")[0])
+}
