@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QA", targets: ["QA"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -66,10 +69,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // C2PA Content Credentials of MP4/MOV files: read, verify, and test-sign; knows nothing of FFmpeg.
+        .target(
+            name: "Provenance",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Checks of a delivered clip against what was asked.
         .target(
             name: "QA",
-            dependencies: ["Media", "SeedanceAPI"],
+            dependencies: ["Media", "SeedanceAPI", "Provenance"],
             swiftSettings: swiftSettings
         ),
         // Runs, the job store, plans, reports: the only module that knows both the API and the media.
@@ -79,6 +93,7 @@ let package = Package(
                 "Media",
                 "SeedanceAPI",
                 "QA",
+                "Provenance",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,6 +109,7 @@ let package = Package(
             dependencies: [
                 "Media",
                 "SeedanceAPI",
+                "Provenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +127,7 @@ let package = Package(
                 "QA",
                 "Pipeline",
                 "Simulator",
+                "Provenance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -150,6 +167,11 @@ let package = Package(
         .testTarget(
             name: "MediaTests",
             dependencies: ["Media", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvenanceTests",
+            dependencies: ["Provenance", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
