@@ -23,16 +23,20 @@ public struct MediaInfo: Hashable, Sendable, Codable {
     public var video: VideoStream?
     /// The main audio stream, nil when the file has none.
     public var audio: AudioStream?
+    /// The container's metadata tags as ffprobe's `format.tags` lists them (`major_brand`, `encoder`, and labels
+    /// such as the `AIGC` tag of AI-generated content), empty when there are none.
+    public var tags: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case file, duration, video, audio, faststart
+        case file, duration, video, audio, faststart, tags
         case formatName = "format_name", startTime = "start_time", sizeBytes = "size_bytes"
         case bitRate = "bit_rate", streamCount = "stream_count"
     }
 
     /// Makes a value; `probe(_:)` is the usual source.
     public init(file: String, formatName: String, duration: Seconds?, startTime: Seconds?, sizeBytes: Int64,
-                bitRate: Int64?, faststart: Bool?, streamCount: Int, video: VideoStream?, audio: AudioStream?) {
+                bitRate: Int64?, faststart: Bool?, streamCount: Int, video: VideoStream?, audio: AudioStream?,
+                tags: [String: String] = [:]) {
         self.file = file
         self.formatName = formatName
         self.duration = duration
@@ -43,6 +47,23 @@ public struct MediaInfo: Hashable, Sendable, Codable {
         self.streamCount = streamCount
         self.video = video
         self.audio = audio
+        self.tags = tags
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decode(String.self, forKey: .file)
+        formatName = try c.decode(String.self, forKey: .formatName)
+        duration = try c.decodeIfPresent(Seconds.self, forKey: .duration)
+        startTime = try c.decodeIfPresent(Seconds.self, forKey: .startTime)
+        sizeBytes = try c.decode(Int64.self, forKey: .sizeBytes)
+        bitRate = try c.decodeIfPresent(Int64.self, forKey: .bitRate)
+        faststart = try c.decodeIfPresent(Bool.self, forKey: .faststart)
+        streamCount = try c.decode(Int.self, forKey: .streamCount)
+        video = try c.decodeIfPresent(VideoStream.self, forKey: .video)
+        audio = try c.decodeIfPresent(AudioStream.self, forKey: .audio)
+        // Documents written before tags were probed have none.
+        tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +79,7 @@ public struct MediaInfo: Hashable, Sendable, Codable {
         try c.encode(streamCount, forKey: .streamCount)
         try c.encode(video, forKey: .video)
         try c.encode(audio, forKey: .audio)
+        try c.encode(tags, forKey: .tags)
     }
 }
 

@@ -97,8 +97,20 @@ struct ProbeReader {
             faststart: faststart,
             streamCount: Int(ctx.pointee.nb_streams),
             video: video,
-            audio: audio
+            audio: audio,
+            tags: metadataTags(ctx.pointee.metadata)
         )
+    }
+
+    /// Every entry of an FFmpeg metadata dictionary; the dictionary stays owned by the format context.
+    private func metadataTags(_ dictionary: OpaquePointer?) -> [String: String] {
+        var tags: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>?
+        while let next = av_dict_get(dictionary, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            tags[String(cString: next.pointee.key)] = String(cString: next.pointee.value)
+            entry = next
+        }
+        return tags
     }
 
     /// A truncated download whose moov is intact still opens; its sample table then points past the end of the file.

@@ -52,6 +52,7 @@ import TestSupport
         #expect(info.sizeBytes == Int64(format["size"] as! String))
         #expect(info.bitRate == (format["bit_rate"] as? String).flatMap { Int64($0) })
         #expect(info.streamCount == format["nb_streams"] as? Int)
+        #expect(info.tags == (format["tags"] as? [String: String] ?? [:]), "format tags")
 
         let videoStreams = streams.filter {
             $0["codec_type"] as? String == "video" && ($0["disposition"] as? [String: Int])?["attached_pic"] != 1

@@ -16,6 +16,15 @@ import TestSupport
         #expect(info.faststart == true)
     }
 
+    /// Container tags come through as ffprobe lists them, including the AIGC labelling tag's JSON text.
+    @Test func containerTags() throws {
+        let labelled = try probe(FixturePaths.fixture("probe/aigc-labelled.mp4"))
+        #expect(labelled.tags["major_brand"] == "isom")
+        let aigc = try #require(labelled.tags["AIGC"])
+        #expect(aigc.hasPrefix(#"{"Label":"1","ContentProducer":"001191110108MA01KP2T5U00000""#))
+        #expect(try probe(FixturePaths.fixture("probe/frame-index.mp4")).tags["AIGC"] == nil)
+    }
+
     /// The display matrix's rotation as ffprobe prints it (-180...180, counter-clockwise), width and height swapped
     /// for quarter turns. The upside-down case stands in for the Pixel 7 rot180 phone file, left out of
     /// fixtures/realworld for its 3.4 MB.
