@@ -41,7 +41,8 @@ enum SigningBench {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             times.sort()
-            lines.append("\(label): best \(format(times[0])) ms, median \(format(times[times.count / 2])) ms (n=\(count))")
+            let median = times[times.count / 2]
+            lines.append("\(label): best \(format(times[0])) ms, median \(format(median)) ms (n=\(count))")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: clip)[.size] as? Int) ?? 0
         lines.append("clip: \(size) bytes")

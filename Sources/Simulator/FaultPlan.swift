@@ -51,7 +51,8 @@ public enum FaultKind: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// The SPEC text (`--faults`) is a comma-separated list of `KIND=RATE` with RATE in 0...1, plus `seed=N` and
 /// `slow-seconds=S`; `all=RATE` sets every kind. Kinds: 429, 500, drop, slow, fail, truncate, expire, wrong-size,
-/// no-audio, silent, black, frozen, short, wrong-start, unsigned, wrong-model-manifest. Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
+/// no-audio, silent, black, frozen, short, wrong-start, unsigned, wrong-model-manifest.
+/// Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
 public struct FaultPlan: Sendable, Hashable {
     /// Rate (0...1) of each kind; absent kinds never happen.
     public var rates: [FaultKind: Double] = [:]

@@ -82,8 +82,8 @@ struct CBOREncoderTests {
         // Arrays and maps.
         Vector(value: .array([]), hex: "80"),
         Vector(value: .array([.unsigned(1), .unsigned(2), .unsigned(3)]), hex: "83010203"),
-        Vector(value: .array([.unsigned(1), .array([.unsigned(2), .unsigned(3)]), .array([.unsigned(4), .unsigned(5)])]),
-               hex: "8301820203820405"),
+        Vector(value: .array([.unsigned(1), .array([.unsigned(2), .unsigned(3)]),
+                              .array([.unsigned(4), .unsigned(5)])]), hex: "8301820203820405"),
         Vector(value: .array((1...25).map { .unsigned(UInt64($0)) }),
                hex: "98190102030405060708090a0b0c0d0e0f101112131415161718181819"),
         Vector(value: .map([]), hex: "a0"),

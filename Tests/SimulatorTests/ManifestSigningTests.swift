@@ -120,8 +120,8 @@ import TestSupport
         // A C2PA box too small for the manifest.
         let small = dir.appendingPathComponent("small.mp4").path
         try FileManager.default.copyItem(atPath: plain, toPath: small)
-        try insertTopLevelBox(try makeBox(type: "uuid", payload: Data(ManifestBoxWriter.extendedType) + Data(count: 200)),
-                              afterFileTypeIn: small)
+        let tiny = try makeBox(type: "uuid", payload: Data(ManifestBoxWriter.extendedType) + Data(count: 200))
+        try insertTopLevelBox(tiny, afterFileTypeIn: small)
         let smallBytes = try Self.bytes(small)
         let error = #expect(throws: ManifestSigningError.self) { try signer.sign(small, content: Self.content()) }
         #expect(error?.reason.contains("reserves 224") == true, "\(String(describing: error))")
@@ -179,7 +179,8 @@ import TestSupport
         let dir = try FixturePaths.temporaryDirectory("sign")
         defer { try? FileManager.default.removeItem(at: dir) }
         let clip = try Self.deliveryClip(in: dir)
-        try ManifestSigner(identity: Self.identity).sign(clip, content: Self.content(model: "dreamina-seedance-2-0-fast"))
+        let content = Self.content(model: "dreamina-seedance-2-0-fast")
+        try ManifestSigner(identity: Self.identity).sign(clip, content: content)
 
         let trusted = try C2PAOracle.read(clip, anchors: try Self.writeAnchors(dir))
         #expect(trusted.error == nil, "\(trusted.json)")

@@ -67,7 +67,8 @@ import TestSupport
             }
 
             // Deleting a finished task removes its signed copy; stopping removes them all (the cache stays).
-            let folders = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasPrefix("signed-") }
+            let folders = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+                .filter { $0.hasPrefix("signed-") }
             try #require(folders.count == 1)
             let signed = cache.appendingPathComponent(folders[0]).appendingPathComponent("\(first.task.id).mp4")
             #expect(FileManager.default.fileExists(atPath: signed.path))

@@ -9,5 +9,6 @@ public struct ManifestSigningError: Error, Sendable, CustomStringConvertible, Eq
         self.reason = reason
     }
 
+    /// The reason.
     public var description: String { reason }
 }
