@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "seedance-bench",
             dependencies: [
-                "Media", "Pipeline", "Simulator", "SeedanceAPI",
+                "Media", "Pipeline", "Simulator", "SeedanceAPI", "Provenance",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "Media", "SeedanceAPI", "TestSupport",
+                "Simulator", "Media", "SeedanceAPI", "Provenance", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

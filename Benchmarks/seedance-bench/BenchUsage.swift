@@ -4,7 +4,7 @@ import Foundation
 /// benchmark (a typo or `--help` must not start a run of every case, which takes minutes).
 enum BenchUsage {
     /// The cases, in the order they run; without any, the default ones run.
-    static let cases = ["probe", "frames", "verify", "pipeline", "overhead", "leaks", "soak"]
+    static let cases = ["probe", "frames", "verify", "pipeline", "overhead", "leaks", "soak", "sign"]
 
     /// Options that take a value.
     static let options = ["--iterations", "--time-scale", "--shots", "--poll", "--rate", "--clip-rate", "--kills",
@@ -26,6 +26,7 @@ enum BenchUsage {
           leaks      repeat the media work, watching memory (10000 --iterations)
           soak       a run with every fault, killed and resumed (--rate --clip-rate
                      --kills --seed)
+          sign       the simulator's C2PA signing of a 5 s 720p delivery, per clip
 
         OPTIONS:
           --iterations N   repetitions per measurement (default 20)

@@ -65,6 +65,14 @@ if cases.contains("overhead") {
     }
     try? FileManager.default.removeItem(at: scratch)
 }
+// Not part of the default run: what C2PA signing adds to each clip the simulator delivers.
+if cases.contains("sign") {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-sign-\(getpid())")
+    do { print(try SigningBench.run(scratch: scratch, runs: iterations)) } catch {
+        FileHandle.standardError.write(Data("sign: \(error)\n".utf8))
+        exit(1)
+    }
+}
 // Not part of the default run: 10,000 iterations take minutes (issue 9's flat-memory check).
 if cases.contains("leaks") {
     LeaksBench(root: root, iterations: option("--iterations").flatMap { Int($0) } ?? 10_000).run()

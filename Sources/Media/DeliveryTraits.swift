@@ -52,22 +52,28 @@ public struct DeliveryTraits: Sendable, Hashable, Codable {
 }
 
 /// The stand-in for a C2PA manifest store: a top-level `uuid` box of C2PA's type whose payload says plainly that
-/// it is not a manifest.
+/// it is not a manifest, and that reserves room for one.
 ///
 /// Its shape follows the C2PA specification's box for BMFF files (extended type, version and flags, the purpose
 /// "manifest", the merkle offset) so box walkers find it where a real one would be; the data that would be a JUMBF
-/// manifest store is ASCII text instead, so nothing can mistake it for signed content credentials.
+/// manifest store is ASCII text instead, so nothing can mistake it for signed content credentials. The text is
+/// followed by zeros up to `reservedSize`: a signer (the simulator's) writes a real manifest into that space and
+/// turns the rest into a `free` box, so signing moves no other box and every chunk offset stays valid.
 enum ProvenancePlaceholder {
     /// C2PA's extended type for its `uuid` box: d8fec3d6-1b0e-483c-9297-5828877ec481.
     static let extendedType: [UInt8] = [0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C,
-                                        0x92, 0x97, 0x58, 0x28, 0x77, 0xEC, 0x48, 0x81]
+                                        0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81]
 
     /// The label in the payload, padded with spaces to 64 bytes.
     static let label = "seedance test placeholder: not a signed C2PA manifest"
 
-    /// The whole box, header included. Made on each use (about 100 bytes, once per clip), not kept in a global:
-    /// a global `Data` keeps its storage pointer with enum tag bits set, which LeakSanitizer cannot follow, so it
-    /// reported the box as leaked at every exit.
+    /// The whole box's size: room for a manifest with a two-certificate chain (about 3.5 KB signed by the
+    /// simulator) several times over, 16 KiB.
+    static let reservedSize = 16_384
+
+    /// The whole box, header included. Made on each use (16 KiB, once per clip), not kept in a global: a global
+    /// `Data` keeps its storage pointer with enum tag bits set, which LeakSanitizer cannot follow, so it reported
+    /// the box as leaked at every exit.
     static var box: Data {
         var payload = Data(extendedType)
         payload.append(contentsOf: [0, 0, 0, 0])                       // version 0, flags 0
@@ -75,7 +81,8 @@ enum ProvenancePlaceholder {
         payload.append(contentsOf: [UInt8](repeating: 0, count: 8))    // merkle offset: none
         let text = Array(label.utf8)
         payload.append(contentsOf: text + [UInt8](repeating: 0x20, count: max(0, 64 - text.count)))
-        // Four ASCII characters and a payload of about 100 bytes: cannot fail.
+        payload.append(Data(count: reservedSize - 8 - payload.count))
+        // Four ASCII characters and a payload of 16 KiB: cannot fail.
         return (try? makeBox(type: "uuid", payload: payload)) ?? Data()
     }
 }

@@ -70,6 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         let plan = try self.plan ?? Self.writeBundledPlan(into: output)
         let parsed = try PlanLoader.load(path: plan)
         var simulatorConfiguration = SimulatorConfiguration()
+        simulatorConfiguration.softwareVersion = SeedanceVersion.current
         simulatorConfiguration.apiKey = "demo-key"
         simulatorConfiguration.timeScale = timeScale
         simulatorConfiguration.dataDirectory = URL(fileURLWithPath: output).appendingPathComponent(".simulator")

@@ -38,6 +38,12 @@ struct SimulatorCommand: AsyncParsableCommand {
               frozen      the clip shows one frozen picture
               short       the clip has half the frames
               wrong-start the clip ignores its first-frame image (starts elsewhere)
+              unsigned    the clip keeps its placeholder C2PA box (no content credentials)
+              wrong-model-manifest
+                          the clip's C2PA manifest names the other speed of the model family
+
+            Clips packaged as real deliveries carry a C2PA manifest signed with a test certificate made at \
+            start; its root is served at /_simulator/c2pa-root.pem for a C2PA reader's trust anchors.
 
             Examples:
               seedance simulator --port 8123
@@ -99,6 +105,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = SimulatorConfiguration()
+        configuration.softwareVersion = SeedanceVersion.current
         configuration.host = host
         guard (0...65_535).contains(port) else { throw CommandFailure(.badInput, "--port \(port) is not a port number") }
         configuration.port = port

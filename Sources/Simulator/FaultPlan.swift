@@ -31,16 +31,28 @@ public enum FaultKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// The clip ignores its first-frame (and last-frame) image: it starts elsewhere, as a generation that does not
     /// continue the shot before it. Drawn only for requests with a first-frame image.
     case wrongStart = "wrong-start"
+    /// The clip keeps its placeholder C2PA box: delivered without signed content credentials. Drawn only for clips
+    /// packaged as real deliveries (the ones that carry the box).
+    case unsigned
+    /// The clip is signed, but its manifest names the other speed of the requested model family
+    /// (`doubao-seedance-2-0-fast` for a `doubao-seedance-2-0` request, and the other way round): a manifest that
+    /// does not match the request. Drawn only for clips packaged as real deliveries.
+    case wrongModelManifest = "wrong-model-manifest"
 
     /// Faults that change the rendered clip (at most one per task, drawn in this order).
     static let clipFaults: [FaultKind] = [.wrongSize, .noAudio, .silent, .black, .frozen, .short, .wrongStart]
+
+    /// Faults that change the clip's content credentials (at most one per task, drawn in this order, independently
+    /// of the clip faults).
+    static let provenanceFaults: [FaultKind] = [.unsigned, .wrongModelManifest]
 }
 
 /// Which faults to inject and how often, reproducibly: the n-th chance of a kind is decided by the seed alone.
 ///
 /// The SPEC text (`--faults`) is a comma-separated list of `KIND=RATE` with RATE in 0...1, plus `seed=N` and
 /// `slow-seconds=S`; `all=RATE` sets every kind. Kinds: 429, 500, drop, slow, fail, truncate, expire, wrong-size,
-/// no-audio, silent, black, frozen, short, wrong-start. Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
+/// no-audio, silent, black, frozen, short, wrong-start, unsigned, wrong-model-manifest.
+/// Example: `seed=7,429=0.1,fail=0.05,black=0.2,slow=0.1,slow-seconds=3`.
 public struct FaultPlan: Sendable, Hashable {
     /// Rate (0...1) of each kind; absent kinds never happen.
     public var rates: [FaultKind: Double] = [:]

@@ -69,7 +69,7 @@ actor RenderCache {
         if spec.delivery != .plain {
             let d = spec.delivery
             parts += "-\(d.audioSampleRate)hz-\(Int((d.audioOverhang * 1000).rounded()))ms-b\(d.bFrames)"
-                + "-\(d.faststart ? "fs" : "moovend")-\(d.provenanceBox ? "uuid" : "nouuid")"
+                + "-\(d.faststart ? "fs" : "moovend")-\(d.provenanceBox ? "c2pa16k" : "nouuid")"
         }
         if spec.coding != .h264 { parts += "-\(spec.coding.rawValue)" }
         if let image = spec.firstImage { parts += "-first\(image.digest)" }

@@ -1,4 +1,5 @@
 import Foundation
+import Provenance
 
 /// How a simulator behaves: where it listens, how fast time runs, its limits and its faults.
 ///
@@ -43,6 +44,12 @@ public struct SimulatorConfiguration: Sendable {
     /// real delivery is what it is tested with; off gives the plain clips of old (48 kHz tone as long as the
     /// video, no B-frames, moov first), which a few tests of the plain packaging ask for.
     public var realDeliveries = true
+    /// The key and certificates that sign real-delivery clips (C2PA, claim v2, ES256); nil makes a fresh test
+    /// identity when the server is made (`SimulatorServer.signingIdentity`, its root served at
+    /// `/_simulator/c2pa-root.pem`).
+    public var signingIdentity: TestSigningIdentity?
+    /// The version the manifests give the simulator (claim generator and software agent "seedance simulator").
+    public var softwareVersion = "0.1.0"
 
     /// The defaults: loopback, a free port, real-time durations, the service's documented limits, no faults.
     public init() {}

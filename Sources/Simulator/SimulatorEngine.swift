@@ -1,12 +1,15 @@
 import Foundation
 import Logging
 import Media
+import Provenance
 import SeedanceAPI
 
 /// The simulator's state and rules, independent of HTTP: tasks, their life cycle, limits, faults, links and counts.
 actor SimulatorEngine {
     let configuration: SimulatorConfiguration
     let renderer: RenderCache
+    /// Signs delivered clips (nil: clips keep whatever box the render left).
+    nonisolated let signing: ClipSigning?
     /// Where the images of requests are kept (under the render cache, by digest).
     nonisolated let imageDirectory: URL
     private let logger: Logger
@@ -31,9 +34,14 @@ actor SimulatorEngine {
         var body: Data
     }
 
-    init(configuration: SimulatorConfiguration, cacheDirectory: URL, logger: Logger) {
+    init(configuration: SimulatorConfiguration, cacheDirectory: URL, logger: Logger,
+         signingIdentity: TestSigningIdentity? = nil) {
         self.configuration = configuration
         self.logger = logger
+        signing = signingIdentity.map {
+            ClipSigning(identity: $0, version: configuration.softwareVersion,
+                        directory: cacheDirectory.appendingPathComponent("signed-\(UUID().uuidString.prefix(8))"))
+        }
         renderer = RenderCache(directory: cacheDirectory, threads: configuration.renderThreads)
         imageDirectory = cacheDirectory.appendingPathComponent("images")
         var hash = StableHash()
@@ -120,13 +128,19 @@ actor SimulatorEngine {
             if kind == .wrongStart, images.first == nil { continue }
             if drawFault(kind) { clipFault = kind }
         }
+        var provenanceFault: FaultKind?
+        if configuration.realDeliveries {
+            for kind in FaultKind.provenanceFaults where provenanceFault == nil {
+                if drawFault(kind) { provenanceFault = kind }
+            }
+        }
         let fails = drawFault(.fail)
         let spec = ClipPlanner.spec(resolved: resolved, size: size, ratio: ratio, seed: seed, fault: clipFault,
                                     realDeliveryOf: configuration.realDeliveries ? request.model : nil,
                                     images: images)
         let record = TaskRecord(
             id: id, sequence: sequence, request: request, resolved: resolved, size: size, ratio: ratio, seed: seed,
-            spec: spec, clipFault: clipFault, failsAtEnd: fails, createdAt: now,
+            spec: spec, clipFault: clipFault, provenanceFault: provenanceFault, failsAtEnd: fails, createdAt: now,
             readyAt: now.addingTimeInterval(configuration.real(configuration.queueSeconds)),
             expiresAt: now.addingTimeInterval(configuration.real(Double(resolved.executionExpiresAfter))),
             updatedAt: now)
@@ -192,6 +206,7 @@ actor SimulatorEngine {
             notify(record)
         case .succeeded, .failed, .expired:
             tasks[id] = nil
+            if let signing { try? FileManager.default.removeItem(atPath: signing.path(forTask: id)) }
         default:
             throw APIError(httpStatus: 400, code: "InvalidParameter",
                            message: "The task \(id) is \(record.status) and cannot be cancelled or deleted.",
@@ -292,10 +307,18 @@ actor SimulatorEngine {
         tasks[id] = record
         notify(record)
         let spec = record.spec, renderer = self.renderer, lastFrame = record.resolved.returnLastFrame
+        let signing = ClipSigning.signs(record) ? self.signing : nil
+        let started = record
         renderTasks[id] = Task {
             let result: TaskRecord.RenderState
             do {
-                result = .done(try await renderer.clip(for: spec, lastFrame: lastFrame))
+                let clip = try await renderer.clip(for: spec, lastFrame: lastFrame)
+                if let signing {
+                    let signed = try await runOffThePool { try signing.sign(clip, for: started) }
+                    result = .done(signed)
+                } else {
+                    result = .done(clip)
+                }
             } catch {
                 result = .failed(String(describing: error))
             }
@@ -320,10 +343,12 @@ actor SimulatorEngine {
         notify(record)
     }
 
-    /// Waits for renders under way.
+    /// Waits for renders under way, then removes the signed copies (they name this run's tasks; the render cache
+    /// may outlive the run).
     func drainRenders() async {
         for task in renderTasks.values { await task.value }
         await renderer.drain()
+        if let signing { try? FileManager.default.removeItem(at: signing.directory) }
     }
 
     // MARK: Wire form

@@ -53,6 +53,14 @@ struct SimulatorRoutes: Sendable {
         router.get("/_simulator/stats") { _, _ in
             try Self.json(await self.engine.currentStats())
         }
+        // The root of the test certificate that signs the clips, for a C2PA reader's trust anchors.
+        router.get("/_simulator/c2pa-root.pem") { _, _ in
+            guard let pem = self.engine.signing?.identity.rootCertificatePEM else {
+                return Self.xmlError(404, "NoSuchKey", "This simulator does not sign its clips.")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-pem-file"],
+                            body: .init(byteBuffer: ByteBuffer(string: pem)))
+        }
         return router
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Provenance
 import ServiceLifecycle
 
 /// A local Seedance server: the service's routes and rules, rendering real clips (see the module's README).
@@ -12,6 +13,11 @@ import ServiceLifecycle
 public final class SimulatorServer: Sendable {
     /// The configuration it runs with.
     public let configuration: SimulatorConfiguration
+    /// The test identity that signs the clips' C2PA manifests: the configuration's, or one made for this server.
+    /// Give a C2PA reader `signingIdentity.rootCertificatePEM` as a trust anchor to trust them (the server also
+    /// serves it at `/_simulator/c2pa-root.pem`). Nil only when no identity could be made (then clips keep their
+    /// placeholder box).
+    public let signingIdentity: TestSigningIdentity?
     private let logger: Logger
 
     /// Makes a server (nothing is bound until `run` or `start`).
@@ -19,6 +25,8 @@ public final class SimulatorServer: Sendable {
                 logger: Logger = Logger(label: "seedance.simulator")) {
         self.configuration = configuration
         self.logger = logger
+        // Key generation and two certificates in memory: about a millisecond, and it cannot fail in practice.
+        signingIdentity = configuration.signingIdentity ?? (try? TestSigningIdentity.generate())
     }
 
     /// Serves until cancelled or, with `handleSignals`, until SIGINT or SIGTERM; calls `onReady` with the API base
@@ -38,7 +46,8 @@ public final class SimulatorServer: Sendable {
                 .appendingPathComponent("seedance-simulator-\(UUID().uuidString.prefix(8))")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let engine = SimulatorEngine(configuration: configuration, cacheDirectory: directory, logger: logger)
+        let engine = SimulatorEngine(configuration: configuration, cacheDirectory: directory, logger: logger,
+                                     signingIdentity: signingIdentity)
         let routes = SimulatorRoutes(engine: engine, configuration: configuration)
         let host = configuration.host
         let app = Application(

@@ -23,6 +23,8 @@ struct TaskRecord: Sendable {
     let seed: Int64
     let spec: SyntheticClipSpec
     let clipFault: FaultKind?
+    /// `unsigned` or `wrong-model-manifest` when one was drawn for the clip's content credentials.
+    let provenanceFault: FaultKind?
     let failsAtEnd: Bool
     let createdAt: Date
     /// Earliest start (after the simulated queue time).

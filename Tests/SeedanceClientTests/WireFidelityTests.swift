@@ -19,8 +19,9 @@ import TestSupport
             let out = h.directory.appendingPathComponent("resumed.mp4")
             let result = try await h.client.download(created.id, .video, to: out, task: task)
             #expect(result.resumes >= 1)
+            // The file served: the task's signed copy of the render (its C2PA manifest names the task).
             let rendered = try #require(FileManager.default.enumerator(atPath: data.path)?
-                .compactMap { $0 as? String }.filter { $0.hasSuffix(".mp4") })
+                .compactMap { $0 as? String }.filter { $0.hasSuffix("/\(created.id).mp4") })
             try #require(rendered.count == 1)
             let original = try #require(FileManager.default.contents(atPath: data.appendingPathComponent(rendered[0]).path))
             #expect(try Data(contentsOf: out) == original)
