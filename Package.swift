@@ -145,17 +145,17 @@ let package = Package(
         .executableTarget(
             name: "seedance-bench",
             dependencies: [
-                "Media", "Pipeline", "Simulator", "SeedanceAPI",
+                "Media", "Pipeline", "Simulator", "SeedanceAPI", "Provenance",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),
-        // libFuzzer targets over the media inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
+        // libFuzzer targets over the media and provenance inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
         .executableTarget(
             name: "seedance-fuzz",
-            dependencies: ["Media"],
+            dependencies: ["Media", "Provenance"],
             path: "Fuzz/seedance-fuzz",
             swiftSettings: swiftSettings
         ),
@@ -171,7 +171,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvenanceTests",
-            dependencies: ["Provenance", "TestSupport"],
+            dependencies: [
+                "Provenance", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,16 +2,19 @@
 # Installs the Python oracles some tests read our outputs back with: OpenTimelineIO and its adapters (otio_json,
 # fcpx_xml, fcp_xml, cmx_3600), and the official Ark Python SDKs that drive the simulator (Volcengine
 # `volcengine-python-sdk` with its `volcenginesdkarkruntime`, BytePlus `byteplus-python-sdk-v2` with its
-# `byteplussdkarkruntime`), each in a virtual environment under .build/test-tools (Debian's Python refuses a global
-# pip install). Does nothing when they are there. Offline, it says so and the tests that need them report a skip
-# (in CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
+# `byteplussdkarkruntime`), and c2pa-python (the C2PA reader the provenance tests and benchmark compare with), each
+# in a virtual environment under .build/test-tools (Debian's Python refuses a global pip install). Does nothing when
+# they are there. Offline, it says so and the tests that need them report a skip (in CI, with
+# SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/test-tools/otio
 sdk=.build/test-tools/sdk
+c2pa=.build/test-tools/c2pa
 have_otio() { [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import opentimelineio, otio_fcpx_xml_adapter" 2>/dev/null; }
 have_sdk() { [ -x "$sdk/bin/python" ] && "$sdk/bin/python" -c "import volcenginesdkarkruntime, byteplussdkarkruntime" 2>/dev/null; }
-if have_otio && have_sdk; then
+have_c2pa() { [ -x "$c2pa/bin/python" ] && "$c2pa/bin/python" -c "import c2pa" 2>/dev/null; }
+if have_otio && have_sdk && have_c2pa; then
   exit 0
 fi
 if ! python3 -m venv --help >/dev/null 2>&1; then
@@ -28,6 +31,12 @@ if ! have_sdk; then
   # are named here; the SDKs themselves are installed as published, unpatched.
   if ! "$sdk/bin/pip" install -q volcengine-python-sdk 'byteplus-python-sdk-v2[ark]' httpx sniffio 2>&1 | tail -3; then
     echo "install-test-tools: could not install the Ark Python SDKs from PyPI: the SDK tests will skip" >&2
+  fi
+fi
+if ! have_c2pa; then
+  python3 -m venv "$c2pa"
+  if ! "$c2pa/bin/pip" install -q c2pa-python 2>&1 | tail -3; then
+    echo "install-test-tools: could not install c2pa-python from PyPI: the c2pa-python comparison will skip" >&2
   fi
 fi
 have_otio && exit 0
