@@ -7,6 +7,7 @@ struct ProvenanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provenance",
         abstract: "Read and verify the C2PA Content Credentials of MP4/MOV files.",
+        usage: "seedance provenance <file> ... [--trust <pem> ...] [<options>]",
         discussion: """
             Shows who made each file (claim generator, software agent, model name, digital source type), who signed \
             it (subject, issuer, algorithm, time stamp), and whether it holds: the file still matches its hard \
