@@ -15,13 +15,11 @@ public enum ContentCredentials {
     public static func read(source: some ByteSource) throws(ProvenanceError) -> (tree: BMFFBoxTree, store: ManifestStore?) {
         let tree = try BMFFBoxTree(source: source)
         let boxes = try C2PABox.find(in: tree, source: source)
-        let stores = boxes.filter { $0.purpose == "manifest" || $0.purpose == "original" }
-        guard let box = stores.first else {
-            if boxes.contains(where: { $0.purpose == "update" }) {
-                throw ProvenanceError.malformedJUMBF(reason: "an update manifest without the original manifest store")
-            }
-            return (tree, nil)
+        if boxes.contains(where: { $0.purpose == "update" }) {
+            throw ProvenanceError.unsupported("an update manifest store (C2PA A.5.3, purpose 'update')")
         }
+        let stores = boxes.filter { $0.purpose == "manifest" || $0.purpose == "original" }
+        guard let box = stores.first else { return (tree, nil) }
         guard stores.count == 1 else { throw ProvenanceError.multipleManifestStores(count: stores.count) }
         guard box.dataLength <= maxManifestStoreSize else {
             throw ProvenanceError.manifestStoreTooLarge(size: box.dataLength, limit: maxManifestStoreSize)

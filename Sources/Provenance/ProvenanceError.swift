@@ -17,6 +17,8 @@ public enum ProvenanceError: Error, Sendable, Hashable, CustomStringConvertible 
     case manifestStoreTooLarge(size: UInt64, limit: UInt64)
     /// A trust list (PEM) could not be read.
     case invalidTrustList(reason: String)
+    /// Something this reader does not read (an update manifest store).
+    case unsupported(String)
 
     /// One line for people.
     public var description: String {
@@ -30,6 +32,7 @@ public enum ProvenanceError: Error, Sendable, Hashable, CustomStringConvertible 
         case .manifestStoreTooLarge(let size, let limit):
             return "the C2PA manifest store is \(size) bytes, more than the \(limit) bytes read"
         case .invalidTrustList(let reason): return "trust list: \(reason)"
+        case .unsupported(let what): return "not supported: \(what)"
         }
     }
 }

@@ -128,6 +128,18 @@ struct HostileInputTests {
         #expect(tooDeep.contains("deeper than 16"))
     }
 
+    @Test("update manifest stores and a second manifest store are refused by name")
+    func storeKinds() {
+        let store = Self.superBox("c2pa", label: "c2pa", [])
+        guard case .unsupported(let what)? = Self.error(Self.ftyp + Self.c2paBox(store, purpose: "update")) else {
+            Issue.record("an update store accepted"); return
+        }
+        #expect(what.contains("update"))
+        guard case .multipleManifestStores(2)? = Self.error(Self.ftyp + Self.c2paBox(store) + Self.c2paBox(store)) else {
+            Issue.record("two stores accepted"); return
+        }
+    }
+
     @Test("a claim whose CBOR claims a huge length is refused without allocating it")
     func hugeClaimLength() {
         let claim = Self.superBox("c2cl", label: "c2pa.claim", Self.box("cbor", [0xa1, 0x61, 0x61, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))

@@ -139,6 +139,29 @@ struct ManifestModelTests {
         #expect(report.summary.modelName == nil)
     }
 
+    @Test("a manifest whose signature box comes before its claim reads and verifies the same")
+    func signatureBeforeClaim() async throws {
+        var bytes = try C2PAFixtures.bytes(C2PAFixtures.aigen)
+        let source = DataByteSource(bytes)
+        let tree = try BMFFBoxTree(source: source)
+        let base = Int(try #require(try C2PABox.find(in: tree, source: source).first).dataOffset)
+        let manifest = try #require(try ContentCredentials.read(source: source).store?.activeManifest)
+        #expect(manifest.box.superBoxes.map(\.label) == ["c2pa.assertions", "c2pa.claim.v2", "c2pa.signature"])
+        // Move the signature superbox first among the manifest's children: same bytes, same total size.
+        let children = manifest.box.superBoxes
+        let signature = try #require(children.first { $0.label == "c2pa.signature" })
+        let reordered = [signature] + children.filter { $0.label != "c2pa.signature" }
+        let start = base + children[0].offset
+        let moved = reordered.flatMap { bytes[(base + $0.offset)..<(base + $0.offset + $0.size)] }
+        bytes.replaceSubrange(start..<(start + moved.count), with: moved)
+
+        let report = try await ContentCredentials.verify(source: DataByteSource(bytes), file: "reordered", trust: try C2PAFixtures.testRoots(),
+                                                          now: C2PAFixtures.oracleDate)
+        #expect(report.activeManifest?.box.superBoxes.map(\.label) == ["c2pa.signature", "c2pa.assertions", "c2pa.claim.v2"])
+        #expect(report.state == .trusted, "\(report.validationStatus)")
+        #expect(report.summary.modelName == "example-video-model-1")
+    }
+
     @Test("the manifest store box: purpose, place, and the XMP that still names a manifest is not one")
     func manifestBox() throws {
         let source = try FileByteSource(path: C2PAFixtures.path(C2PAFixtures.video1))
