@@ -186,7 +186,7 @@ public final class ClipWriter {
         videoStream = try muxer.addStream(encoder: video)
         if settings.coding == .hevcMain10 {
             // 'hvc1' (parameter sets in the sample description only) rather than the muxer's default 'hev1'.
-            videoStream.pointee.codecpar.pointee.codec_tag = 0x3163_7668
+            try videoStream.requireParameters(path: path, operation: "starting a clip").pointee.codec_tag = 0x3163_7668
         }
         videoStream.pointee.avg_frame_rate = AVRational(num: Int32(settings.frameRate), den: 1)
         if let audioSettings = settings.audio {

@@ -15,26 +15,36 @@ enum CodecStep: Equatable {
 /// Not thread-safe: one thread at a time.
 final class MediaDecoder {
     let context: UnsafeMutablePointer<AVCodecContext>
-    /// The stream it decodes (owned by the `InputFile`, which must outlive the decoder).
+    /// The stream it decodes. It lives inside `input`'s `AVFormatContext`, which the decoder keeps alive.
     let stream: UnsafeMutablePointer<AVStream>
+    /// The open file owning `stream`: held so the stream (and its codec parameters, which the decoder reads for its
+    /// whole life through `pkt_timebase` and side data) cannot be freed under it.
+    let input: InputFile
     let path: String
 
-    /// Opens a decoder for `stream`; `threads` 0 lets FFmpeg choose (frame and slice threads). A picture larger
-    /// than `maxPixels` is refused before anything is allocated for it (and FFmpeg refuses one that only shows its
-    /// size while decoding).
-    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0,
+    /// Opens a decoder for `stream` of `input`; `threads` 0 lets FFmpeg choose (frame and slice threads). A picture
+    /// larger than `maxPixels` is refused before anything is allocated for it (and FFmpeg refuses one that only
+    /// shows its size while decoding). Throws when `stream` is not one of `input`'s streams or has no codec
+    /// parameters.
+    init(input: InputFile, stream: UnsafeMutablePointer<AVStream>, threads: Int = 0,
          maxPixels: Int64 = OpenLimits.defaultMaxPixels) throws {
+        let path = input.path
+        guard input.streams.contains(stream) else {
+            throw MediaError(.invalidArgument, path: path, operation: "opening a decoder",
+                             reason: "the stream does not belong to this file")
+        }
+        self.input = input
         self.stream = stream
         self.path = path
-        let par = stream.pointee.codecpar
-        let codecName = String(cString: avcodec_get_name(par!.pointee.codec_id))
-        let width = Int64(par!.pointee.width), height = Int64(par!.pointee.height)
+        let par = try stream.requireParameters(path: path, operation: "opening a decoder")
+        let codecName = String(cString: avcodec_get_name(par.pointee.codec_id))
+        let width = Int64(par.pointee.width), height = Int64(par.pointee.height)
         if width * height > maxPixels {
             throw MediaError(.unsupported, path: path, operation: "opening the \(codecName) decoder",
                              reason: "the picture is \(width)x\(height), larger than the limit of \(maxPixels) pixels "
                                  + "(a damaged or crafted file?)")
         }
-        guard let codec = avcodec_find_decoder(par!.pointee.codec_id) else {
+        guard let codec = avcodec_find_decoder(par.pointee.codec_id) else {
             throw MediaError(.unsupported, path: path, operation: "opening a decoder",
                              reason: "no decoder for codec \(codecName) in this FFmpeg")
         }

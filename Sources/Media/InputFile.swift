@@ -97,7 +97,7 @@ final class InputFile {
     /// `maxPixels` bounds the first picture decoded while probing: a 450 KB PNG claiming 12000x12000 costs ffprobe
     /// 470 MB. A picture over it probes as 0x0 (its size is only known by decoding it); MP4 and MOV carry their
     /// size in the container and still report it.
-    private static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int64) -> Int32 {
+    static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int64) -> Int32 {
         let count = Int(ctx.pointee.nb_streams)
         guard count > 0 else { return avformat_find_stream_info(ctx, nil) }
         let options = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: count)
@@ -155,6 +155,22 @@ final class InputFile {
         }
         return MediaError(.ffmpeg, path: path, operation: "opening the file",
                           reason: "FFmpeg could not open it", ffmpegCode: code)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == AVStream {
+    /// The stream's codec parameters, nil when FFmpeg left them unset. FFmpeg allocates them with every stream, but
+    /// a C pointer is checked, not trusted: `codecpar` imports as an implicitly unwrapped pointer, and reading
+    /// `codecpar.pointee` would crash the process on nil.
+    var parameters: UnsafeMutablePointer<AVCodecParameters>? { pointee.codecpar }
+
+    /// The stream's codec parameters, or a `MediaError` naming `path` when there are none.
+    func requireParameters(path: String?, operation: String) throws -> UnsafeMutablePointer<AVCodecParameters> {
+        guard let par = pointee.codecpar else {
+            throw MediaError(.ffmpeg, path: path, operation: operation,
+                             reason: "stream \(pointee.index) has no codec parameters")
+        }
+        return par
     }
 }
 

@@ -51,7 +51,8 @@ final class OutputFile {
     @discardableResult
     func addStream(encoder: MediaEncoder) throws -> UnsafeMutablePointer<AVStream> {
         let stream = try newStream()
-        let status = avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context)
+        let par = try stream.requireParameters(path: path, operation: "adding a stream")
+        let status = avcodec_parameters_from_context(par, encoder.context)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "adding a stream", reason: "bad codec parameters",
                              ffmpegCode: status)
@@ -64,13 +65,14 @@ final class OutputFile {
     @discardableResult
     func addStream(copying parameters: UnsafePointer<AVCodecParameters>) throws -> UnsafeMutablePointer<AVStream> {
         let stream = try newStream()
-        let status = avcodec_parameters_copy(stream.pointee.codecpar, parameters)
+        let par = try stream.requireParameters(path: path, operation: "adding a stream")
+        let status = avcodec_parameters_copy(par, parameters)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "adding a stream", reason: "bad codec parameters",
                              ffmpegCode: status)
         }
         // Let the muxer pick the tag for its container.
-        stream.pointee.codecpar.pointee.codec_tag = 0
+        par.pointee.codec_tag = 0
         return stream
     }
 
