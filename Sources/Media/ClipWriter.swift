@@ -252,8 +252,7 @@ public final class ClipWriter {
     private func encodeVideo(_ source: Frame) throws {
         source.pointer.pointee.pts = Int64(videoFrameCount)
         source.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-        lastFrame.unref()
-        av_frame_ref(lastFrame.pointer, source.pointer)
+        try lastFrame.reference(source, path: path, operation: "keeping the last frame")
         try send(source, to: video, stream: videoStream)
         videoFrameCount += 1
     }
@@ -299,7 +298,11 @@ public final class ClipWriter {
             f.pointee.nb_samples = Int32(count)
             f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
             f.pointee.sample_rate = audio.context.pointee.sample_rate
-            av_channel_layout_copy(&f.pointee.ch_layout, &audio.context.pointee.ch_layout)
+            let layoutStatus = av_channel_layout_copy(&f.pointee.ch_layout, &audio.context.pointee.ch_layout)
+            if layoutStatus < 0 {
+                throw MediaError(.encodeFailed, path: path, operation: "allocating an audio frame",
+                                 reason: "the channel layout could not be copied", ffmpegCode: layoutStatus)
+            }
             let status = av_frame_get_buffer(f, 0)
             if status < 0 {
                 throw MediaError(.encodeFailed, path: path, operation: "allocating an audio frame",
@@ -367,7 +370,7 @@ public final class ClipWriter {
                                     sampleAspectRatio: AVRational(num: 1, den: 1)))],
             sinks: [("out", true)], description: "[in]format=rgb24[out]")
         let copy = try Frame()
-        av_frame_ref(copy.pointer, source.pointer)
+        try copy.reference(source, path: pngPath, operation: "converting the last frame")
         copy.pointer.pointee.pts = 0
         try graph.push(copy, to: 0)
         try graph.push(nil, to: 0)

@@ -123,11 +123,17 @@ final class MediaEncoder {
         }
         context = ctx
         configure(ctx)
-        let dictionary = Dictionary(options)
+        let dictionary = try Dictionary(options)
         let status = avcodec_open2(ctx, codec, &dictionary.pointer)
         if status < 0 {
             throw MediaError(.encodeFailed, operation: "opening the \(codecName) encoder",
                              reason: "the encoder rejected its settings", ffmpegCode: status)
+        }
+        // avcodec_open2 hands back the options no one took: a misspelt name would otherwise be dropped in silence
+        // and the clip made with the encoder's defaults.
+        if let unused = dictionary.firstKey {
+            throw MediaError(.invalidArgument, operation: "opening the \(codecName) encoder",
+                             reason: "the encoder has no option \"\(unused)\"")
         }
     }
 
@@ -165,11 +171,44 @@ final class MediaEncoder {
 final class Dictionary {
     var pointer: OpaquePointer?
 
-    init(_ values: [String: String]) {
+    /// Throws when FFmpeg could not store a value (out of memory): a missing entry would silently change what is
+    /// made.
+    init(_ values: [String: String]) throws {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            av_dict_set(&pointer, key, value, 0)
+            try Dictionary.set(&pointer, key, value)
         }
     }
 
     deinit { av_dict_free(&pointer) }
+
+    /// The first key still in the dictionary, nil when it is empty. After `avcodec_open2` or
+    /// `avformat_write_header` these are the options nothing consumed.
+    var firstKey: String? {
+        guard let entry = av_dict_get(pointer, "", nil, AV_DICT_IGNORE_SUFFIX), let key = entry.pointee.key else {
+            return nil
+        }
+        return String(cString: key)
+    }
+
+    /// `av_dict_set`, throwing on failure.
+    static func set(_ dictionary: inout OpaquePointer?, _ key: String, _ value: String) throws {
+        let status = av_dict_set(&dictionary, key, value, 0)
+        if status < 0 {
+            throw MediaError(.io, operation: "setting the option \(key)", reason: "out of memory", ffmpegCode: status)
+        }
+    }
+}
+
+extension Frame {
+    /// Makes this frame a new reference to `source`'s picture or samples, dropping what it held. Throws when FFmpeg
+    /// cannot (out of memory, or a source without data to copy): ignored, the frame would be left empty and a blank
+    /// or stale picture encoded in its place.
+    func reference(_ source: Frame, path: String?, operation: String) throws {
+        unref()
+        let status = av_frame_ref(pointer, source.pointer)
+        if status < 0 {
+            throw MediaError(.ffmpeg, path: path, operation: operation, reason: "the frame could not be referenced",
+                             ffmpegCode: status)
+        }
+    }
 }

@@ -58,8 +58,15 @@ final class InputFile {
         ctx.pointee.interrupt_callback.opaque = Unmanaged.passUnretained(deadline).toOpaque()
 
         var options: OpaquePointer?
-        av_dict_set(&options, "probesize", String(limits.probeSize), 0)
-        av_dict_set(&options, "analyzeduration", String(limits.analyzeDuration), 0)
+        do {
+            // Unset, the limits would silently be FFmpeg's own (and no limit on a hostile file's open).
+            try Dictionary.set(&options, "probesize", String(limits.probeSize))
+            try Dictionary.set(&options, "analyzeduration", String(limits.analyzeDuration))
+        } catch {
+            av_dict_free(&options)
+            avformat_free_context(ctx)
+            throw MediaError(.io, path: path, operation: "opening the file", reason: "out of memory")
+        }
         var maybeCtx: UnsafeMutablePointer<AVFormatContext>? = ctx
         let status = avformat_open_input(&maybeCtx, path, nil, &options)
         av_dict_free(&options)
@@ -106,11 +113,13 @@ final class InputFile {
             for i in 0..<count { av_dict_free(&options[i]) }
             options.deallocate()
         }
-        for i in 0..<count where ctx.pointee.streams[i]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
-            av_dict_set(&options[i], "max_pixels", String(min(maxPixels, Int64(Int32.max))), 0)
-            av_dict_set(&options[i], "skip_frame", "nokey", 0)
-            av_dict_set(&options[i], "skip_loop_filter", "all", 0)
-            av_dict_set(&options[i], "skip_idct", "all", 0)
+        for i in 0..<count where ctx.pointee.streams[i]?.parameters?.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+            for (key, value) in [("max_pixels", String(min(maxPixels, Int64(Int32.max)))), ("skip_frame", "nokey"),
+                                 ("skip_loop_filter", "all"), ("skip_idct", "all")] {
+                // A limit that failed to be set is no limit: give up rather than decode unbounded.
+                let status = av_dict_set(&options[i], key, value, 0)
+                if status < 0 { return status }
+            }
         }
         return avformat_find_stream_info(ctx, options)
     }

@@ -28,8 +28,11 @@ final class OutputFile {
         }
         context = ctx
         // The mp4 muxer re-opens `url` to move moov to the front: it must name the file being written.
+        guard let url = av_strdup(temporaryPath) else {
+            throw MediaError(.io, path: path, operation: "creating the output", reason: "out of memory")
+        }
         av_free(ctx.pointee.url)
-        ctx.pointee.url = av_strdup(temporaryPath)
+        ctx.pointee.url = url
         if ctx.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
             let ioStatus = avio_open(&ctx.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
             if ioStatus < 0 {
@@ -94,13 +97,18 @@ final class OutputFile {
     func writeHeader(faststart: Bool = true, options: [String: String] = [:]) throws {
         var all = options
         if faststart { all["movflags"] = (all["movflags"].map { $0 + "+" } ?? "+") + "faststart" }
-        let dictionary = Dictionary(all)
+        let dictionary = try Dictionary(all)
         let status = avformat_write_header(context, &dictionary.pointer)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "writing the header",
                              reason: "the muxer refused the streams", ffmpegCode: status)
         }
         headerWritten = true
+        // What the muxer did not take comes back: a misspelt option must not be dropped in silence.
+        if let unused = dictionary.firstKey {
+            throw MediaError(.invalidArgument, path: path, operation: "writing the header",
+                             reason: "the muxer has no option \"\(unused)\"")
+        }
     }
 
     /// Writes one packet (its `stream_index` and timestamps in the output stream's time base), interleaving.
@@ -122,7 +130,16 @@ final class OutputFile {
             throw MediaError(.encodeFailed, path: path, operation: "writing the trailer",
                              reason: "the muxer could not finish the file", ffmpegCode: status)
         }
-        avio_closep(&context.pointee.pb)
+        // Closing flushes the last buffer: a failure here (a full disk) means the file on disk is incomplete, so it
+        // must not be renamed into place.
+        if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            let closeStatus = avio_closep(&context.pointee.pb)
+            if closeStatus < 0 {
+                throw MediaError(.io, path: path, operation: "closing the file",
+                                 reason: "the last bytes could not be written: \(ffmpegErrorString(closeStatus))",
+                                 ffmpegCode: closeStatus)
+            }
+        }
         try TemporaryPath.commit(temporaryPath, to: path)
         finished = true
     }
