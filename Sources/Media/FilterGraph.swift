@@ -39,7 +39,6 @@ final class FilterGraph {
     /// a sink is video or audio by `isVideo`.
     init(sources: [(name: String, format: SourceFormat)], sinks: [(name: String, isVideo: Bool)],
          description: String, threads: Int32 = 1) throws {
-        FFmpegSetup.initialize()
         guard let graph = avfilter_graph_alloc() else {
             throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
         }

@@ -43,7 +43,6 @@ final class InputFile {
 
     /// Opens `path` and reads the stream parameters (`avformat_find_stream_info`, bounded by `limits`).
     init(path: String, limits: OpenLimits = OpenLimits(), findStreamInfo: Bool = true) throws {
-        FFmpegSetup.initialize()
         self.path = path
         let deadline = Deadline(seconds: limits.timeout)
         self.deadline = deadline
@@ -221,15 +220,4 @@ final class Frame {
 
     /// Drops the buffers so the frame can be reused.
     func unref() { av_frame_unref(pointer) }
-}
-
-/// Process-wide FFmpeg set-up.
-enum FFmpegSetup {
-    private static let once: Void = {
-        // Libraries never print: FFmpeg's own log is silenced; failures come back as MediaError values.
-        av_log_set_level(AV_LOG_QUIET)
-    }()
-
-    /// Runs the one-time set-up; cheap after the first call.
-    static func initialize() { _ = once }
 }

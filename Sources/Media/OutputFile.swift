@@ -15,7 +15,6 @@ final class OutputFile {
 
     /// Prepares `path`; `formatName` nil guesses the container from the extension (`mp4`, `mov`, `png`).
     init(path: String, formatName: String? = nil) throws {
-        FFmpegSetup.initialize()
         self.path = path
         let ext = (path as NSString).pathExtension
         self.temporaryPath = TemporaryPath.beside(path, extension: ext)
