@@ -40,10 +40,11 @@ let package = Package(
         // The C surface of FFmpeg: module map and static inline shims only.
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
+            // libswresample is not listed: nothing here calls it (libavfilter's aresample links it on its own).
+            pkgConfig: "libavformat libavcodec libavutil libswscale libavfilter",
             providers: [
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev",
-                      "libswresample-dev", "libavfilter-dev", "pkg-config"]),
+                      "libavfilter-dev", "pkg-config"]),
                 .brew(["ffmpeg", "pkg-config"]),
             ]
         ),
