@@ -9,7 +9,7 @@ import TestSupport
 /// Several `seedance` processes working on shared runs through one PostgreSQL database, against the simulator:
 /// each shot created once, a killed worker's shots taken over, the account's rate held across workers, two runs at
 /// once, and the worker's metrics served.
-@Suite(.serialized, .enabled(if: TestConditions.postgres)) struct SharedRunTests {
+@Suite(.serialized, .enabled(if: try TestConditions.postgres)) struct SharedRunTests {
     /// A plan of `count` shots (the second starts from the first's last frame).
     static func plan(_ count: Int, name: String = "edit") -> String {
         var lines = ["name: \(name)", "defaults: {resolution: 480p, ratio: \"16:9\", duration: 4, audio: true}", "shots:"]
