@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Media
 import SeedanceAPI
@@ -111,18 +112,22 @@ import TestSupport
     }
 
     @Test func callbacksReceiveEveryStatusChange() async throws {
-        let receiver = try await CallbackReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await SimulatorHarness.with { h in
-            let id = try await h.create(body(#""duration":4,"resolution":"480p","callback_url":"\#(receiver.url)""#))
-            _ = try await h.waitUntilDone(id)
-            let deadline = Date().addingTimeInterval(10)
-            while await receiver.statuses(of: id).count < 3 && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+        let url = try await CallbackReceiver.with { receiver in
+            try await SimulatorHarness.with { h in
+                let id = try await h.create(body(#""duration":4,"resolution":"480p","callback_url":"\#(receiver.url)""#))
+                _ = try await h.waitUntilDone(id)
+                let deadline = Date().addingTimeInterval(10)
+                while await receiver.statuses(of: id).count < 3 && Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(await receiver.statuses(of: id) == ["queued", "running", "succeeded"])
             }
-            #expect(await receiver.statuses(of: id) == ["queued", "running", "succeeded"])
+            return receiver.url
         }
-        await receiver.stop()
+        // The receiver was stopped before `with` returned: its port no longer answers.
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5)) }
     }
 
     @Test func unfinishedTaskExpires() async throws {
