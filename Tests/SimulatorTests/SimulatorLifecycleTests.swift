@@ -43,7 +43,7 @@ import TestSupport
             // The same request again is served from the render cache.
             let again = try await h.waitUntilDone(try await h.create(request))
             #expect(again.status == .succeeded)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 2 && stats.renders == 1 && stats.cacheHits == 1)
             #expect(stats.downloads == 4)   // clip, PNG, ranged, out-of-range request
         }
@@ -62,7 +62,7 @@ import TestSupport
             let c = try await clip("a crane", seed: 1, name: "c.mp4")
             let again = try await clip("a heron", seed: 1, name: "again.mp4")
             #expect(a != b && a != c && a == again)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.renders == 3 && stats.cacheHits == 1)
         }
     }
@@ -141,23 +141,38 @@ import TestSupport
         }
     }
 
+    /// The links' clock is the test's: the link expires exactly when the test moves the clock past its lifetime,
+    /// however slow the machine (a real 1 s lifetime raced the download on a loaded one).
     @Test func linksExpireAndRereadingGivesAFreshOne() async throws {
+        let clock = ManualClock()
         try await SimulatorHarness.with({ c in
-            c.linkLifetime = 1_000     // 1 s of real time at 0.001
+            c.linkLifetime = 1_000     // 1 s at 0.001, of the test's clock
+            c.linkClock = SimulatorClock { clock.now }
         }) { h in
             let id = try await h.create(body(#""resolution":"480p","duration":4,"generate_audio":false"#))
             let task = try await h.waitUntilDone(id)
             let url = try #require(task.content?.videoURL)
-            #expect(try await h.download(url, name: "a.mp4").status == 200)
-            try await Task.sleep(for: .milliseconds(1200))
+            clock.advance(by: 0.999)
+            #expect(try await h.download(url, name: "a.mp4").status == 200, "valid until its lifetime is over")
+            clock.advance(by: 0.01)
             let expired = try await h.send("GET", url, key: nil)
             #expect(expired.status == 403)
             #expect(String(decoding: expired.body, as: UTF8.self).contains("AccessDenied"))
             let fresh = try #require(try await h.task(id).content?.videoURL)
+            #expect(fresh != url)
             #expect(try await h.download(fresh, name: "b.mp4").status == 200)
             // A tampered link is refused.
             #expect(try await h.send("GET", fresh.replacingOccurrences(of: "signature=", with: "signature=0"),
                                      key: nil).status == 403)
         }
     }
+}
+
+/// A clock that moves only when told.
+final class ManualClock: Sendable {
+    private let current = Locked(Date(timeIntervalSince1970: 1_800_000_000))
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
