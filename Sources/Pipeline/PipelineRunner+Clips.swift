@@ -84,7 +84,7 @@ extension PipelineRunner {
             // Bytes can be damaged in transit with the length intact (a proxy, a CDN serving a stale or short
             // object): only the content shows it. A second download is free and a regeneration is paid, so fetch
             // once more, and check again only if the bytes differ. (`.part`: swept if the process dies here.)
-            let first = keptPath + ".first.part"
+            let first = RunLayout.setAsidePath(of: keptPath)
             try? FileManager.default.removeItem(atPath: first)
             try FileManager.default.moveItem(atPath: keptPath, toPath: first)
             defer { try? FileManager.default.removeItem(atPath: first) }

@@ -41,7 +41,7 @@ extension Client {
         var task: GenerationTask
         if let given { task = given } else { task = try await self.task(taskID) }
         var url = try Self.link(of: task, file)
-        let part = destination.path + ".part"
+        let part = Self.partialPath(for: destination)
         try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
                                                  withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: part, contents: nil),
@@ -192,6 +192,22 @@ extension Client {
         let total = parts.count > 1 ? Int64(parts[1]) : nil
         return (start, total)
     }
+
+    /// Why a local file operation failed, in words: the errno under Foundation's error when there is one
+    /// (`No space left on device`), else Foundation's description.
+    static func fileReason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error,
+           (underlying as NSError).domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32((underlying as NSError).code)))
+        }
+        return nsError.localizedDescription
+    }
+
+    /// Where a download to `destination` streams until it is complete: `destination.part`, beside it (so the
+    /// rename stays on one file system). A sweep after a kill looks for this name.
+    public static func partialPath(for destination: URL) -> String { destination.path + ".part" }
 
     /// Renames `part` over `destination` (atomic on one file system).
     static func moveIntoPlace(_ part: String, _ destination: String) throws {
