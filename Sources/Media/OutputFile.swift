@@ -157,9 +157,10 @@ public enum TemporaryPath {
     /// Renames `temporary` to `path`, replacing what is there.
     static func commit(_ temporary: String, to path: String) throws {
         if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             try? FileManager.default.removeItem(atPath: temporary)
-            throw MediaError(.io, path: path, operation: "moving the finished file into place", reason: reason)
+            throw MediaError(.io, path: path, operation: "moving the finished file into place",
+                             reason: String(cString: strerror(code)), ffmpegCode: cff_averror(code))
         }
     }
 }

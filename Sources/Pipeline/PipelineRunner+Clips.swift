@@ -18,6 +18,12 @@ extension PipelineRunner {
             // Stopped mid-way: the shot stays `downloading`, and resume fetches the clip again. A lost lease: the
             // worker holding the shot now fetches it.
             if Task.isCancelled || ending != nil || error is LeaseLost { return }
+            // This machine cannot write (a full disk): fetching again would fail the same way and, after the rounds,
+            // give the paid clip up for this run. Stop instead; the shot stays `downloading` for resume.
+            if LocalWriteFailure.matches(error) {
+                stop(.cannotWrite("\(error)"))
+                return
+            }
             let count = (downloadFailures[shotID] ?? 0) + 1
             downloadFailures[shotID] = count
             let message = "\(error)"
