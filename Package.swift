@@ -155,10 +155,11 @@ let package = Package(
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),
-        // libFuzzer targets over the media inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
+        // libFuzzer targets over the media inputs, plan files and the API's answers (scripts/fuzz.sh builds it with
+        // -sanitize=fuzzer,address).
         .executableTarget(
             name: "seedance-fuzz",
-            dependencies: ["Media"],
+            dependencies: ["Media", "Pipeline", "SeedanceAPI"],
             path: "Fuzz/seedance-fuzz",
             swiftSettings: swiftSettings
         ),
