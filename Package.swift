@@ -35,15 +35,18 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // `swift package generate-documentation` builds the DocC catalogue of each library product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Property-based tests (tests only): random event sequences against the job store.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The C surface of FFmpeg: module map and static inline shims only.
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
+            // libswresample is not listed: nothing here calls it (libavfilter's aresample links it on its own).
+            pkgConfig: "libavformat libavcodec libavutil libswscale libavfilter",
             providers: [
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev",
-                      "libswresample-dev", "libavfilter-dev", "pkg-config"]),
+                      "libavfilter-dev", "pkg-config"]),
                 .brew(["ffmpeg", "pkg-config"]),
             ]
         ),
@@ -152,10 +155,11 @@ let package = Package(
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),
-        // libFuzzer targets over the media and provenance inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
+        // libFuzzer targets over the media and provenance inputs, plan files and the API's answers (scripts/fuzz.sh
+        // builds it with -sanitize=fuzzer,address).
         .executableTarget(
             name: "seedance-fuzz",
-            dependencies: ["Media", "Provenance"],
+            dependencies: ["Media", "Provenance", "Pipeline", "SeedanceAPI"],
             path: "Fuzz/seedance-fuzz",
             swiftSettings: swiftSettings
         ),
@@ -196,6 +200,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),

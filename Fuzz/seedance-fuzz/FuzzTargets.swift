@@ -1,6 +1,8 @@
 import Foundation
 import Media
+import Pipeline
 import Provenance
+import SeedanceAPI
 
 /// What one fuzz input is fed to. Chosen by `SEEDANCE_FUZZ_TARGET` (this is a test program, not a library).
 enum FuzzTarget: String, CaseIterable {
@@ -18,6 +20,12 @@ enum FuzzTarget: String, CaseIterable {
     case jumbf
     /// The CBOR decoder on the bytes, and the JSON view of what it decodes.
     case cbor
+    /// `PlanLoader.load` of the bytes as a plan file, `.yaml` or `.json` by the first byte's lowest bit (the loader
+    /// reads both through YAML; the name is what users give it).
+    case plan
+    /// The API's answers decoded as the client decodes them (`GenerationTask`, `TaskList`, `TaskCreated`, the error
+    /// envelope) and the bytes as a create body (`GenerationRequest.decode`, what `verify --request` reads).
+    case api
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["SEEDANCE_FUZZ_TARGET"] ?? "probe"
@@ -43,6 +51,8 @@ enum FuzzTarget: String, CaseIterable {
         case .provenance, .boxes, .jumbf, .cbor:
             ProvenanceFuzz.run(self, [UInt8](bytes))
             return
+        case .plan: return Self.plan(Data(bytes))
+        case .api: return Self.api(Data(bytes))
         default:
             break
         }
@@ -61,9 +71,47 @@ enum FuzzTarget: String, CaseIterable {
             let output = Self.folder + "/joined.mp4"
             _ = try? concatenate([input, input], to: output)
             try? FileManager.default.removeItem(atPath: output)
-        case .provenance, .boxes, .jumbf, .cbor:
+        case .provenance, .boxes, .jumbf, .cbor, .plan, .api:
             break
         }
+    }
+
+    /// A plan file: a plan, or a `PlanError` naming the file. Any other error, or one that does not say where, is
+    /// a finding (the user would get no clear line to act on).
+    static func plan(_ data: Data) {
+        let path = folder + (data.first.map { $0 & 1 == 0 } ?? true ? "/plan.yaml" : "/plan.json")
+        guard FileManager.default.createFile(atPath: path, contents: data) else { return }
+        do {
+            _ = try PlanLoader.load(path: path)
+        } catch let error as PlanError {
+            require(error.description.hasPrefix(path) && !error.reason.isEmpty, "unclear plan error: \(error)")
+        } catch {
+            require(false, "plan load threw \(type(of: error)), not a PlanError: \(error)")
+        }
+    }
+
+    /// An answer of the service: decoded or refused with a decoding error, never a crash or a hang.
+    static func api(_ data: Data) {
+        let decoder = JSONDecoder()
+        func check(_ error: any Error) {
+            require(error is DecodingError, "decoding threw \(type(of: error)), not a DecodingError: \(error)")
+        }
+        do { _ = try decoder.decode(GenerationTask.self, from: data) } catch { check(error) }
+        do { _ = try decoder.decode(TaskList.self, from: data) } catch { check(error) }
+        do { _ = try decoder.decode(TaskCreated.self, from: data) } catch { check(error) }
+        do { _ = try decoder.decode(APIErrorEnvelope.self, from: data) } catch { check(error) }
+        do {
+            _ = try GenerationRequest.decode(data)
+        } catch {
+            require(!error.message.isEmpty, "a create body refused without a message: \(error)")
+        }
+    }
+
+    /// Stops the fuzzer with `message` when `condition` fails (libFuzzer saves the input as a crash).
+    static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+        guard !condition else { return }
+        FileHandle.standardError.write(Data("seedance-fuzz: \(message())\n".utf8))
+        abort()
     }
 }
 

@@ -3,6 +3,7 @@
 // `swift build` it replays the files named on the command line through the selected target instead (a crash
 // reproducer that needs no fuzzer runtime).
 import Foundation
+import Media
 
 #if FUZZING
 /// libFuzzer's driver (FuzzerDriver.cpp): parses the fuzzer flags and calls `callback` once per input. Declared
@@ -19,6 +20,8 @@ func LLVMFuzzerRunDriver(
 @main
 struct FuzzMain {
     static func main() {
+        // FFmpeg's own log lines for every broken input would drown the fuzzer's output.
+        FFmpegLog.silenceProcessWide()
         #if FUZZING
         // SwiftPM links executables with main aliased to this entry point, so libFuzzer's own main is unused.
         var argc = CommandLine.argc

@@ -99,22 +99,30 @@ public struct AudioSettings: Sendable, Hashable {
 
 /// The three planes of a 4:2:0 YUV frame to draw into (BT.601 limited range: luma 16...235).
 ///
-/// Valid only inside the closure given to `ClipWriter.appendVideoFrame(_:)`.
-public struct YUVPlanes {
+/// Lent only for the duration of the closure given to `ClipWriter.appendVideoFrame(_:)`: the type is
+/// non-copyable and the closure borrows it, so it cannot be stored or returned, and the frame's memory is reached
+/// only through bounds-checked accessors (the raw plane pointers stay inside `Media`).
+public struct YUVPlanes: ~Copyable {
     /// Frame width in pixels.
     public let width: Int
     /// Frame height in pixels.
     public let height: Int
-    /// Bytes per luma row.
-    public let lumaStride: Int
-    /// Bytes per chroma row (chroma planes are half width and half height).
-    public let chromaStride: Int
-    /// The luma (Y) plane.
-    public let luma: UnsafeMutablePointer<UInt8>
-    /// The blue-difference (Cb) plane.
-    public let cb: UnsafeMutablePointer<UInt8>
-    /// The red-difference (Cr) plane.
-    public let cr: UnsafeMutablePointer<UInt8>
+    let lumaStride: Int
+    let chromaStride: Int
+    let luma: UnsafeMutablePointer<UInt8>
+    let cb: UnsafeMutablePointer<UInt8>
+    let cr: UnsafeMutablePointer<UInt8>
+
+    init(width: Int, height: Int, lumaStride: Int, chromaStride: Int, luma: UnsafeMutablePointer<UInt8>,
+         cb: UnsafeMutablePointer<UInt8>, cr: UnsafeMutablePointer<UInt8>) {
+        self.width = width
+        self.height = height
+        self.lumaStride = lumaStride
+        self.chromaStride = chromaStride
+        self.luma = luma
+        self.cb = cb
+        self.cr = cr
+    }
 
     /// Fills the whole frame with one colour.
     public func fill(y: UInt8, cb cbValue: UInt8 = 128, cr crValue: UInt8 = 128) {
@@ -123,6 +131,26 @@ public struct YUVPlanes {
             (cb + row * chromaStride).update(repeating: cbValue, count: (width + 1) / 2)
             (cr + row * chromaStride).update(repeating: crValue, count: (width + 1) / 2)
         }
+    }
+
+    /// The luma (Y) sample of pixel (`x`, `y`); traps outside the frame.
+    public subscript(lumaAt x: Int, _ y: Int) -> UInt8 {
+        get {
+            precondition((0..<width).contains(x) && (0..<height).contains(y), "pixel (\(x), \(y)) is outside the frame")
+            return luma[y * lumaStride + x]
+        }
+        nonmutating set {
+            precondition((0..<width).contains(x) && (0..<height).contains(y), "pixel (\(x), \(y)) is outside the frame")
+            luma[y * lumaStride + x] = newValue
+        }
+    }
+
+    /// Sets the colour difference (Cb, Cr) of the 2x2 block holding pixel (`x`, `y`); traps outside the frame.
+    public func setChroma(x: Int, y: Int, cb cbValue: UInt8, cr crValue: UInt8) {
+        precondition((0..<width).contains(x) && (0..<height).contains(y), "pixel (\(x), \(y)) is outside the frame")
+        let offset = (y / 2) * chromaStride + x / 2
+        cb[offset] = cbValue
+        cr[offset] = crValue
     }
 }
 
@@ -186,7 +214,7 @@ public final class ClipWriter {
         videoStream = try muxer.addStream(encoder: video)
         if settings.coding == .hevcMain10 {
             // 'hvc1' (parameter sets in the sample description only) rather than the muxer's default 'hev1'.
-            videoStream.pointee.codecpar.pointee.codec_tag = 0x3163_7668
+            try videoStream.requireParameters(path: path, operation: "starting a clip").pointee.codec_tag = 0x3163_7668
         }
         videoStream.pointee.avg_frame_rate = AVRational(num: Int32(settings.frameRate), den: 1)
         if let audioSettings = settings.audio {
@@ -214,7 +242,7 @@ public final class ClipWriter {
 
     /// Appends the next video frame: `draw` paints into a fresh yuv420p frame (H.264 clips only: the planes are
     /// 8-bit).
-    public func appendVideoFrame(_ draw: (YUVPlanes) throws -> Void) throws {
+    public func appendVideoFrame(_ draw: (borrowing YUVPlanes) throws -> Void) throws {
         guard settings.coding == .h264 else {
             throw MediaError(.invalidArgument, path: path, operation: "appending a video frame",
                              reason: "drawing into planes makes 8-bit frames; this clip is 10-bit H.265")
@@ -229,9 +257,10 @@ public final class ClipWriter {
             throw MediaError(.encodeFailed, path: path, operation: "allocating a video frame",
                              reason: "out of memory", ffmpegCode: status)
         }
-        try draw(YUVPlanes(width: settings.width, height: settings.height,
-                           lumaStride: Int(f.pointee.linesize.0), chromaStride: Int(f.pointee.linesize.1),
-                           luma: y, cb: u, cr: v))
+        let planes = YUVPlanes(width: settings.width, height: settings.height,
+                               lumaStride: Int(f.pointee.linesize.0), chromaStride: Int(f.pointee.linesize.1),
+                               luma: y, cb: u, cr: v)
+        try draw(planes)
         try encodeVideo(frame)
     }
 
@@ -252,8 +281,7 @@ public final class ClipWriter {
     private func encodeVideo(_ source: Frame) throws {
         source.pointer.pointee.pts = Int64(videoFrameCount)
         source.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-        lastFrame.unref()
-        av_frame_ref(lastFrame.pointer, source.pointer)
+        try lastFrame.reference(source, path: path, operation: "keeping the last frame")
         try send(source, to: video, stream: videoStream)
         videoFrameCount += 1
     }
@@ -299,7 +327,11 @@ public final class ClipWriter {
             f.pointee.nb_samples = Int32(count)
             f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
             f.pointee.sample_rate = audio.context.pointee.sample_rate
-            av_channel_layout_copy(&f.pointee.ch_layout, &audio.context.pointee.ch_layout)
+            let layoutStatus = av_channel_layout_copy(&f.pointee.ch_layout, &audio.context.pointee.ch_layout)
+            if layoutStatus < 0 {
+                throw MediaError(.encodeFailed, path: path, operation: "allocating an audio frame",
+                                 reason: "the channel layout could not be copied", ffmpegCode: layoutStatus)
+            }
             let status = av_frame_get_buffer(f, 0)
             if status < 0 {
                 throw MediaError(.encodeFailed, path: path, operation: "allocating an audio frame",
@@ -367,7 +399,7 @@ public final class ClipWriter {
                                     sampleAspectRatio: AVRational(num: 1, den: 1)))],
             sinks: [("out", true)], description: "[in]format=rgb24[out]")
         let copy = try Frame()
-        av_frame_ref(copy.pointer, source.pointer)
+        try copy.reference(source, path: pngPath, operation: "converting the last frame")
         copy.pointer.pointee.pts = 0
         try graph.push(copy, to: 0)
         try graph.push(nil, to: 0)

@@ -15,26 +15,36 @@ enum CodecStep: Equatable {
 /// Not thread-safe: one thread at a time.
 final class MediaDecoder {
     let context: UnsafeMutablePointer<AVCodecContext>
-    /// The stream it decodes (owned by the `InputFile`, which must outlive the decoder).
+    /// The stream it decodes. It lives inside `input`'s `AVFormatContext`, which the decoder keeps alive.
     let stream: UnsafeMutablePointer<AVStream>
+    /// The open file owning `stream`: held so the stream (and its codec parameters, which the decoder reads for its
+    /// whole life through `pkt_timebase` and side data) cannot be freed under it.
+    let input: InputFile
     let path: String
 
-    /// Opens a decoder for `stream`; `threads` 0 lets FFmpeg choose (frame and slice threads). A picture larger
-    /// than `maxPixels` is refused before anything is allocated for it (and FFmpeg refuses one that only shows its
-    /// size while decoding).
-    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0,
+    /// Opens a decoder for `stream` of `input`; `threads` 0 lets FFmpeg choose (frame and slice threads). A picture
+    /// larger than `maxPixels` is refused before anything is allocated for it (and FFmpeg refuses one that only
+    /// shows its size while decoding). Throws when `stream` is not one of `input`'s streams or has no codec
+    /// parameters.
+    init(input: InputFile, stream: UnsafeMutablePointer<AVStream>, threads: Int = 0,
          maxPixels: Int64 = OpenLimits.defaultMaxPixels) throws {
+        let path = input.path
+        guard input.streams.contains(stream) else {
+            throw MediaError(.invalidArgument, path: path, operation: "opening a decoder",
+                             reason: "the stream does not belong to this file")
+        }
+        self.input = input
         self.stream = stream
         self.path = path
-        let par = stream.pointee.codecpar
-        let codecName = String(cString: avcodec_get_name(par!.pointee.codec_id))
-        let width = Int64(par!.pointee.width), height = Int64(par!.pointee.height)
+        let par = try stream.requireParameters(path: path, operation: "opening a decoder")
+        let codecName = String(cString: avcodec_get_name(par.pointee.codec_id))
+        let width = Int64(par.pointee.width), height = Int64(par.pointee.height)
         if width * height > maxPixels {
             throw MediaError(.unsupported, path: path, operation: "opening the \(codecName) decoder",
                              reason: "the picture is \(width)x\(height), larger than the limit of \(maxPixels) pixels "
                                  + "(a damaged or crafted file?)")
         }
-        guard let codec = avcodec_find_decoder(par!.pointee.codec_id) else {
+        guard let codec = avcodec_find_decoder(par.pointee.codec_id) else {
             throw MediaError(.unsupported, path: path, operation: "opening a decoder",
                              reason: "no decoder for codec \(codecName) in this FFmpeg")
         }
@@ -113,11 +123,17 @@ final class MediaEncoder {
         }
         context = ctx
         configure(ctx)
-        let dictionary = Dictionary(options)
+        let dictionary = try Dictionary(options)
         let status = avcodec_open2(ctx, codec, &dictionary.pointer)
         if status < 0 {
             throw MediaError(.encodeFailed, operation: "opening the \(codecName) encoder",
                              reason: "the encoder rejected its settings", ffmpegCode: status)
+        }
+        // avcodec_open2 hands back the options no one took: a misspelt name would otherwise be dropped in silence
+        // and the clip made with the encoder's defaults.
+        if let unused = dictionary.firstKey {
+            throw MediaError(.invalidArgument, operation: "opening the \(codecName) encoder",
+                             reason: "the encoder has no option \"\(unused)\"")
         }
     }
 
@@ -155,11 +171,44 @@ final class MediaEncoder {
 final class Dictionary {
     var pointer: OpaquePointer?
 
-    init(_ values: [String: String]) {
+    /// Throws when FFmpeg could not store a value (out of memory): a missing entry would silently change what is
+    /// made.
+    init(_ values: [String: String]) throws {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            av_dict_set(&pointer, key, value, 0)
+            try Dictionary.set(&pointer, key, value)
         }
     }
 
     deinit { av_dict_free(&pointer) }
+
+    /// The first key still in the dictionary, nil when it is empty. After `avcodec_open2` or
+    /// `avformat_write_header` these are the options nothing consumed.
+    var firstKey: String? {
+        guard let entry = av_dict_get(pointer, "", nil, AV_DICT_IGNORE_SUFFIX), let key = entry.pointee.key else {
+            return nil
+        }
+        return String(cString: key)
+    }
+
+    /// `av_dict_set`, throwing on failure.
+    static func set(_ dictionary: inout OpaquePointer?, _ key: String, _ value: String) throws {
+        let status = av_dict_set(&dictionary, key, value, 0)
+        if status < 0 {
+            throw MediaError(.io, operation: "setting the option \(key)", reason: "out of memory", ffmpegCode: status)
+        }
+    }
+}
+
+extension Frame {
+    /// Makes this frame a new reference to `source`'s picture or samples, dropping what it held. Throws when FFmpeg
+    /// cannot (out of memory, or a source without data to copy): ignored, the frame would be left empty and a blank
+    /// or stale picture encoded in its place.
+    func reference(_ source: Frame, path: String?, operation: String) throws {
+        unref()
+        let status = av_frame_ref(pointer, source.pointer)
+        if status < 0 {
+            throw MediaError(.ffmpeg, path: path, operation: operation, reason: "the frame could not be referenced",
+                             ffmpegCode: status)
+        }
+    }
 }

@@ -73,6 +73,9 @@ public struct ConcatOptions: Sendable, Hashable {
     /// Integrated loudness target in LUFS (EBU R128, such as -16 or -23): each clip's audio is measured and
     /// brought to it (gain, then a -1 dBFS limiter) so levels do not jump at joins; nil leaves levels alone.
     public var loudness: Double?
+    /// Bounds on opening and decoding each input (time, bytes read to probe, largest picture), the same `probe`
+    /// and `writeThumbnail` take: a crafted clip cannot make a join hang or allocate gigabytes.
+    public var limits = OpenLimits()
 
     /// The defaults: auto mode, first clip's geometry, x264 veryfast CRF 18, AAC 128 kb/s, faststart.
     public init(mode: ConcatMode = .auto) { self.mode = mode }
@@ -153,11 +156,11 @@ public struct LoudnessSummary: Sendable, Hashable, Codable {
 private func roundedToMillis(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
 /// Integrated loudness (EBU R128) of the main audio stream of `path` in LUFS; nil without audio or when silent.
-public func measureLoudness(_ path: String) throws -> Double? {
+public func measureLoudness(_ path: String, limits: OpenLimits = OpenLimits()) throws -> Double? {
     var options = ContentAnalysisOptions()
     options.video = false
     options.loudness = true
-    return try analyzeContent(path, options: options).audio?.integratedLoudness
+    return try analyzeContent(path, options: options, limits: limits).audio?.integratedLoudness
 }
 
 /// Joins `inputs` in order into one MP4 at `output`, frame-accurate and with audio and video in sync.
@@ -180,11 +183,11 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         throw MediaError(.invalidArgument, operation: "checking the options",
                          reason: "loudness \(target) LUFS is out of range (-70 to 0; -16 for the web, -23 for broadcast)")
     }
-    let clips = try inputs.map { try ConcatClip(path: $0) }
+    let clips = try inputs.map { try ConcatClip(path: $0, limits: options.limits) }
     let mismatch = ConcatClip.firstCopyMismatch(clips)
     var measured: [Double?] = []
     if let target = options.loudness {
-        measured = try inputs.map { try measureLoudness($0) }
+        measured = try inputs.map { try measureLoudness($0, limits: options.limits) }
         for (clip, loudness) in zip(clips, measured) { clip.gain = loudness.map { target - $0 } }
     }
 
@@ -234,7 +237,7 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
             strategy = .normalize
             reason = "stream copy failed (\(error.reason)), re-encoding"
             let fresh = try clips.map { clip in
-                let copy = try ConcatClip(path: clip.path)
+                let copy = try ConcatClip(path: clip.path, limits: options.limits)
                 copy.gain = clip.gain
                 return copy
             }
@@ -244,11 +247,11 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
         try ConcatNormalizer(clips: clips, output: output, options: options).run(progress: report)
     }
 
-    let info = try probe(output)
+    let info = try probe(output, limits: options.limits)
     let loudness = try options.loudness.map { target in
         LoudnessSummary(target: target, inputs: measured.map { $0.map(roundedToMillis) },
                         gains: clips.map { roundedToMillis($0.gain ?? 0) },
-                        output: try measureLoudness(output).map(roundedToMillis))
+                        output: try measureLoudness(output, limits: options.limits).map(roundedToMillis))
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     return ConcatSummary(

@@ -25,6 +25,12 @@ final class ConcatClip {
     let input: InputFile
     let video: UnsafeMutablePointer<AVStream>
     let audio: UnsafeMutablePointer<AVStream>?
+    /// The video stream's codec parameters (checked present when the clip is opened).
+    let videoParameters: UnsafeMutablePointer<AVCodecParameters>
+    /// The audio stream's codec parameters, nil without audio.
+    let audioParameters: UnsafeMutablePointer<AVCodecParameters>?
+    /// The limits the clip was opened with; `loadStreamInfo` decodes under the same ones.
+    let limits: OpenLimits
     /// The display matrix's rotation (counter-clockwise degrees, as `av_display_rotation_get` returns), 0 if none.
     let rotation: Int
     /// The clip's length: its longest stream (the concat filter's rule), in seconds.
@@ -43,17 +49,21 @@ final class ConcatClip {
 
     var path: String { input.path }
 
-    init(path: String) throws {
+    init(path: String, limits: OpenLimits = OpenLimits()) throws {
         // The container's own tables (moov) hold what copy mode compares: codec, size, rates, the codec headers
         // (whose SPS fixes profile and pixel format). Decoding frames for stream info (several ms per clip) waits
         // until normalize needs it: `loadStreamInfo()`.
-        input = try InputFile.openChecked(path, findStreamInfo: false)
+        input = try InputFile.openChecked(path, limits: limits, findStreamInfo: false)
+        self.limits = limits
         guard let video = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noVideo, path: path, operation: "opening a clip to concatenate",
                              reason: "the file has no video stream")
         }
         self.video = video
-        audio = input.bestStream(AVMEDIA_TYPE_AUDIO)
+        videoParameters = try video.requireParameters(path: path, operation: "opening a clip to concatenate")
+        let audio = input.bestStream(AVMEDIA_TYPE_AUDIO)
+        self.audio = audio
+        audioParameters = try audio?.requireParameters(path: path, operation: "opening a clip to concatenate")
         rotation = Self.displayRotation(video)
         let streamSeconds = { (st: UnsafeMutablePointer<AVStream>) -> Seconds? in
             st.pointee.duration > 0 ? seconds(st.pointee.duration, st.pointee.time_base) : nil
@@ -66,11 +76,13 @@ final class ConcatClip {
 
     private var streamInfoLoaded = false
 
-    /// Reads the stream parameters only decoding reveals (pixel and sample formats), bounded like an open.
+    /// Reads the stream parameters only decoding reveals (pixel and sample formats), bounded like an open: the
+    /// clip's wall-clock limit and its `maxPixels` (a crafted header claiming a huge picture would otherwise cost
+    /// gigabytes in the trial decode, as `probe` already prevents).
     func loadStreamInfo() throws {
         guard !streamInfoLoaded else { return }
-        input.extendDeadline(by: OpenLimits().timeout)
-        let status = avformat_find_stream_info(input.context, nil)
+        input.extendDeadline(by: limits.timeout)
+        let status = InputFile.findStreamInfo(input.context, maxPixels: limits.maxPixels)
         if status < 0 {
             throw MediaError(.notMedia, path: path, operation: "reading stream parameters",
                              reason: "could not read the stream parameters", ffmpegCode: status)
@@ -94,14 +106,14 @@ final class ConcatClip {
 
     /// Width and height as displayed (swapped for a quarter turn).
     var displaySize: (width: Int, height: Int) {
-        let par = video.pointee.codecpar.pointee
+        let par = videoParameters.pointee
         return abs(rotation) % 180 == 90 ? (Int(par.height), Int(par.width)) : (Int(par.width), Int(par.height))
     }
 
     /// The named values copy mode needs equal, in the order reported: a file can hold one set of codec
     /// parameters per track, and a decoder cannot follow a change in the middle.
     var copyParameters: [(name: String, value: String)] {
-        let v = video.pointee.codecpar.pointee
+        let v = videoParameters.pointee
         var list: [(String, String)] = [
             ("video codec", codecName(v.codec_id)),
             ("video profile", avcodec_profile_name(v.codec_id, v.profile).map { String(cString: $0) } ?? "\(v.profile)"),
@@ -113,8 +125,8 @@ final class ConcatClip {
             ("video codec extradata (SPS/PPS)", Self.digest(v.extradata, Int(v.extradata_size))),
             ("audio stream", audio == nil ? "none" : "one"),
         ]
-        if let audio {
-            let a = audio.pointee.codecpar.pointee
+        if let audioParameters {
+            let a = audioParameters.pointee
             list += [
                 ("audio codec", codecName(a.codec_id)),
                 ("audio profile", avcodec_profile_name(a.codec_id, a.profile).map { String(cString: $0) } ?? "\(a.profile)"),
@@ -128,11 +140,11 @@ final class ConcatClip {
 
     /// A short description of the shared parameters, for the summary.
     var parameterSummary: String {
-        let v = video.pointee.codecpar.pointee
+        let v = videoParameters.pointee
         var text = "\(codecName(v.codec_id)) \(v.width)x\(v.height)"
         if let rate = frameRate { text += " \(Self.rateText(rate)) fps" }
-        if let audio {
-            let a = audio.pointee.codecpar.pointee
+        if let audioParameters {
+            let a = audioParameters.pointee
             text += "; \(codecName(a.codec_id)) \(a.sample_rate) Hz \(a.ch_layout.nb_channels) ch"
         } else {
             text += "; no audio"

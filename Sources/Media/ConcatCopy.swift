@@ -34,11 +34,11 @@ struct ConcatCopier {
         // Hold each stream's packets until the other's catch up: a clip's audio is encoded after its video is read,
         // and the default 10 s interleaving window would otherwise write long clips' video in one block.
         muxer.context.pointee.max_interleave_delta = 0
-        let videoOut = try muxer.addStream(copying: first.video.pointee.codecpar)
+        let videoOut = try muxer.addStream(copying: first.videoParameters)
         videoOut.pointee.time_base = first.video.pointee.time_base
         videoOut.pointee.avg_frame_rate = first.video.pointee.avg_frame_rate
         try copyDisplayMatrix(from: first.video, to: videoOut)
-        let audio = try first.audio.map { try AudioJoin(template: $0, muxer: muxer, bitRate: audioBitRate) }
+        let audio = try first.audioParameters.map { try AudioJoin(template: $0, muxer: muxer, bitRate: audioBitRate) }
         try muxer.writeHeader(faststart: faststart)
 
         let video = VideoTrack(stream: videoOut)
@@ -48,8 +48,8 @@ struct ConcatCopier {
             try copyVideo(of: clip, into: video, muxer: muxer, keepingAudio: &audioPackets) { done in
                 progress(doneBefore + done)
             }
-            if let audio, let stream = clip.audio {
-                try audio.append(audioPackets, of: stream, path: clip.path, until: video.endSeconds,
+            if let audio, let stream = clip.audio, let parameters = clip.audioParameters {
+                try audio.append(audioPackets, of: stream, parameters: parameters, in: clip, until: video.endSeconds,
                                  filters: clip.gainFilters)
             }
             doneBefore += clip.duration
@@ -154,8 +154,8 @@ private final class AudioJoin {
     private var filledSamples: Int64 = 0
     private var trimmedSamples: Int64 = 0
 
-    init(template: UnsafeMutablePointer<AVStream>, muxer: OutputFile, bitRate: Int) throws {
-        let par = template.pointee.codecpar.pointee
+    init(template: UnsafeMutablePointer<AVCodecParameters>, muxer: OutputFile, bitRate: Int) throws {
+        let par = template.pointee
         sampleRate = par.sample_rate
         channels = max(1, par.ch_layout.nb_channels)
         self.muxer = muxer
@@ -188,16 +188,19 @@ private final class AudioJoin {
 
     /// Decodes one clip's audio packets and appends its samples up to `videoEnd` seconds of the sequence.
     /// `filters` (libavfilter syntax, ending in a comma, or "") run first: the loudness gain.
-    func append(_ packets: [Packet], of source: UnsafeMutablePointer<AVStream>, path: String, until videoEnd: Seconds,
+    func append(_ packets: [Packet], of source: UnsafeMutablePointer<AVStream>,
+                parameters: UnsafeMutablePointer<AVCodecParameters>, in clip: ConcatClip, until videoEnd: Seconds,
                 filters: String = "") throws {
+        let path = clip.path
         let target = Int64((videoEnd * Double(sampleRate)).rounded())
-        let decoder = try MediaDecoder(stream: source, path: path)
-        let par = source.pointee.codecpar.pointee
+        let decoder = try MediaDecoder(input: clip.input, stream: source)
+        let par = parameters.pointee
         // AAC decodes to float planar: with no gain and the track's own rate and channels there is nothing to convert.
         let direct = filters.isEmpty && par.format == AV_SAMPLE_FMT_FLTP.rawValue && par.sample_rate == sampleRate
             && par.ch_layout.nb_channels == channels
         let resampler = direct ? nil
-            : try Resampler(from: source, to: sampleRate, channels: channels, filters: filters, path: path)
+            : try Resampler(from: source, parameters: parameters, to: sampleRate, channels: channels, filters: filters,
+                            path: path)
         func take() throws {
             while try decoder.receive(into: frame) == .produced {
                 if let resampler {
@@ -292,9 +295,9 @@ private final class Resampler {
     private let graph: FilterGraph
     private let out: Frame
 
-    init(from stream: UnsafeMutablePointer<AVStream>, to rate: Int32, channels: Int32, filters: String,
-         path: String) throws {
-        let par = stream.pointee.codecpar.pointee
+    init(from stream: UnsafeMutablePointer<AVStream>, parameters: UnsafeMutablePointer<AVCodecParameters>,
+         to rate: Int32, channels: Int32, filters: String, path: String) throws {
+        let par = parameters.pointee
         var layout = par.ch_layout
         if layout.order == AV_CHANNEL_ORDER_UNSPEC { av_channel_layout_default(&layout, par.ch_layout.nb_channels) }
         var target = AVChannelLayout()

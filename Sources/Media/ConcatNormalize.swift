@@ -31,7 +31,7 @@ struct ConcatNormalizer {
         let width = max(2, (options.width ?? size.width) & ~1), height = max(2, (options.height ?? size.height) & ~1)
         let rate = options.frameRate.map { AVRational(num: $0.numerator, den: $0.denominator) }
             ?? clips[0].frameRate ?? AVRational(num: 24, den: 1)
-        let firstAudio = clips.lazy.compactMap(\.audio).first?.pointee.codecpar.pointee
+        let firstAudio = clips.lazy.compactMap(\.audioParameters).first?.pointee
         let sampleRate = firstAudio == nil ? nil : options.sampleRate ?? Int(firstAudio?.sample_rate ?? 48_000)
         let channels = max(1, min(options.channels ?? Int(firstAudio?.ch_layout.nb_channels ?? 2), 8))
         var layout = AVChannelLayout()
@@ -81,9 +81,9 @@ struct ConcatNormalizer {
             if let audio = clip.audio {
                 var trim = ""
                 let st = audio.pointee
-                if st.duration > 0, st.codecpar.pointee.sample_rate > 0 {
-                    let samples = av_rescale_q(st.duration, st.time_base,
-                                               AVRational(num: 1, den: st.codecpar.pointee.sample_rate))
+                let rate = clip.audioParameters?.pointee.sample_rate ?? 0
+                if st.duration > 0, rate > 0 {
+                    let samples = av_rescale_q(st.duration, st.time_base, AVRational(num: 1, den: rate))
                     trim = "atrim=end_sample=\(samples),"
                 }
                 // Pad short audio to the clip's length (concat pads every segment but the last).
@@ -171,8 +171,9 @@ struct ConcatNormalizer {
     private static func audioTrim(_ clip: ConcatClip) -> String {
         guard let audio = clip.audio else { return "" }
         let st = audio.pointee
-        guard st.duration > 0, st.codecpar.pointee.sample_rate > 0 else { return "" }
-        let samples = av_rescale_q(st.duration, st.time_base, AVRational(num: 1, den: st.codecpar.pointee.sample_rate))
+        let rate = clip.audioParameters?.pointee.sample_rate ?? 0
+        guard st.duration > 0, rate > 0 else { return "" }
+        let samples = av_rescale_q(st.duration, st.time_base, AVRational(num: 1, den: rate))
         return "atrim=end_sample=\(samples),"
     }
 
@@ -184,10 +185,10 @@ struct ConcatNormalizer {
         var videoSource: [Int] = [], audioSource: [Int?] = []
         for (i, clip) in clips.enumerated() {
             videoSource.append(sources.count)
-            sources.append(("v\(i)", Self.videoFormat(clip.video)))
-            if hasAudio, let audio = clip.audio {
+            sources.append(("v\(i)", Self.videoFormat(clip.video, clip.videoParameters)))
+            if hasAudio, let audio = clip.audio, let parameters = clip.audioParameters {
                 audioSource.append(sources.count)
-                sources.append(("a\(i)", Self.audioFormat(audio)))
+                sources.append(("a\(i)", Self.audioFormat(audio, parameters)))
             } else {
                 audioSource.append(nil)
             }
@@ -235,8 +236,9 @@ struct ConcatNormalizer {
                                       progress: progress)
         let packet = try Packet(), frame = try Frame()
         for (i, clip) in clips.enumerated() {
-            let videoDecoder = try MediaDecoder(stream: clip.video, path: clip.path)
-            let audioDecoder = try audioSource[i] == nil ? nil : clip.audio.map { try MediaDecoder(stream: $0, path: clip.path) }
+            let videoDecoder = try MediaDecoder(input: clip.input, stream: clip.video, maxPixels: clip.limits.maxPixels)
+            let audioDecoder = try audioSource[i] == nil ? nil
+                : clip.audio.map { try MediaDecoder(input: clip.input, stream: $0) }
             var videoEnd = Int64.min, audioEnd = Int64.min
             func decode(_ decoder: MediaDecoder, into source: Int, end: inout Int64, packet: Packet?) throws {
                 while try decoder.send(packet) == .needsInput {
@@ -280,15 +282,17 @@ struct ConcatNormalizer {
         try muxer.finish()
     }
 
-    private static func videoFormat(_ stream: UnsafeMutablePointer<AVStream>) -> FilterGraph.SourceFormat {
-        let par = stream.pointee.codecpar.pointee
+    private static func videoFormat(_ stream: UnsafeMutablePointer<AVStream>,
+                                    _ parameters: UnsafeMutablePointer<AVCodecParameters>) -> FilterGraph.SourceFormat {
+        let par = parameters.pointee
         let sar = par.sample_aspect_ratio.num == 0 ? AVRational(num: 1, den: 1) : par.sample_aspect_ratio
         return .video(width: par.width, height: par.height, pixelFormat: AVPixelFormat(par.format),
                       timeBase: stream.pointee.time_base, sampleAspectRatio: sar)
     }
 
-    private static func audioFormat(_ stream: UnsafeMutablePointer<AVStream>) -> FilterGraph.SourceFormat {
-        let par = stream.pointee.codecpar.pointee
+    private static func audioFormat(_ stream: UnsafeMutablePointer<AVStream>,
+                                    _ parameters: UnsafeMutablePointer<AVCodecParameters>) -> FilterGraph.SourceFormat {
+        let par = parameters.pointee
         var layout = par.ch_layout
         if layout.order == AV_CHANNEL_ORDER_UNSPEC { av_channel_layout_default(&layout, par.ch_layout.nb_channels) }
         return .audio(sampleRate: par.sample_rate, sampleFormat: AVSampleFormat(par.format),

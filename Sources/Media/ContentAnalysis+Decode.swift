@@ -22,10 +22,11 @@ public func analyzeContent(_ path: String, options: ContentAnalysisOptions = Con
         stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 ? stream : nil
     } : nil
     if let stream = videoStream {
-        analyzers[stream.pointee.index] = try StreamAnalyzer(video: stream, path: path, options: options)
+        analyzers[stream.pointee.index] = try StreamAnalyzer(video: stream, of: input, options: options,
+                                                             maxPixels: limits.maxPixels)
     }
     if options.audio, let stream = input.bestStream(AVMEDIA_TYPE_AUDIO) {
-        analyzers[stream.pointee.index] = try StreamAnalyzer(audio: stream, path: path, options: options)
+        analyzers[stream.pointee.index] = try StreamAnalyzer(audio: stream, of: input, options: options)
     }
     // Other streams (data, subtitles, a second audio track) are discarded by the demuxer, not read and dropped.
     for stream in input.streams where analyzers[stream.pointee.index] == nil {
@@ -72,10 +73,12 @@ final class StreamAnalyzer {
     private var peakLevel: Double?
     private var integratedLoudness: Double?
 
-    /// Pictures: optional scale, then blackdetect (every black run: `d=0`), then freezedetect.
-    init(video stream: UnsafeMutablePointer<AVStream>, path: String, options: ContentAnalysisOptions) throws {
+    /// Pictures: optional scale, then blackdetect (every black run: `d=0`), then freezedetect. A picture larger
+    /// than `maxPixels` (the caller's `OpenLimits`) is refused, as by `probe` and `writeThumbnail`.
+    init(video stream: UnsafeMutablePointer<AVStream>, of input: InputFile, options: ContentAnalysisOptions,
+         maxPixels: Int64) throws {
         isVideo = true
-        decoder = try MediaDecoder(stream: stream, path: path, threads: options.threads)
+        decoder = try MediaDecoder(input: input, stream: stream, threads: options.threads, maxPixels: maxPixels)
         frame = try Frame()
         filtered = try Frame()
         let scale = options.analysisWidth.map { "scale=\($0):-2:flags=fast_bilinear," } ?? ""
@@ -89,9 +92,9 @@ final class StreamAnalyzer {
     }
 
     /// Sound: silencedetect, then astats accumulating over the whole track (`reset=0`) for its level.
-    init(audio stream: UnsafeMutablePointer<AVStream>, path: String, options: ContentAnalysisOptions) throws {
+    init(audio stream: UnsafeMutablePointer<AVStream>, of input: InputFile, options: ContentAnalysisOptions) throws {
         isVideo = false
-        decoder = try MediaDecoder(stream: stream, path: path, threads: options.threads)
+        decoder = try MediaDecoder(input: input, stream: stream, threads: options.threads)
         frame = try Frame()
         filtered = try Frame()
         description = "[in]silencedetect=n=\(options.silenceNoise)dB:d=\(options.silenceMinimum),"
@@ -150,7 +153,11 @@ final class StreamAnalyzer {
             if f.pointee.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC {
                 av_channel_layout_default(&layout, f.pointee.ch_layout.nb_channels)
             } else {
-                _ = av_channel_layout_copy(&layout, &f.pointee.ch_layout)
+                let status = av_channel_layout_copy(&layout, &f.pointee.ch_layout)
+                if status < 0 {
+                    throw MediaError(.ffmpeg, path: decoder.path, operation: "reading the sound's channel layout",
+                                     reason: "the layout could not be copied", ffmpegCode: status)
+                }
             }
             defer { av_channel_layout_uninit(&layout) }
             format = .audio(sampleRate: f.pointee.sample_rate, sampleFormat: AVSampleFormat(f.pointee.format),

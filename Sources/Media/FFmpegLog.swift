@@ -2,7 +2,12 @@ import CFFmpeg
 import Foundation
 
 /// Collects FFmpeg's own warnings and errors (its `av_log` lines) while a closure runs, so tests and checks can
-/// assert that decoding or muxing was clean. Libraries never print: outside a capture, FFmpeg stays silent.
+/// assert that decoding or muxing was clean.
+///
+/// FFmpeg's log level and callback belong to the program, not to a library it links: `Media` never changes them
+/// by itself (an app keeps FFmpeg's log as it set it up). A program that owns its process and reports failures its
+/// own way, like the `seedance` command, opts in to silence with `silenceProcessWide()`. A capture installs a
+/// callback only while it runs and puts FFmpeg's default callback back after.
 ///
 /// FFmpeg's log callback is process-wide. By default a capture sees lines from every thread that logs while it is
 /// active (including codec and filter threads), and concurrent captures each see all of them; `.callingThread`
@@ -15,6 +20,12 @@ public enum FFmpegLog {
         case allThreads
         /// Only the calling thread's.
         case callingThread
+    }
+
+    /// Silences FFmpeg's own log for the whole process (`av_log_set_level(AV_LOG_QUIET)`): for programs whose
+    /// failures come back as `MediaError` values and are reported by the program itself. Captures still see lines.
+    public static func silenceProcessWide() {
+        av_log_set_level(AV_LOG_QUIET)
     }
 
     /// Runs `body` and returns its result with the warning-or-worse lines FFmpeg logged meanwhile.
@@ -52,7 +63,6 @@ final class LogCaptures: @unchecked Sendable {
     private var buffers: [ObjectIdentifier: LogBuffer] = [:]
 
     func add(_ buffer: LogBuffer) {
-        FFmpegSetup.initialize()
         lock.withLock {
             if buffers.isEmpty { av_log_set_callback(ffmpegLogCallback) }
             buffers[ObjectIdentifier(buffer)] = buffer
@@ -62,7 +72,7 @@ final class LogCaptures: @unchecked Sendable {
     func remove(_ buffer: LogBuffer) {
         lock.withLock {
             buffers[ObjectIdentifier(buffer)] = nil
-            // The default callback honours the quiet level set at start-up.
+            // The default callback honours whatever level the program set.
             if buffers.isEmpty { av_log_set_callback(defaultLogCallback) }
         }
     }

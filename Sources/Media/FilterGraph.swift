@@ -39,7 +39,6 @@ final class FilterGraph {
     /// a sink is video or audio by `isVideo`.
     init(sources: [(name: String, format: SourceFormat)], sinks: [(name: String, isVideo: Bool)],
          description: String, threads: Int32 = 1) throws {
-        FFmpegSetup.initialize()
         guard let graph = avfilter_graph_alloc() else {
             throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
         }
@@ -66,12 +65,12 @@ final class FilterGraph {
                 filter = try Self.create(graph, "abuffer", name, args)
             }
             self.sources.insert(filter, at: 0)
-            outputs = Self.link(name: name, filter: filter, next: outputs)
+            outputs = try Self.link(name: name, filter: filter, next: outputs)
         }
         for (name, isVideo) in sinks.reversed() {
             let filter = try Self.create(graph, isVideo ? "buffersink" : "abuffersink", name, nil)
             self.sinks.insert(filter, at: 0)
-            inputs = Self.link(name: name, filter: filter, next: inputs)
+            inputs = try Self.link(name: name, filter: filter, next: inputs)
         }
         var status = avfilter_graph_parse_ptr(graph, description, &inputs, &outputs, nil)
         if status >= 0 { status = avfilter_graph_config(graph, nil) }
@@ -135,10 +134,19 @@ final class FilterGraph {
         return ctx
     }
 
+    /// A new head of the in/out list naming `filter`'s pad `name`. Throws when out of memory: a list entry
+    /// dropped or left nameless would only surface later as a confusing "no such label" from the graph parser.
     private static func link(name: String, filter: UnsafeMutablePointer<AVFilterContext>,
-                             next: UnsafeMutablePointer<AVFilterInOut>?) -> UnsafeMutablePointer<AVFilterInOut>? {
-        guard let entry = avfilter_inout_alloc() else { return next }
-        entry.pointee.name = av_strdup(name)
+                             next: UnsafeMutablePointer<AVFilterInOut>?) throws -> UnsafeMutablePointer<AVFilterInOut> {
+        guard let entry = avfilter_inout_alloc() else {
+            throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
+        }
+        guard let copy = av_strdup(name) else {
+            var doomed: UnsafeMutablePointer<AVFilterInOut>? = entry
+            avfilter_inout_free(&doomed)
+            throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
+        }
+        entry.pointee.name = copy
         entry.pointee.filter_ctx = filter
         entry.pointee.pad_idx = 0
         entry.pointee.next = next

@@ -76,7 +76,7 @@ final class FrameGrabber {
         self.logger = logger
         self.limits = limits
         stream = input.streams[video.index]
-        decoder = try MediaDecoder(stream: stream, path: path, maxPixels: limits.maxPixels)
+        decoder = try MediaDecoder(input: input, stream: stream, maxPixels: limits.maxPixels)
         packet = try Packet()
         current = try Frame()
         let start = input.context.pointee.start_time
@@ -236,7 +236,7 @@ final class FrameGrabber {
             started = false
             return try grab(targetPTS: targetPTS, seekMicroseconds: seekMicroseconds)
         }
-        if stream.pointee.codecpar.pointee.width <= 0 {
+        if (stream.parameters?.pointee.width ?? 0) <= 0 {
             // Probing stops at `maxPixels` before it learns a picture's size: say so rather than "broken".
             throw MediaError(.decodeFailed, path: path, operation: "decoding video",
                              reason: "no frame could be decoded and the picture size is unknown: a picture larger "
@@ -271,7 +271,7 @@ final class FrameGrabber {
         // ffmpeg's heuristic for formats that seek by DTS and streams with B-frames: seek a little earlier.
         let formatFlags = input.context.pointee.iformat.map { $0.pointee.flags } ?? 0
         if formatFlags & AVFMT_SEEK_TO_PTS == 0,
-           input.streams.contains(where: { $0.pointee.codecpar.pointee.video_delay > 0 }) {
+           input.streams.contains(where: { ($0.parameters?.pointee.video_delay ?? 0) > 0 }) {
             seekTo -= 3 * cff_time_base() / 23
         }
         let status = avformat_seek_file(input.context, -1, Int64.min, seekTo, seekTo, 0)
@@ -293,11 +293,24 @@ final class FrameGrabber {
     }
 
     /// A fresh demuxer and decoder at the start of the file (when a seek back is refused).
-    private func reopen() throws {
-        input = try InputFile(path: path, limits: limits)
-        input.extendDeadline(by: Self.decodeTimeLimit)
-        stream = input.streams[video.index]
-        decoder = try MediaDecoder(stream: stream, path: path, maxPixels: limits.maxPixels)
+    ///
+    /// The new pair is built completely before it replaces the old one: should the file have changed under us (no
+    /// stream at the video's index any more, a picture over the limit), the error leaves the grabber with its old
+    /// input and the decoder made for it, never a decoder of one file reading another's packets.
+    func reopen() throws {
+        let freshInput = try InputFile(path: path, limits: limits)
+        let streams = freshInput.streams
+        guard video.index < streams.count, streams[video.index].parameters?.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+        else {
+            throw MediaError(.decodeFailed, path: path, operation: "reopening the file",
+                             reason: "the file changed while it was read: stream \(video.index) is no longer its video")
+        }
+        let freshStream = streams[video.index]
+        let freshDecoder = try MediaDecoder(input: freshInput, stream: freshStream, maxPixels: limits.maxPixels)
+        freshInput.extendDeadline(by: Self.decodeTimeLimit)
+        input = freshInput
+        stream = freshStream
+        decoder = freshDecoder
     }
 
     /// Sends `packet`; returns true when the decoder was full and the packet must be sent again.

@@ -211,8 +211,10 @@ final class AtomicFileWriter {
                 let written = Foundation.write(descriptor, base, left)
                 if written < 0 {
                     if errno == EINTR { continue }
+                    let code = errno
+                    // The errno travels as AVERROR(code), like FFmpeg's own writers report it.
                     throw MediaError(.io, path: path, operation: "writing the image",
-                                     reason: "write failed: \(String(cString: strerror(errno)))")
+                                     reason: "write failed: \(String(cString: strerror(code)))", ffmpegCode: cff_averror(code))
                 }
                 left -= written
                 base += written
@@ -225,8 +227,9 @@ final class AtomicFileWriter {
         let status = close(descriptor)
         descriptor = -1
         if status != 0 {
+            let code = errno
             throw MediaError(.io, path: path, operation: "writing the image",
-                             reason: "closing failed: \(String(cString: strerror(errno)))")
+                             reason: "closing failed: \(String(cString: strerror(code)))", ffmpegCode: cff_averror(code))
         }
         try TemporaryPath.commit(temporaryPath, to: path)
         committed = true

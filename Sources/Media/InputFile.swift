@@ -43,7 +43,6 @@ final class InputFile {
 
     /// Opens `path` and reads the stream parameters (`avformat_find_stream_info`, bounded by `limits`).
     init(path: String, limits: OpenLimits = OpenLimits(), findStreamInfo: Bool = true) throws {
-        FFmpegSetup.initialize()
         self.path = path
         let deadline = Deadline(seconds: limits.timeout)
         self.deadline = deadline
@@ -58,8 +57,15 @@ final class InputFile {
         ctx.pointee.interrupt_callback.opaque = Unmanaged.passUnretained(deadline).toOpaque()
 
         var options: OpaquePointer?
-        av_dict_set(&options, "probesize", String(limits.probeSize), 0)
-        av_dict_set(&options, "analyzeduration", String(limits.analyzeDuration), 0)
+        do {
+            // Unset, the limits would silently be FFmpeg's own (and no limit on a hostile file's open).
+            try Dictionary.set(&options, "probesize", String(limits.probeSize))
+            try Dictionary.set(&options, "analyzeduration", String(limits.analyzeDuration))
+        } catch {
+            av_dict_free(&options)
+            avformat_free_context(ctx)
+            throw MediaError(.io, path: path, operation: "opening the file", reason: "out of memory")
+        }
         var maybeCtx: UnsafeMutablePointer<AVFormatContext>? = ctx
         let status = avformat_open_input(&maybeCtx, path, nil, &options)
         av_dict_free(&options)
@@ -97,7 +103,7 @@ final class InputFile {
     /// `maxPixels` bounds the first picture decoded while probing: a 450 KB PNG claiming 12000x12000 costs ffprobe
     /// 470 MB. A picture over it probes as 0x0 (its size is only known by decoding it); MP4 and MOV carry their
     /// size in the container and still report it.
-    private static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int64) -> Int32 {
+    static func findStreamInfo(_ ctx: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int64) -> Int32 {
         let count = Int(ctx.pointee.nb_streams)
         guard count > 0 else { return avformat_find_stream_info(ctx, nil) }
         let options = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: count)
@@ -106,11 +112,13 @@ final class InputFile {
             for i in 0..<count { av_dict_free(&options[i]) }
             options.deallocate()
         }
-        for i in 0..<count where ctx.pointee.streams[i]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
-            av_dict_set(&options[i], "max_pixels", String(min(maxPixels, Int64(Int32.max))), 0)
-            av_dict_set(&options[i], "skip_frame", "nokey", 0)
-            av_dict_set(&options[i], "skip_loop_filter", "all", 0)
-            av_dict_set(&options[i], "skip_idct", "all", 0)
+        for i in 0..<count where ctx.pointee.streams[i]?.parameters?.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+            for (key, value) in [("max_pixels", String(min(maxPixels, Int64(Int32.max)))), ("skip_frame", "nokey"),
+                                 ("skip_loop_filter", "all"), ("skip_idct", "all")] {
+                // A limit that failed to be set is no limit: give up rather than decode unbounded.
+                let status = av_dict_set(&options[i], key, value, 0)
+                if status < 0 { return status }
+            }
         }
         return avformat_find_stream_info(ctx, options)
     }
@@ -158,6 +166,22 @@ final class InputFile {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == AVStream {
+    /// The stream's codec parameters, nil when FFmpeg left them unset. FFmpeg allocates them with every stream, but
+    /// a C pointer is checked, not trusted: `codecpar` imports as an implicitly unwrapped pointer, and reading
+    /// `codecpar.pointee` would crash the process on nil.
+    var parameters: UnsafeMutablePointer<AVCodecParameters>? { pointee.codecpar }
+
+    /// The stream's codec parameters, or a `MediaError` naming `path` when there are none.
+    func requireParameters(path: String?, operation: String) throws -> UnsafeMutablePointer<AVCodecParameters> {
+        guard let par = pointee.codecpar else {
+            throw MediaError(.ffmpeg, path: path, operation: operation,
+                             reason: "stream \(pointee.index) has no codec parameters")
+        }
+        return par
+    }
+}
+
 /// One `AVPacket`, allocated once, freed in `deinit`.
 final class Packet {
     let pointer: UnsafeMutablePointer<AVPacket>
@@ -196,15 +220,4 @@ final class Frame {
 
     /// Drops the buffers so the frame can be reused.
     func unref() { av_frame_unref(pointer) }
-}
-
-/// Process-wide FFmpeg set-up.
-enum FFmpegSetup {
-    private static let once: Void = {
-        // Libraries never print: FFmpeg's own log is silenced; failures come back as MediaError values.
-        av_log_set_level(AV_LOG_QUIET)
-    }()
-
-    /// Runs the one-time set-up; cheap after the first call.
-    static func initialize() { _ = once }
 }

@@ -15,7 +15,6 @@ final class OutputFile {
 
     /// Prepares `path`; `formatName` nil guesses the container from the extension (`mp4`, `mov`, `png`).
     init(path: String, formatName: String? = nil) throws {
-        FFmpegSetup.initialize()
         self.path = path
         let ext = (path as NSString).pathExtension
         self.temporaryPath = TemporaryPath.beside(path, extension: ext)
@@ -28,8 +27,11 @@ final class OutputFile {
         }
         context = ctx
         // The mp4 muxer re-opens `url` to move moov to the front: it must name the file being written.
+        guard let url = av_strdup(temporaryPath) else {
+            throw MediaError(.io, path: path, operation: "creating the output", reason: "out of memory")
+        }
         av_free(ctx.pointee.url)
-        ctx.pointee.url = av_strdup(temporaryPath)
+        ctx.pointee.url = url
         if ctx.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
             let ioStatus = avio_open(&ctx.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
             if ioStatus < 0 {
@@ -51,7 +53,8 @@ final class OutputFile {
     @discardableResult
     func addStream(encoder: MediaEncoder) throws -> UnsafeMutablePointer<AVStream> {
         let stream = try newStream()
-        let status = avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context)
+        let par = try stream.requireParameters(path: path, operation: "adding a stream")
+        let status = avcodec_parameters_from_context(par, encoder.context)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "adding a stream", reason: "bad codec parameters",
                              ffmpegCode: status)
@@ -64,13 +67,14 @@ final class OutputFile {
     @discardableResult
     func addStream(copying parameters: UnsafePointer<AVCodecParameters>) throws -> UnsafeMutablePointer<AVStream> {
         let stream = try newStream()
-        let status = avcodec_parameters_copy(stream.pointee.codecpar, parameters)
+        let par = try stream.requireParameters(path: path, operation: "adding a stream")
+        let status = avcodec_parameters_copy(par, parameters)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "adding a stream", reason: "bad codec parameters",
                              ffmpegCode: status)
         }
         // Let the muxer pick the tag for its container.
-        stream.pointee.codecpar.pointee.codec_tag = 0
+        par.pointee.codec_tag = 0
         return stream
     }
 
@@ -92,13 +96,18 @@ final class OutputFile {
     func writeHeader(faststart: Bool = true, options: [String: String] = [:]) throws {
         var all = options
         if faststart { all["movflags"] = (all["movflags"].map { $0 + "+" } ?? "+") + "faststart" }
-        let dictionary = Dictionary(all)
+        let dictionary = try Dictionary(all)
         let status = avformat_write_header(context, &dictionary.pointer)
         if status < 0 {
             throw MediaError(.encodeFailed, path: path, operation: "writing the header",
                              reason: "the muxer refused the streams", ffmpegCode: status)
         }
         headerWritten = true
+        // What the muxer did not take comes back: a misspelt option must not be dropped in silence.
+        if let unused = dictionary.firstKey {
+            throw MediaError(.invalidArgument, path: path, operation: "writing the header",
+                             reason: "the muxer has no option \"\(unused)\"")
+        }
     }
 
     /// Writes one packet (its `stream_index` and timestamps in the output stream's time base), interleaving.
@@ -120,7 +129,16 @@ final class OutputFile {
             throw MediaError(.encodeFailed, path: path, operation: "writing the trailer",
                              reason: "the muxer could not finish the file", ffmpegCode: status)
         }
-        avio_closep(&context.pointee.pb)
+        // Closing flushes the last buffer: a failure here (a full disk) means the file on disk is incomplete, so it
+        // must not be renamed into place.
+        if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            let closeStatus = avio_closep(&context.pointee.pb)
+            if closeStatus < 0 {
+                throw MediaError(.io, path: path, operation: "closing the file",
+                                 reason: "the last bytes could not be written: \(ffmpegErrorString(closeStatus))",
+                                 ffmpegCode: closeStatus)
+            }
+        }
         try TemporaryPath.commit(temporaryPath, to: path)
         finished = true
     }
@@ -139,9 +157,10 @@ public enum TemporaryPath {
     /// Renames `temporary` to `path`, replacing what is there.
     static func commit(_ temporary: String, to path: String) throws {
         if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             try? FileManager.default.removeItem(atPath: temporary)
-            throw MediaError(.io, path: path, operation: "moving the finished file into place", reason: reason)
+            throw MediaError(.io, path: path, operation: "moving the finished file into place",
+                             reason: String(cString: strerror(code)), ffmpegCode: cff_averror(code))
         }
     }
 }

@@ -116,7 +116,7 @@ struct ProbeReader {
     /// A truncated download whose moov is intact still opens; its sample table then points past the end of the file.
     private func checkSampleDataPresent(fileSize: Int64) throws {
         for stream in input.streams {
-            let type = stream.pointee.codecpar.pointee.codec_type
+            let type = stream.parameters?.pointee.codec_type
             guard type == AVMEDIA_TYPE_VIDEO || type == AVMEDIA_TYPE_AUDIO else { continue }
             let count = avformat_index_get_entries_count(stream)
             guard count > 0 else { continue }
@@ -136,7 +136,7 @@ struct ProbeReader {
     }
 
     private func videoStream(_ st: UnsafeMutablePointer<AVStream>) -> VideoStream? {
-        let par = st.pointee.codecpar.pointee
+        guard let par = st.parameters?.pointee else { return nil }
         // A cover image (MJPEG/PNG "attached picture") is not the video.
         if st.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { return nil }
         let rotation = displayRotation(st)
@@ -166,7 +166,7 @@ struct ProbeReader {
     }
 
     private func audioStream(_ st: UnsafeMutablePointer<AVStream>) -> AudioStream? {
-        let par = st.pointee.codecpar.pointee
+        guard let par = st.parameters?.pointee else { return nil }
         var layout = par.ch_layout
         var name: String?
         if layout.order != AV_CHANNEL_ORDER_UNSPEC {

@@ -24,7 +24,7 @@ func decodeStillImage(_ path: String) throws -> Frame {
     guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
         throw MediaError(.noVideo, path: path, operation: "reading the image", reason: "it holds no picture")
     }
-    let decoder = try MediaDecoder(stream: stream, path: path, threads: 1)
+    let decoder = try MediaDecoder(input: input, stream: stream, threads: 1)
     let packet = try Packet(), frame = try Frame()
     var got = false
     while !got, try input.read(into: packet) {

@@ -298,11 +298,9 @@ private func renderClipFile(_ spec: SyntheticClipSpec, to path: String, threads:
     var made = 0
     while made < spec.frameCount {
         if spec.picture == .frozen && made > 0 {
-            frame.unref()
-            av_frame_ref(frame.pointer, frozen.pointer)
+            try frame.reference(frozen, path: path, operation: "rendering a frozen picture")
             if spec.watermark {
-                clean.unref()
-                av_frame_ref(clean.pointer, frozenClean.pointer)
+                try clean.reference(frozenClean, path: path, operation: "rendering a frozen picture")
             }
         } else {
             guard try graph.pull(from: 0, into: frame) == .produced else {
@@ -317,8 +315,8 @@ private func renderClipFile(_ spec: SyntheticClipSpec, to path: String, threads:
                 }
             }
             if made == 0 {
-                av_frame_ref(frozen.pointer, frame.pointer)
-                if spec.watermark { av_frame_ref(frozenClean.pointer, clean.pointer) }
+                try frozen.reference(frame, path: path, operation: "keeping the first picture")
+                if spec.watermark { try frozenClean.reference(clean, path: path, operation: "keeping the first picture") }
             }
         }
         try writer.appendVideoFrame(frame)
@@ -342,7 +340,7 @@ private func writeLastFramePNG(of clip: String, to output: String, cleanCorner: 
     var last = try grabber.frame(at: .last)
     if let cleanCorner {
         let copy = try Frame()
-        av_frame_ref(copy.pointer, last.pointer)
+        try copy.reference(last, path: output, operation: "restoring the unmarked corner")
         let status = av_frame_make_writable(copy.pointer)
         guard status >= 0 else {
             throw MediaError(.ffmpeg, path: output, operation: "restoring the unmarked corner",

@@ -144,7 +144,7 @@ extension RunSummary: Codable {
 }
 
 extension RunEnding {
-    /// One word for JSON: finished, interrupted, unreachable, unauthorized, time_limit, budget.
+    /// One word for JSON: finished, interrupted, unreachable, unauthorized, time_limit, budget, cannot_write.
     public var name: String {
         switch self {
         case .finished: "finished"
@@ -153,6 +153,7 @@ extension RunEnding {
         case .unauthorized: "unauthorized"
         case .timeLimit: "time_limit"
         case .budget: "budget"
+        case .cannotWrite: "cannot_write"
         }
     }
 }

@@ -18,6 +18,12 @@ extension PipelineRunner {
             // Stopped mid-way: the shot stays `downloading`, and resume fetches the clip again. A lost lease: the
             // worker holding the shot now fetches it.
             if Task.isCancelled || ending != nil || error is LeaseLost { return }
+            // This machine cannot write (a full disk): fetching again would fail the same way and, after the rounds,
+            // give the paid clip up for this run. Stop instead; the shot stays `downloading` for resume.
+            if LocalWriteFailure.matches(error) {
+                stop(.cannotWrite("\(error)"))
+                return
+            }
             let count = (downloadFailures[shotID] ?? 0) + 1
             downloadFailures[shotID] = count
             let message = "\(error)"
@@ -84,7 +90,7 @@ extension PipelineRunner {
             // Bytes can be damaged in transit with the length intact (a proxy, a CDN serving a stale or short
             // object): only the content shows it. A second download is free and a regeneration is paid, so fetch
             // once more, and check again only if the bytes differ. (`.part`: swept if the process dies here.)
-            let first = keptPath + ".first.part"
+            let first = RunLayout.setAsidePath(of: keptPath)
             try? FileManager.default.removeItem(atPath: first)
             try FileManager.default.moveItem(atPath: keptPath, toPath: first)
             defer { try? FileManager.default.removeItem(atPath: first) }

@@ -214,6 +214,14 @@ public final class PostgresJobStore: JobStore {
                 "SELECT row_to_json(a)::text FROM attempt a WHERE run_id = \(runID) AND shot_id = \(shotID) AND number = \(number)",
                 logger: logger)).first
         }
+        // A task belongs to one attempt: recorded on a second, it would be downloaded, billed and counted twice.
+        if case let .created(number, taskID, _) = transition,
+           let holder = try await decode(AttemptRecord.self, try await db.query(
+               "SELECT row_to_json(a)::text FROM attempt a WHERE run_id = \(runID) AND task_id = \(taskID) LIMIT 1",
+               logger: logger)).first,
+           holder.shotID != shotID || holder.number != number {
+            throw ShotMachine.taskAlreadyRecorded(taskID, shot: shot, holder: holder)
+        }
         let result = try ShotMachine.apply(transition, to: shot, attempt: attempt)
         let final = result.shot.state.isFinal
         if result.shot != shot || final {

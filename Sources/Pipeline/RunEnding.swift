@@ -13,6 +13,9 @@ public enum RunEnding: Sendable, Hashable {
     /// The run's token budget (`--budget-tokens`) was reached: no create starts; `resume` with a larger budget
     /// continues.
     case budget(String)
+    /// This machine could not write a file of the run (a full disk, a quota, a read-only folder): nothing the
+    /// service or a clip did, so retrying does not help; state kept, `resume` continues once there is room.
+    case cannotWrite(String)
 
     /// Whether the run was cut short (and `resume` continues it).
     public var isStop: Bool { self != .finished }

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import SeedanceAPI
 
 extension RunLayout {
     /// Where every attempt's clip is kept (`attempts/<shot>-<n>.mp4`), relative; `clips/<shot>.mp4` is a hard link
@@ -13,8 +14,22 @@ extension RunLayout {
     /// Where a lone clip of an older run's shot is kept when the shot is made again, relative.
     public func earlierClip(_ shot: String, floor: Int) -> String { "attempts/\(shot)-\(floor)-earlier.mp4" }
 
+    /// Where a clip that failed QA is set aside while it is downloaded a second time (`NAME.first.part`).
+    static func setAsidePath(of path: String) -> String { path + ".first.part" }
+
+    /// Every temporary name the run's writers give `relative` while writing it, as absolute paths: a download's
+    /// `NAME.part` (`Client.partialPath`), a clip set aside for a second download (`NAME.first.part`), and the
+    /// `.NAME.XXXXXXXX.part.EXT` of media, images, reports, timelines and links (`TemporaryPath.beside`). What a
+    /// process killed mid-write can leave; `sweepTemporaryFiles` removes every one of them.
+    public func temporaryNames(of relative: String) -> [String] {
+        let path = absolute(relative)
+        return [Client.partialPath(for: URL(fileURLWithPath: path)), Self.setAsidePath(of: path),
+                TemporaryPath.beside(path, extension: (path as NSString).pathExtension)]
+    }
+
     /// Whether `name` is a temporary name one of the run's writers uses while writing: `NAME.part` (downloads),
-    /// `.NAME.XXXXXXXX.part.EXT` and `.NAME.XXXXXXXX.part` (media, images, reports, links).
+    /// `NAME.first.part` (a clip set aside), `.NAME.XXXXXXXX.part.EXT` and `.NAME.XXXXXXXX.part` (media, images,
+    /// reports, links).
     public static func isTemporaryName(_ name: String) -> Bool {
         name.hasSuffix(".part") || (name.hasPrefix(".") && name.contains(".part."))
     }

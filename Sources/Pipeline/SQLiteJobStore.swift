@@ -179,6 +179,12 @@ public final class SQLiteJobStore: JobStore {
         let attempt = try ShotMachine.attemptNumber(of: transition).flatMap {
             try AttemptRecord.filter(Column("shot_id") == shotID && Column("number") == $0).fetchOne(db)
         }
+        // A task belongs to one attempt: recorded on a second, it would be downloaded, billed and counted twice.
+        if case let .created(number, taskID, _) = transition,
+           let holder = try AttemptRecord.filter(Column("task_id") == taskID).fetchOne(db),
+           holder.shotID != shotID || holder.number != number {
+            throw ShotMachine.taskAlreadyRecorded(taskID, shot: shot, holder: holder)
+        }
         let result = try ShotMachine.apply(transition, to: shot, attempt: attempt)
         if result.shot != shot { try result.shot.update(db) }
         if result.deleteAttempt, let attempt {

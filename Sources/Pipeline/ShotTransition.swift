@@ -294,6 +294,13 @@ public enum ShotMachine {
         shot.chained = identities.chained
     }
 
+    /// The refusal of a `created` naming a task another attempt already holds (the stores check it: the machine
+    /// sees one shot only).
+    static func taskAlreadyRecorded(_ taskID: String, shot: ShotRecord, holder: AttemptRecord) -> TransitionError {
+        TransitionError(shotID: shot.id, from: shot.state,
+                        transition: "record task \(taskID) (already recorded for shot \(holder.shotID), attempt \(holder.number))")
+    }
+
     /// The attempt number a transition names, if any.
     public static func attemptNumber(of transition: ShotTransition) -> Int? {
         switch transition {

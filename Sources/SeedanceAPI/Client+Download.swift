@@ -41,18 +41,28 @@ extension Client {
         var task: GenerationTask
         if let given { task = given } else { task = try await self.task(taskID) }
         var url = try Self.link(of: task, file)
-        let part = destination.path + ".part"
+        let part = Self.partialPath(for: destination)
         try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
                                                  withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: part, contents: nil),
               let handle = FileHandle(forWritingAtPath: part)
         else {
-            throw ClientError(.download, "cannot write \(part)", taskID: taskID, attempts: 0)
+            throw ClientError(.localFile, "cannot write \(part)", taskID: taskID, attempts: 0)
         }
         var finished = false
         defer {
             try? handle.close()
             if !finished { try? FileManager.default.removeItem(atPath: part) }
+        }
+        /// A write to the local file: its failure (a full disk, a folder made read-only) is this machine's, so it
+        /// names the file and ends the download at once instead of being retried as a dropped connection.
+        func local<T>(_ attempt: Int, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch {
+                throw ClientError(.localFile, "\(destination.path): cannot write the download: \(Self.fileReason(error))",
+                                  taskID: taskID, attempts: attempt)
+            }
         }
         var written: Int64 = 0, expected: Int64?
         var attempt = 0, resumes = 0, refreshes = 0
@@ -75,7 +85,7 @@ extension Client {
                     } else {
                         // A full body: the server ignored the Range (or this is the first attempt): start over.
                         if written > 0 {
-                            try handle.truncate(atOffset: 0)
+                            try local(attempt) { try handle.truncate(atOffset: 0) }
                             written = 0
                         }
                         expected = response.headers.first(name: "content-length").flatMap { Int64($0) }
@@ -91,7 +101,7 @@ extension Client {
                             throw ClientError(.download, "the \(file.rawValue) passed the limit of \(limit) bytes "
                                 + "(maxDownloadBytes) without ending", taskID: taskID, attempts: attempt)
                         }
-                        try handle.write(contentsOf: chunk.readableBytesView)
+                        try local(attempt) { try handle.write(contentsOf: chunk.readableBytesView) }
                         written += Int64(chunk.readableBytes)
                         progress?(written, expected)
                     }
@@ -103,8 +113,10 @@ extension Client {
                         // The stream ended early without an error: treat it as a drop.
                         throw HTTPClientError.remoteConnectionClosed
                     }
-                    try handle.synchronize()
-                    try handle.close()
+                    try local(attempt) {
+                        try handle.synchronize()
+                        try handle.close()
+                    }
                     try Self.moveIntoPlace(part, destination.path)
                     finished = true
                     logger.info("downloaded", metadata: ["task_id": "\(taskID)", "bytes": "\(written)",
@@ -192,6 +204,22 @@ extension Client {
         let total = parts.count > 1 ? Int64(parts[1]) : nil
         return (start, total)
     }
+
+    /// Why a local file operation failed, in words: the errno under Foundation's error when there is one
+    /// (`No space left on device`), else Foundation's description.
+    static func fileReason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error,
+           (underlying as NSError).domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32((underlying as NSError).code)))
+        }
+        return nsError.localizedDescription
+    }
+
+    /// Where a download to `destination` streams until it is complete: `destination.part`, beside it (so the
+    /// rename stays on one file system). A sweep after a kill looks for this name.
+    public static func partialPath(for destination: URL) -> String { destination.path + ".part" }
 
     /// Renames `part` over `destination` (atomic on one file system).
     static func moveIntoPlace(_ part: String, _ destination: String) throws {

@@ -7,7 +7,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: String, Sendable, Hashable {
-            case api, network, unknownOutcome, timedOut, invalidResponse, invalidRequest, download, cancelled
+            case api, network, unknownOutcome, timedOut, invalidResponse, invalidRequest, download, localFile, cancelled
         }
 
         private let code: Code
@@ -28,6 +28,9 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Kind(.invalidRequest)
         /// A download could not be completed (size mismatch, no link, file system).
         public static let download = Kind(.download)
+        /// The downloaded file could not be written on this machine (a full disk, a read-only folder): not the
+        /// service's doing, and not retried.
+        public static let localFile = Kind(.localFile)
         /// The caller cancelled the work.
         public static let cancelled = Kind(.cancelled)
 
@@ -75,6 +78,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         case .invalidResponse: parts.append("invalid response")
         case .invalidRequest: parts.append("invalid request")
         case .download: parts.append("download failed")
+        case .localFile: parts.append("download not saved")
         default: parts.append("cancelled")
         }
         if let httpStatus { parts.append("HTTP \(httpStatus)") }

@@ -28,7 +28,9 @@ enum ErrorVoice {
         case let failure as CommandFailure:
             return failure
         case let error as ClientError:
-            return CommandFailure(error.isBadInput ? .badInput : .remoteFailure, error.description)
+            // A download this machine could not write is a local problem (like any other file), not the service's.
+            return CommandFailure(error.isBadInput || error.kind == .localFile ? .badInput : .remoteFailure,
+                                  error.description)
         case let error as PlanError:
             return CommandFailure(.badInput, error.description)
         case let error as StoreError:

@@ -98,6 +98,8 @@ enum RunOutcome {
             throw CommandFailure(.failedChecks, "the run passed its time limit of \(Int(limit)) s; \(resume) continues")
         case .budget(let message):
             throw CommandFailure(.failedChecks, "\(message); \(resume) with a larger --budget-tokens continues")
+        case .cannotWrite(let message):
+            throw CommandFailure(.badInput, "\(oneLine(message)); nothing was lost: \(resume) continues once there is room")
         }
     }
 

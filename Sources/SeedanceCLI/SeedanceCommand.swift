@@ -1,4 +1,5 @@
 import ArgumentParser
+import Media
 
 /// The `seedance` command: generate, verify and assemble Seedance videos.
 public struct SeedanceCommand: AsyncParsableCommand {
@@ -34,6 +35,9 @@ public struct SeedanceCommand: AsyncParsableCommand {
     /// Parses `arguments` (the process's when nil), runs the command, and exits with DESIGN.md's status codes:
     /// every failure is one `seedance: ...` line on stderr (`ErrorVoice`); help and version go to stdout.
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        // The command owns its process: FFmpeg's own log lines would only repeat, less clearly, the one line each
+        // failure gets. (The libraries leave FFmpeg's log alone; this is the program's choice.)
+        FFmpegLog.silenceProcessWide()
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         if given.isEmpty {
             // No command is a usage error: the overview says what there is, and scripts see exit 2.

@@ -20,6 +20,9 @@ public struct SimulatorConfiguration: Sendable {
     public var runSeconds: Double = 60
     /// Simulated seconds a `video_url` / `last_frame_url` stays valid (the service's signed links: 24 h).
     public var linkLifetime: Double = 86_400
+    /// The clock signed links are stamped and checked with: the system clock unless a test sets one it controls
+    /// (then a link expires when the test says, not when a loaded machine happens to get round to it).
+    public var linkClock: SimulatorClock = .system
     /// Create calls per model per `rateWindow` before 429 (the service's 600 a minute for enterprise accounts).
     public var requestsPerMinute: Int = 600
     /// Real seconds the rate limit counts over: `requestsPerMinute` creates per model in any `rateWindow` seconds,
@@ -56,4 +59,16 @@ public struct SimulatorConfiguration: Sendable {
 
     /// `seconds` of simulated time in real seconds.
     func real(_ seconds: Double) -> Double { max(0, seconds * timeScale) }
+}
+
+/// Where the simulator reads the time for its signed links.
+public struct SimulatorClock: Sendable {
+    /// The current time.
+    public let now: @Sendable () -> Date
+
+    /// A clock reading `now`.
+    public init(_ now: @escaping @Sendable () -> Date) { self.now = now }
+
+    /// The system's wall clock.
+    public static let system = SimulatorClock { Date() }
 }

@@ -222,8 +222,10 @@ actor SimulatorEngine {
         case notFound
     }
 
-    /// Resolves a signed file link (`/_simulator/files/{id}/{name}?expires=...&signature=...`).
-    func file(taskID: String, name: String, expires: String?, signature: String?, now: Date = Date()) -> FileAnswer {
+    /// Resolves a signed file link (`/_simulator/files/{id}/{name}?expires=...&signature=...`); expiry is judged by
+    /// the configuration's link clock unless `now` is given.
+    func file(taskID: String, name: String, expires: String?, signature: String?, now: Date? = nil) -> FileAnswer {
+        let now = now ?? configuration.linkClock.now()
         guard let expires, let expiry = Int64(expires), let signature,
               signature == sign(taskID: taskID, name: name, expires: expiry)
         else {
@@ -385,10 +387,11 @@ actor SimulatorEngine {
             safetyIdentifier: record.request.safetyIdentifier)
     }
 
-    /// A signed link valid for the configured lifetime (or already expired, when the `expire` fault strikes).
-    private func link(_ id: String, _ name: String, now: Date) -> String {
+    /// A signed link valid for the configured lifetime (or already expired, when the `expire` fault strikes),
+    /// stamped by the configuration's link clock.
+    private func link(_ id: String, _ name: String, now _: Date) -> String {
         let lifetime = drawFault(.expire) ? -1 : configuration.real(configuration.linkLifetime)
-        let expires = Int64((now.timeIntervalSince1970 + lifetime) * 1000)
+        let expires = Int64((configuration.linkClock.now().timeIntervalSince1970 + lifetime) * 1000)
         return "\(baseURL)/_simulator/files/\(id)/\(name)?expires=\(expires)&signature="
             + sign(taskID: id, name: name, expires: expires)
     }

@@ -76,7 +76,7 @@ import TestSupport
     private func lumaOfFrame(_ path: String, index: Int) throws -> Int {
         let input = try InputFile(path: path)
         let stream = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
-        let decoder = try MediaDecoder(stream: stream, path: path)
+        let decoder = try MediaDecoder(input: input, stream: stream)
         let packet = try Packet(), frame = try Frame()
         var seen = 0
         func take() throws -> Int? {

@@ -28,8 +28,8 @@ enum ConcatDecoding {
         let videoStream = input.bestStream(AVMEDIA_TYPE_VIDEO)
         let audioStream = input.bestStream(AVMEDIA_TYPE_AUDIO)
         // One thread: FFmpeg's warnings then come from the calling thread, where a scoped capture sees them.
-        let video = try videoStream.map { try MediaDecoder(stream: $0, path: path, threads: 1) }
-        let audio = try audioStream.map { try MediaDecoder(stream: $0, path: path, threads: 1) }
+        let video = try videoStream.map { try MediaDecoder(input: input, stream: $0, threads: 1) }
+        let audio = try audioStream.map { try MediaDecoder(input: input, stream: $0, threads: 1) }
         let packet = try Packet(), frame = try Frame()
         var videoFrames: [(pts: Int64, index: Int, edge: Int, centre: Int)] = []
 

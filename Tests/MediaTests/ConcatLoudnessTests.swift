@@ -48,7 +48,7 @@ import TestSupport
         #expect(try probe(output).video?.frameCount == 144)
     }
 
-    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI as the oracle"))
+    @Test(.enabled(if: try TestConditions.ffmpeg, "needs the ffmpeg CLI as the oracle"))
     func theMeasurementAgreesWithFFmpeg() throws {
         let dir = try FixturePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

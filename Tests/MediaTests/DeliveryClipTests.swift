@@ -7,11 +7,7 @@ import TestSupport
 /// checked on the rendered files with this module's probe and analysis and, where installed, with ffprobe/ffmpeg.
 @Suite struct DeliveryClipTests {
     /// ffprobe, beside the ffmpeg CLI the other tests use.
-    static let ffprobePath: String? = TestConditions.ffmpegPath.map {
-        URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("ffprobe").path
-    }
-    static let ffprobe = TestConditions.available(
-        "the ffprobe CLI", ffprobePath.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false)
+    static let ffprobePath = TestConditions.ffprobePath
 
     /// The two measured shapes: 5 s 16:9 from the full model, 13 s 9:16 from the fast one.
     struct Shape: Sendable, CustomTestStringConvertible {
@@ -178,7 +174,7 @@ import TestSupport
 
     // MARK: - Against the ffmpeg tools
 
-    @Test(.enabled(if: ffprobe && TestConditions.ffmpeg, "needs ffprobe and the ffmpeg CLI"), arguments: shapes)
+    @Test(.enabled(if: try TestConditions.ffprobe && (try TestConditions.ffmpeg), "needs ffprobe and the ffmpeg CLI"), arguments: shapes)
     func seedance20ClipAgreesWithFFmpegTools(_ shape: Shape) throws {
         let ffprobe = try #require(Self.ffprobePath), ffmpeg = try #require(TestConditions.ffmpegPath)
         let dir = try FixturePaths.temporaryDirectory()
@@ -302,7 +298,7 @@ import TestSupport
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["plain.mp4", "marked.mp4"])
     }
 
-    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"))
+    @Test(.enabled(if: try TestConditions.ffmpeg, "needs the ffmpeg CLI"))
     func insertedFaststartClipDecodesCleanly() throws {
         let ffmpeg = try #require(TestConditions.ffmpegPath)
         let dir = try FixturePaths.temporaryDirectory()

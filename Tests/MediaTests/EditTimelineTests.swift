@@ -5,7 +5,7 @@ import TestSupport
 
 /// The sequence written for editing software reads back with OpenTimelineIO's own adapters (otio_json, fcpx_xml,
 /// fcp_xml, cmx_3600): the clips in order, each whole (from frame 0 for its length), at 24 fps, pointing at its file.
-@Suite(.enabled(if: TestConditions.otio, "needs OpenTimelineIO: scripts/install-test-tools.sh"))
+@Suite(.enabled(if: try TestConditions.otio, "needs OpenTimelineIO: scripts/install-test-tools.sh"))
 struct EditTimelineTests {
     struct Track: Decodable {
         struct Clip: Decodable { let name: String; let start: Double; let duration: Double; let rate: Double; let url: String? }

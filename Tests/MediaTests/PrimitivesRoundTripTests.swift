@@ -13,7 +13,7 @@ import TestSupport
 
         let input = try InputFile(path: FixturePaths.fixture("probe/frame-index.mp4"))
         let stream = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
-        let decoder = try MediaDecoder(stream: stream, path: input.path)
+        let decoder = try MediaDecoder(input: input, stream: stream)
         let graph = try FilterGraph(sources: [("in", .of(decoder))], sinks: [("out", true)],
                                     description: "[in]scale=160:120,format=yuv420p[out]")
         let muxer = try OutputFile(path: output)

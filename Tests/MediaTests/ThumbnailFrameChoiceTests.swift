@@ -124,7 +124,7 @@ enum FrameIndex {
     }
 
     /// The same frame as the ffmpeg CLI for a sweep of times over B-frame content (skipped when the CLI is absent).
-    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"))
+    @Test(.enabled(if: try TestConditions.ffmpeg, "needs the ffmpeg CLI"))
     func matchesTheFFmpegCLIOverASweepOfTimes() throws {
         let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
         let dir = try FixturePaths.temporaryDirectory()

@@ -38,7 +38,7 @@ import TestSupport
     }
 
     /// Same frame, same orientation, same pixels as the ffmpeg CLI (skipped when the CLI is absent).
-    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: orientations.map(\.file))
+    @Test(.enabled(if: try TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: orientations.map(\.file))
     func framesHaveTheFFmpegCLIsPixels(file: String) throws {
         let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
         let dir = try FixturePaths.temporaryDirectory()

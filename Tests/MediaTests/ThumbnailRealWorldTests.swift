@@ -12,7 +12,7 @@ import TestSupport
         #expect(FixturePaths.realworldFiles.count >= 19, "media in \(FixturePaths.realworld.path)")
     }
 
-    @Test(.enabled(if: TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: FixturePaths.realworldFiles)
+    @Test(.enabled(if: try TestConditions.ffmpeg, "needs the ffmpeg CLI"), arguments: FixturePaths.realworldFiles)
     func sameImageAsTheFFmpegCLI(file: String) throws {
         let ffmpeg = try #require(TestConditions.ffmpegPath, "the ffmpeg CLI")
         let name = (file as NSString).lastPathComponent

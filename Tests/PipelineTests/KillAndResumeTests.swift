@@ -73,7 +73,7 @@ import TestSupport
 
             let store = try SQLiteJobStore(path: state)
             #expect(try await store.shots().allSatisfy { $0.state == .done })
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 4, "each shot created exactly once after kills at \(point): \(stats)")
             let madeTasks = Set(try await store.allAttempts().compactMap(\.taskID))
             #expect(madeTasks.count == 4)
@@ -99,7 +99,7 @@ import TestSupport
             let bad = try runSeedance(["generate", "--prompt", "x", "--image", "missing.png", "-o", dir + "2"], environment: env)
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("--image: missing.png: cannot read the file"))
-            #expect(try await harness.stats().createsAccepted == 1)
+            #expect(try await harness.simulator.stats().createsAccepted == 1)
         }
     }
 

@@ -28,7 +28,7 @@ import TestSupport
                                                   logger: SimulatorHarness.quietLogger("test.warnings"))
             let summary = try await runner.run()
             #expect(summary.done == 2 && summary.failed == 0, "\(summary)")
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 2, "one task a shot: warnings cost nothing: \(stats)")
             let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
             for shot in try await store.shots() {
@@ -52,7 +52,7 @@ import TestSupport
                                                   logger: SimulatorHarness.quietLogger("test.failures"))
             let summary = try await runner.run()
             #expect(summary.done == 0 && summary.failed == 2, "\(summary)")
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 4, "each failed clip paid for one regeneration: \(stats)")
             let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
             for shot in try await store.shots() {
@@ -103,7 +103,7 @@ import TestSupport
                                           "--duration", "4", "--poll-interval", "0.1", "-o", dir], environment: env)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("verified, with warnings: faststart"), "\(result.stderr)")
-            #expect(try await harness.stats().createsAccepted == 1)
+            #expect(try await harness.simulator.stats().createsAccepted == 1)
             // A threshold that turns the delivery's longer audio into a failure pays for the one regeneration asked.
             let strict = try runSeedance(["generate", "--prompt", "two friends talk", "--resolution", "480p",
                                           "--duration", "4", "--poll-interval", "0.1", "--regenerations", "1",
@@ -111,12 +111,12 @@ import TestSupport
                                           "-o", dir + "-strict"], environment: env)
             #expect(strict.status == 1, "\(strict.stdout)\(strict.stderr)")
             #expect(strict.stderr.contains("QA failed: track_durations"), "\(strict.stderr)")
-            #expect(try await harness.stats().createsAccepted == 3)
+            #expect(try await harness.simulator.stats().createsAccepted == 3)
             let bad = try runSeedance(["generate", "--prompt", "x", "--threshold", "pause=soon", "-o", dir + "-bad"],
                                       environment: env)
             #expect(bad.status == 2)
             #expect(bad.stderr.hasPrefix("seedance: --threshold pause: expected a number"), "\(bad.stderr)")
-            #expect(try await harness.stats().createsAccepted == 3)
+            #expect(try await harness.simulator.stats().createsAccepted == 3)
         }
     }
 

@@ -3,6 +3,7 @@ import Pipeline
 import QA
 import SeedanceAPI
 import Testing
+import TestSupport
 
 @Suite struct PlanLoaderTests {
     let yaml = """
@@ -283,5 +284,29 @@ import Testing
             }
             #expect(error?.description == "p.yaml:1: loudness: expected a loudness in LUFS between -70 and 0, such as -16")
         }
+    }
+
+    /// Files that are not plans fail with a PlanError naming the file: bytes that are not UTF-8, a file far over any
+    /// plan's size (refused before it is read whole), an empty file.
+    @Test func filesThatAreNotPlanTextAreNamed() throws {
+        let dir = try FixturePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let binary = dir.appendingPathComponent("binary.yaml").path
+        #expect(FileManager.default.createFile(atPath: binary, contents: Data([0x73, 0x68, 0xFF, 0xFE, 0x0A])))
+        let notText = try #require(throws: PlanError.self) { _ = try PlanLoader.load(path: binary) }
+        #expect(notText.description == "\(binary): the plan file is not UTF-8 text")
+
+        let huge = dir.appendingPathComponent("huge.json").path
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
+        try handle.truncate(atOffset: 17 << 20)
+        try handle.close()
+        let tooBig = try #require(throws: PlanError.self) { _ = try PlanLoader.load(path: huge) }
+        #expect(tooBig.description.hasPrefix(huge) && tooBig.reason.contains("over 16 MB"), "\(tooBig)")
+
+        let empty = dir.appendingPathComponent("empty.yaml").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        let none = try #require(throws: PlanError.self) { _ = try PlanLoader.load(path: empty) }
+        #expect(none.description.hasPrefix(empty), "\(none)")
     }
 }

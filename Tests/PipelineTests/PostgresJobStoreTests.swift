@@ -5,7 +5,7 @@ import TestSupport
 
 /// The job store protocol's behaviour, the same on SQLite and on PostgreSQL; and what only the shared store does
 /// (schema versions, leases, limits, failures that name the server and never the password).
-@Suite(.serialized, .enabled(if: TestConditions.postgres)) struct PostgresJobStoreTests {
+@Suite(.serialized, .enabled(if: try TestConditions.postgres)) struct PostgresJobStoreTests {
     enum Kind: String, CaseIterable, Sendable { case sqlite, postgres }
 
     /// A store of each kind, and a way to open the same store again (as a new process would).

@@ -9,7 +9,7 @@ import Darwin
 
 /// The throwaway PostgreSQL server the store's tests run against: it answers on its own port, keeps its password,
 /// and leaves nothing behind.
-@Suite(.enabled(if: TestConditions.postgres))
+@Suite(.enabled(if: try TestConditions.postgres))
 struct PostgresServerTests {
     @Test func answersQueriesAndCreatesDatabases() throws {
         let server = try PostgresServer.start()

@@ -35,7 +35,7 @@ import TestSupport
                                             service: CutFirstDownload(inner: harness.service), logger: logger)
             let summary = try await runner.run()
             #expect(summary.done == 4 && summary.failed == 0)
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 4, "no shot was paid for twice: \(stats)")
             #expect(stats.downloads >= 8, "every clip was fetched twice")
             let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)

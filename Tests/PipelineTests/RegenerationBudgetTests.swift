@@ -50,7 +50,7 @@ import TestSupport
                                             service: BusyThenBadFirstClip(inner: harness.service), logger: logger)
             let summary = try await runner.run()
             #expect(summary.done == 4 && summary.failed == 0, "one regeneration each is enough: \(summary)")
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 8, "two tasks a shot: the bad one and its regeneration: \(stats)")
             let store = try SQLiteJobStore(path: RunLayout(directory: configuration.outputDirectory).state)
             for shot in try await store.shots() {

@@ -9,7 +9,7 @@ import TestSupport
 /// The report page as a producer opens it: a real run through the simulator (a chained shot, a shot regenerated
 /// after failing QA, a 4k HEVC clip), served from its folder on loopback and loaded in headless Chromium at phone
 /// width. A script injected into a copy of the page checks every image, player and local link and the page width.
-@Suite(.serialized, .enabled(if: TestConditions.chromium)) struct ReportChromiumTests {
+@Suite(.serialized, .enabled(if: try TestConditions.chromium)) struct ReportChromiumTests {
     static let plan = """
         name: report check
         defaults: {resolution: 480p, ratio: "16:9", duration: 4, audio: true}

@@ -44,7 +44,7 @@ import TestSupport
             let (sameDiff, same) = try await run(harness, planPath, configuration)
             #expect(sameDiff.creates == 0 && sameDiff.entries.allSatisfy { $0.change == .unchanged })
             #expect(same.createsNow == 0 && same.done == 4 && same.finalPassed == true)
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
             #expect(FileManager.default.fileExists(atPath: dir + "/final.mp4"))
 
             // Shot one's prompt edited: one is made again, and two, which starts from one's last frame; three and
@@ -58,7 +58,7 @@ import TestSupport
             #expect(editDiff.entries.map(\.change) == [.changed, .downstream, .unchanged])
             #expect(editDiff.removed == ["four"] && editDiff.creates == 2)
             #expect(edit.createsNow == 2 && edit.done == 3 && edit.finalPassed == true)
-            #expect(try await harness.stats().createsAccepted == 6)
+            #expect(try await harness.simulator.stats().createsAccepted == 6)
             #expect(try await finalShots(dir) == ["one", "two", "three"])
             for kept in ["attempts/one-1.mp4", "attempts/one-2.mp4", "attempts/two-1.mp4", "attempts/two-2.mp4", "clips/four.mp4"] {
                 #expect(FileManager.default.fileExists(atPath: dir + "/" + kept), "\(kept) kept")
@@ -109,7 +109,7 @@ import TestSupport
             #expect(retry.difference.creates == 1)
             let summary = try await retry.run()
             #expect(summary.done == 4 && summary.failed == 0 && summary.finalPassed == true && summary.createsNow == 1)
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
         }
     }
 
@@ -152,7 +152,7 @@ import TestSupport
             let (editDiff, _) = try await run(harness, editedPath, configuration)
             #expect(editDiff.replacedOverrides == ["one"])
             #expect(editDiff.entries.map(\.change) == [.changed, .downstream, .unchanged, .unchanged])
-            #expect(try await harness.stats().createsAccepted == 4 + 2 + 1 + 2)
+            #expect(try await harness.simulator.stats().createsAccepted == 4 + 2 + 1 + 2)
         }
     }
 

@@ -88,7 +88,7 @@ import TestSupport
         let shots = try await store.shots()
         #expect(shots.count == 4 && shots.allSatisfy { $0.state == .pending }, "\(shots.map { ($0.id, $0.state) })",
                 sourceLocation: sourceLocation)
-        #expect(try await harness.stats().createsAccepted == 0, sourceLocation: sourceLocation)
+        #expect(try await harness.simulator.stats().createsAccepted == 0, sourceLocation: sourceLocation)
         try await resumeToTheEnd(dir, harness, shots: 4)
     }
 
@@ -113,7 +113,7 @@ import TestSupport
         let store = try SQLiteJobStore(path: state(dir), readOnly: true)
         let stored = try await store.shots()
         #expect(stored.count == shots && stored.allSatisfy { $0.state == .done }, "\(stored.map { ($0.id, $0.state) })")
-        let stats = try await harness.stats()
+        let stats = try await harness.simulator.stats()
         #expect(stats.createsAccepted == shots, "each shot created exactly once: \(stats)")
         let taskIDs = try await store.allAttempts().compactMap(\.taskID)
         #expect(taskIDs.count == shots && Set(taskIDs).count == shots, "one task per shot: \(taskIDs)")
@@ -151,7 +151,7 @@ import TestSupport
             let attempts = try await store.allAttempts()
             #expect(!attempts.isEmpty)
             #expect(attempts.allSatisfy { !$0.state.isUnsettled }, "\(attempts.map { ($0.shotID, $0.state) })")
-            let statsAtStop = try await harness.stats()
+            let statsAtStop = try await harness.simulator.stats()
             let taskIDs = attempts.compactMap(\.taskID)
             #expect(taskIDs.count == statsAtStop.createsAccepted, "every task made is recorded: \(taskIDs) \(statsAtStop)")
             #expect(try await store.shots().contains { $0.state != .done }, "the run was stopped before its end")
@@ -303,7 +303,7 @@ import TestSupport
             let everyTaskID = attempts.compactMap(\.taskID)
             #expect(Set(everyTaskID).count == everyTaskID.count, "no two attempts share a task: \(everyTaskID)")
             #expect(shots.compactMap(\.taskID).sorted() == taskIDs.sorted(), "each shot holds its own task")
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 3, "no task paid twice: \(stats)")
         }
     }
@@ -319,14 +319,14 @@ import TestSupport
 
             let first = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
 
             // The same plan again: nothing to make.
             let again = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stderr.contains("4 unchanged"), "\(again.stderr)")
             #expect(Self.failureLines(again.stderr).isEmpty, "\(again.stderr)")
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
 
             // Shot one's prompt edited: one changed, and shot two (which starts from its last frame) downstream.
             let edited = PipelineRunTests.smallPlan.replacingOccurrences(of: "a puppy walks into a room",
@@ -338,13 +338,13 @@ import TestSupport
             #expect(preview.stderr.contains("1 changed") && preview.stderr.contains("1 downstream"), "\(preview.stderr)")
             #expect(preview.stderr.contains("2 unchanged"), "\(preview.stderr)")
             #expect(preview.stderr.contains("to create: 2 tasks"), "\(preview.stderr)")
-            #expect(try await harness.stats().createsAccepted == 4, "a dry run sends nothing")
+            #expect(try await harness.simulator.stats().createsAccepted == 4, "a dry run sends nothing")
             let beforeEdit = try await SQLiteJobStore(path: Self.state(dir), readOnly: true).shots()
             #expect(beforeEdit.allSatisfy { $0.state == .done && $0.attempts == 1 }, "a dry run changes nothing")
 
             let rebuilt = try runSeedance(["run", plan, "-o", dir] + common, environment: env)
             #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
-            #expect(try await harness.stats().createsAccepted == 6, "exactly the changed shot and its chained shot")
+            #expect(try await harness.simulator.stats().createsAccepted == 6, "exactly the changed shot and its chained shot")
             let store = try SQLiteJobStore(path: Self.state(dir), readOnly: true)
             let shots = Dictionary(uniqueKeysWithValues: try await store.shots().map { ($0.id, $0) })
             #expect(shots.values.allSatisfy { $0.state == .done })

@@ -15,18 +15,18 @@ import TestSupport
             let configuration = harness.configuration("locked")
             let dir = configuration.outputDirectory
 
-            // What a process killed mid-write leaves behind.
-            try FileManager.default.createDirectory(atPath: dir + "/clips", withIntermediateDirectories: true)
-            for sub in ["attempts", "thumbs"] {
-                try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+            // What a process killed mid-write leaves behind: every temporary name each writer gives each kind of
+            // file the run writes (taken from the writers' own naming, so the test plants what they really write).
+            let layout = try RunLayout(directory: dir)
+            let written = [layout.clip("one"), layout.attemptClip("one", attempt: 1), layout.final, layout.poster("one"),
+                           layout.lastFrame("one"), layout.sheet("one"), layout.reportJSON, layout.reportHTML,
+                           "edit.otio", "edit.fcpxml", "previews/one.mp4", "inputs/party-room.png"]
+            let leftovers = written.flatMap { layout.temporaryNames(of: $0) }
+            #expect(leftovers.count == 3 * written.count)
+            for path in leftovers {
+                #expect(RunLayout.isTemporaryName((path as NSString).lastPathComponent), "\(path) is recognised")
+                #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2])), "\(path)")
             }
-            // Every temporary name the writers use: downloads (NAME.part), media and images (.NAME.XXXXXXXX.part.EXT),
-            // reports and links (.NAME.XXXXXXXX.part.json / .mp4), a clip set aside for a second download.
-            let leftovers = [dir + "/clips/one.mp4.part", dir + "/.final.1a2b3c4d.part", dir + "/clips/.two.9f8e7d6c.part",
-                             dir + "/.final.5e6f7a8b.part.mp4", dir + "/thumbs/.one-last.0a1b2c3d.part.png",
-                             dir + "/.report.1f2e3d4c.part.json", dir + "/attempts/one-1.mp4.first.part",
-                             dir + "/attempts/one-2.mp4.part"]
-            for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0, 1, 2]))) }
             let keep = dir + "/clips/notes.txt"
             #expect(FileManager.default.createFile(atPath: keep, contents: Data("mine".utf8)))
 
@@ -60,7 +60,7 @@ import TestSupport
                 #expect(refused.status == 2, "\(arguments[0]): \(refused.stderr)")
                 #expect(refused.stderr.contains("another seedance process (pid \(getpid())) is running this run"))
             }
-            #expect(try await harness.stats().createsAccepted == 0, "the refused processes created nothing")
+            #expect(try await harness.simulator.stats().createsAccepted == 0, "the refused processes created nothing")
 
             // Once the holder is gone the run can be taken over and finished.
             withExtendedLifetime(first) {}
@@ -69,7 +69,7 @@ import TestSupport
                                                   configuration: configuration, service: harness.service, logger: logger)
             let summary = try await second.run()
             #expect(summary.done == 4)
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
         }
     }
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The question before spending, on a real terminal: `script` gives the binary a pseudo-terminal, and the answer is
 /// typed on it.
-@Suite(.serialized, .enabled(if: TestConditions.available("script(1)",
+@Suite(.serialized, .enabled(if: try TestConditions.need("script(1)",
                                                             FileManager.default.isExecutableFile(atPath: "/usr/bin/script")),
                              "needs script(1) from util-linux for a pseudo-terminal"))
 struct RunQuestionTests {
@@ -30,16 +30,16 @@ struct RunQuestionTests {
             #expect(declined.status == 0, "\(declined.stdout)")
             #expect(declined.stdout.contains("to create: 4 tasks") && declined.stdout.contains("Go ahead and create 4 tasks?"))
             #expect(declined.stdout.contains("nothing was sent"))
-            #expect(try await harness.stats().createsAccepted == 0)
+            #expect(try await harness.simulator.stats().createsAccepted == 0)
 
             let accepted = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "y\n", environment: env)
             #expect(accepted.status == 0, "\(accepted.stdout)")
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
 
             // Nothing to create: nothing is asked.
             let again = try onTerminal(["run", plan, "-o", dir, "--poll-interval", "0.1"], answer: "", environment: env)
             #expect(again.status == 0 && !again.stdout.contains("Go ahead"), "\(again.stdout)")
-            #expect(try await harness.stats().createsAccepted == 4)
+            #expect(try await harness.simulator.stats().createsAccepted == 4)
         }
     }
 }

@@ -44,8 +44,14 @@ import TestSupport
 
     @Test func theKeyIsInNoOutputLogStateFileOrReport() async throws {
         let directory = try FixturePaths.temporaryDirectory("secrets")
-        let simulator = try await Self.simulator(directory)
-        defer { Task { await simulator.stop(); try? FileManager.default.removeItem(at: directory) } }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withStopping(try await Self.simulator(directory), stop: { await $0.stop() }) { simulator in
+            try searchEveryTrace(simulator: simulator, directory: directory)
+        }
+    }
+
+    /// Runs the commands against `simulator` and searches what they left for the key.
+    private func searchEveryTrace(simulator: RunningSimulator, directory: URL) throws {
         var env = ProcessInfo.processInfo.environment
         env["SEEDANCE_BASE_URL"] = simulator.baseURL.absoluteString
         env["SEEDANCE_API_KEY"] = Self.key

@@ -9,7 +9,7 @@ import TestSupport
 /// Several `seedance` processes working on shared runs through one PostgreSQL database, against the simulator:
 /// each shot created once, a killed worker's shots taken over, the account's rate held across workers, two runs at
 /// once, and the worker's metrics served.
-@Suite(.serialized, .enabled(if: TestConditions.postgres)) struct SharedRunTests {
+@Suite(.serialized, .enabled(if: try TestConditions.postgres)) struct SharedRunTests {
     /// A plan of `count` shots (the second starts from the first's last frame).
     static func plan(_ count: Int, name: String = "edit") -> String {
         var lines = ["name: \(name)", "defaults: {resolution: 480p, ratio: \"16:9\", duration: 4, audio: true}", "shots:"]
@@ -78,7 +78,7 @@ import TestSupport
             #expect(metrics.contains("seedance_worker_claims_total"))
             #expect(metrics.contains("seedance_worker_creates_total"))
             for worker in workers { #expect(try await finish(worker, timeout: 30) == 0) }
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 30 && stats.createsRefused == 0)
             let database = try await PostgresDatabase.open(try PostgresURL(store), logger: SharedPostgres.logger)
             let shots = try await PostgresJobStore(database: database, runID: "thirty").shots()
@@ -107,7 +107,7 @@ import TestSupport
                                  environment: env, log: harness.directory.appendingPathComponent("run.log"))
             // Kill the worker once it has sent some creates (its shots are then in every state).
             let deadline = Date().addingTimeInterval(60)
-            while try await harness.stats().createsAccepted < 4, Date() < deadline {
+            while try await harness.simulator.stats().createsAccepted < 4, Date() < deadline {
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
             kill(victim.processIdentifier, SIGKILL)
@@ -118,7 +118,7 @@ import TestSupport
                                      environment: env, log: harness.directory.appendingPathComponent("rescuer.log"))
             #expect(try await finish(run) == 0)
             #expect(try await finish(rescuer, timeout: 30) == 0)
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 12, "each of the 12 shots created once")
             let database = try await PostgresDatabase.open(try PostgresURL(store), logger: SharedPostgres.logger)
             let shots = try await PostgresJobStore(database: database, runID: "killed").shots()
@@ -147,7 +147,7 @@ import TestSupport
                                     environment: env, log: harness.directory.appendingPathComponent("worker.log"))
             for run in runs { #expect(try await finish(run) == 0) }
             #expect(try await finish(worker, timeout: 30) == 0)
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             // 12 shots over two runs and two processes, each created once; the store admitted at most 3 creates in
             // any 1.5 s (its log of admitted creates, read back), and the simulator accepted at most 3 in any second.
             // (On a loaded machine a create can reach the simulator long after its admission; a 429 then is sent
@@ -171,7 +171,7 @@ import TestSupport
             #expect(again.status == 0, "\(again.stderr.suffix(400))")
             let resumed = try runSeedance(["resume", "first"] + Self.fast, environment: env)
             #expect(resumed.status == 0, "\(resumed.stderr.suffix(400))")
-            #expect(try await harness.stats().createsAccepted == 13)
+            #expect(try await harness.simulator.stats().createsAccepted == 13)
             let shots = try runSeedance(["runs", "first"], environment: env)
             let line = shots.stdout.split(separator: "\n").first { $0.hasPrefix("s03 ") }?.split(separator: " ").map(String.init)
             #expect(shots.status == 0 && line?.prefix(3) == ["s03", "done", "2"], "\(shots.stdout)")
@@ -190,12 +190,12 @@ import TestSupport
             #expect(first.status == 1)
             #expect(first.stderr.contains("token budget is reached") && first.stderr.contains("seedance resume budget"),
                     "\(first.stderr.suffix(400))")
-            #expect(try await harness.stats().createsAccepted == 2)
+            #expect(try await harness.simulator.stats().createsAccepted == 2)
             let stopped = try runSeedance(["runs", "--json"], environment: env)
             #expect(stopped.stdout.contains("\"stopped\""))
             let resumed = try runSeedance(["resume", "budget", "--budget-tokens", "10000000"] + Self.fast, environment: env)
             #expect(resumed.status == 0, "\(resumed.stderr.suffix(400))")
-            #expect(try await harness.stats().createsAccepted == 5)
+            #expect(try await harness.simulator.stats().createsAccepted == 5)
             #expect(FileManager.default.fileExists(atPath: root + "/budget/final.mp4"))
         }
     }

@@ -74,8 +74,6 @@ struct SimulatorHarness {
         return configuration
     }
 
-    /// The simulator's counters.
-    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 
     func stop() async {
         try? await client.shutdown()

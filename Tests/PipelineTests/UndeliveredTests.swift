@@ -54,7 +54,7 @@ import TestSupport
                                                          configuration: configuration, service: service,
                                                          logger: logger).run()
             #expect(second.done == 4 && second.failed == 0 && second.finalPassed == true)
-            let stats = try await harness.stats()
+            let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 4, "only shot two was sent on resume: \(stats)")
             let allBilled = try await harness.service.tasks(ids: try await store.allAttempts().compactMap(\.taskID))
                 .compactMap { $0.usage?.totalTokens }.reduce(0, +)

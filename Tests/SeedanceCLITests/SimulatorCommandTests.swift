@@ -28,6 +28,20 @@ import TestSupport
         #expect(process.terminationStatus == 0)
     }
 
+    /// A child that prints nothing cannot hang the test that starts it: the wait for its first line ends at the
+    /// deadline.
+    @Test func aSilentChildDoesNotHangTheStart() throws {
+        let started = Date()
+        let (process, line) = try startServer("/usr/bin/sleep", ["30"], timeout: 1)
+        defer {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+        #expect(line.isEmpty)
+        #expect(Date().timeIntervalSince(started) < 10, "gave up at the deadline, not when the child ended")
+        #expect(process.isRunning)
+    }
+
     @Test func badFaultSpecIsAUsageError() throws {
         let result = try runSeedance(["simulator", "--faults", "explode=0.5"])
         #expect(result.status == 2)

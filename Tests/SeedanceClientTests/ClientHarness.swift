@@ -76,8 +76,6 @@ struct ClientHarness {
         }
     }
 
-    /// The simulator's counters.
-    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 }
 
 /// A small 2.0 text-to-video request the simulator renders quickly.

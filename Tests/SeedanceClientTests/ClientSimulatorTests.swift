@@ -24,7 +24,7 @@ import Testing
             let png = h.directory.appendingPathComponent("last.png")
             _ = try await h.client.download(created.id, .lastFrame, to: png)
             #expect(try #require(FileManager.default.contents(atPath: png.path)).prefix(4) == Data([0x89, 0x50, 0x4e, 0x47]))
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 1 && stats.downloads == 2)
             #expect(!h.logs.text.contains(ClientHarness.key))
         }
@@ -42,10 +42,10 @@ import Testing
             #expect(Set(two.items.map(\.id)) == [ids[0], ids[2]])
             let byModel = try await h.client.list(TaskQuery(model: "doubao-seedance-1-0-pro-250528"))
             #expect(byModel.total == 0)
-            let before = try await h.stats()
+            let before = try await h.simulator.stats()
             let finished = try await h.client.waitAll(ids, timeout: 60)
             #expect(Set(finished.keys) == Set(ids) && finished.values.allSatisfy { $0.status == .succeeded })
-            let after = try await h.stats()
+            let after = try await h.simulator.stats()
             #expect(after.gets == before.gets, "batch polling must not GET each task")
             #expect(after.lists > before.lists)
             let succeeded = try await h.client.list(TaskQuery(status: .succeeded))
@@ -92,7 +92,7 @@ import Testing
             }
             try await other.shutdown()
             #expect(!h.logs.text.contains(wrong) && !h.logs.text.contains(ClientHarness.key))
-            #expect(try await h.stats().createsRefused == 1)
+            #expect(try await h.simulator.stats().createsRefused == 1)
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
             await #expect { try await h.client.create(request) } throws: { error in
                 (error as? ClientError)?.kind == .invalidRequest && (error as? ClientError)?.param == "duration"
             }
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 0 && stats.createsRefused == 0)
         }
     }
@@ -117,7 +117,7 @@ import Testing
         try await ClientHarness.with({ c in c.faults = try! FaultPlan(spec: "seed=\(seed),429=0.5") }) { h in
             let id = try await h.client.create(smallRequest()).id
             #expect(id.hasPrefix("cgt-"))
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsRefused == 1 && stats.createsAccepted == 1)
             #expect(h.logs.text.contains("retrying"))
         }
@@ -132,7 +132,7 @@ import Testing
                 #expect(error.kind == .unknownOutcome && error.httpStatus == 500 && error.code == "InternalServiceError")
                 #expect(error.attempts == 1)
             }
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsRefused + stats.createsAccepted == 1, "create sent exactly once")
         }
     }
@@ -150,7 +150,7 @@ import Testing
             } catch let error as ClientError {
                 #expect(error.kind == .unknownOutcome && error.httpStatus == nil && error.attempts == 1)
             }
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 1, "the dropped create made its task, and it was not made twice")
             // Reconciliation: the task the client never heard of is in the list.
             let recent = try await h.client.list(TaskQuery(model: "doubao-seedance-2-0-260128"))
@@ -168,7 +168,7 @@ import Testing
                 #expect(error.kind == .unknownOutcome && error.attempts == 1)
             }
             try await Task.sleep(for: .milliseconds(1800))
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 1)
         }
     }
@@ -197,7 +197,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(500))   // the link in `task` has expired by now
             let result = try await h.client.download(id, to: h.directory.appendingPathComponent("a.mp4"), task: task)
             #expect(result.linkRefreshes == 1 && result.bytes > 1000)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.downloadsRefused == 1 && stats.downloads == 1)
         }
     }

@@ -25,7 +25,7 @@ import TestSupport
             try #require(rendered.count == 1)
             let original = try #require(FileManager.default.contents(atPath: data.appendingPathComponent(rendered[0]).path))
             #expect(try Data(contentsOf: out) == original)
-            #expect(try await h.stats().faults["truncate"] ?? 0 >= 1)
+            #expect(try await h.simulator.stats().faults["truncate"] ?? 0 >= 1)
         }
     }
 
@@ -45,7 +45,7 @@ import TestSupport
             let outcome = try await h.client.delete(created.id)
             #expect(outcome == .alreadyCancelled)
             #expect(try await h.client.task(created.id).status == .cancelled)
-            #expect(try await h.stats().faults["drop"] == 1)
+            #expect(try await h.simulator.stats().faults["drop"] == 1)
         }
     }
 
@@ -134,7 +134,7 @@ import TestSupport
             try pngBytes(width: 640, height: 360).write(to: ok)
             let bogus = try runSeedance(["submit", "--prompt", "a", "--image", ok.path + ":bogus_role"], environment: env)
             #expect(bogus.status == 2 && bogus.stderr.contains("unknown role bogus_role"), "\(bogus.stderr)")
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted + stats.createsRefused == 0, "nothing reached the service")
 
             // The format comes from the bytes: a PNG named .jpg is labelled image/png.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SeedanceAPI
+import TestSupport
 
 /// A tiny Hummingbird server on a free loopback port that records the task objects POSTed to it.
 actor CallbackReceiver {
@@ -36,6 +37,11 @@ actor CallbackReceiver {
         await box.set(receiver)
         await receiver.setTask(running)
         return receiver
+    }
+
+    /// Runs `body` with a started receiver and stops it (awaited) when `body` returns or throws.
+    static func with<T>(_ body: (CallbackReceiver) async throws -> T) async throws -> T {
+        try await withStopping(try await start(), stop: { await $0.stop() }, body)
     }
 
     private func setTask(_ task: Task<Void, any Error>) { self.task = task }

@@ -6,7 +6,7 @@ import Foundation
 func lumaSamples(of path: String, frames wanted: Set<Int>) throws -> [Int: [UInt8]] {
     let input = try InputFile(path: path)
     guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else { return [:] }
-    let decoder = try MediaDecoder(stream: stream, path: path)
+    let decoder = try MediaDecoder(input: input, stream: stream)
     let packet = try Packet(), frame = try Frame()
     var index = 0
     var samples: [Int: [UInt8]] = [:]

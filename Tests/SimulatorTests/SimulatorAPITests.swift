@@ -13,7 +13,7 @@ import Testing
             let wrong = try await h.send("GET", h.tasksURL, key: "wrong")
             #expect(wrong.status == 401 && wrong.errorCode == "AuthenticationError")
             #expect(try await h.send("GET", h.tasksURL, key: "right").status == 200)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsRefused == 1 && stats.createsAccepted == 0 && stats.lists == 2)
         }
     }
@@ -61,7 +61,7 @@ import Testing
                 let message = (answer.json["error"] as? [String: Any])?["message"] as? String ?? ""
                 #expect(message.contains("Request id:"))
             }
-            #expect(try await h.stats().createsRefused == Self.invalidBodies.count)
+            #expect(try await h.simulator.stats().createsRefused == Self.invalidBodies.count)
         }
     }
 
@@ -161,7 +161,7 @@ import Testing
             #expect(try await h.waitUntilDone(id).status == .succeeded)
             #expect(try await h.send("DELETE", "\(h.tasksURL)/\(id)").status == 200)
             #expect(try await h.send("GET", "\(h.tasksURL)/\(id)").status == 404)
-            #expect(try await h.stats().deletes == 1)
+            #expect(try await h.simulator.stats().deletes == 1)
         }
     }
 
@@ -176,7 +176,7 @@ import Testing
             #expect(third.status == 429 && third.errorCode == "ModelAccountRpmRateLimitExceeded")
             // The limit is per model.
             _ = try await h.create(#"{"model":"doubao-seedance-1-5-pro-251215","content":[{"type":"text","text":"d"}]}"#)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 3 && stats.createsRefused == 1)
         }
         try await SimulatorHarness.with({ c in

@@ -9,11 +9,8 @@ import TestSupport
 /// What the simulator delivers by default: clips packaged like real Seedance 2.0 deliveries, made from the request's
 /// images, with a last-frame PNG that has no mark.
 @Suite struct SimulatorDeliveryTests {
-    static let ffprobePath: String? = TestConditions.ffmpegPath.map {
-        URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("ffprobe").path
-    }
-    static let ffprobe = TestConditions.available(
-        "the ffprobe CLI", ffprobePath.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false)
+    /// ffprobe, beside the ffmpeg CLI the other tests use.
+    static let ffprobePath = TestConditions.ffprobePath
 
     static func dataURL(_ path: String) throws -> String {
         "data:image/png;base64," + (try Data(contentsOf: URL(fileURLWithPath: path))).base64EncodedString()
@@ -72,7 +69,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: ffprobe, "needs the ffprobe CLI"))
+    @Test(.enabled(if: try TestConditions.ffprobe, "needs the ffprobe CLI"))
     func ffprobeAgreesOnTheDeliveredShape() async throws {
         let ffprobe = try #require(Self.ffprobePath)
         try await SimulatorHarness.with { h in

@@ -35,7 +35,7 @@ import Testing
         try await SimulatorHarness.with({ $0.faults = try! FaultPlan(spec: "500=1") }) { h in
             let answer = try await h.send("POST", h.tasksURL, body: body())
             #expect(answer.status == 500 && answer.errorCode == "InternalServiceError")
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 0 && stats.createsRefused == 1 && stats.faults["500"] == 1)
         }
     }
@@ -46,7 +46,7 @@ import Testing
             c.runSeconds = 1_000_000
         }) { h in
             await #expect(throws: (any Error).self) { _ = try await h.send("POST", h.tasksURL, body: body()) }
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 1)
             #expect(stats.tasks.values.reduce(0, +) == 1)
         }
@@ -104,7 +104,7 @@ import Testing
             let task = try await h.waitUntilDone(try await h.create(body(#""resolution":"480p","duration":4"#)))
             let answer = try await h.send("GET", try #require(task.content?.videoURL), key: nil)
             #expect(answer.status == 403)
-            #expect(try await h.stats().downloadsRefused == 1)
+            #expect(try await h.simulator.stats().downloadsRefused == 1)
         }
     }
 

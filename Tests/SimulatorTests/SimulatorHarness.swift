@@ -109,8 +109,6 @@ struct SimulatorHarness {
         return (answer.status, path)
     }
 
-    /// The simulator's counters.
-    func stats() async throws -> SimulatorStats { try await simulator.stats() }
 }
 
 /// A create body for the 2.0 model with `fields` added (JSON members, without braces).

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Media
 import SeedanceAPI
@@ -42,7 +43,7 @@ import TestSupport
             // The same request again is served from the render cache.
             let again = try await h.waitUntilDone(try await h.create(request))
             #expect(again.status == .succeeded)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 2 && stats.renders == 1 && stats.cacheHits == 1)
             #expect(stats.downloads == 4)   // clip, PNG, ranged, out-of-range request
         }
@@ -65,7 +66,7 @@ import TestSupport
             let c = try await clip("a crane", seed: 1, name: "c.mp4")
             let again = try await clip("a heron", seed: 1, name: "again.mp4")
             #expect(a != b && a != c && a == again)
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.renders == 3 && stats.cacheHits == 1)
         }
     }
@@ -115,18 +116,22 @@ import TestSupport
     }
 
     @Test func callbacksReceiveEveryStatusChange() async throws {
-        let receiver = try await CallbackReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await SimulatorHarness.with { h in
-            let id = try await h.create(body(#""duration":4,"resolution":"480p","callback_url":"\#(receiver.url)""#))
-            _ = try await h.waitUntilDone(id)
-            let deadline = Date().addingTimeInterval(10)
-            while await receiver.statuses(of: id).count < 3 && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+        let url = try await CallbackReceiver.with { receiver in
+            try await SimulatorHarness.with { h in
+                let id = try await h.create(body(#""duration":4,"resolution":"480p","callback_url":"\#(receiver.url)""#))
+                _ = try await h.waitUntilDone(id)
+                let deadline = Date().addingTimeInterval(10)
+                while await receiver.statuses(of: id).count < 3 && Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(await receiver.statuses(of: id) == ["queued", "running", "succeeded"])
             }
-            #expect(await receiver.statuses(of: id) == ["queued", "running", "succeeded"])
+            return receiver.url
         }
-        await receiver.stop()
+        // The receiver was stopped before `with` returned: its port no longer answers.
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5)) }
     }
 
     @Test func unfinishedTaskExpires() async throws {
@@ -140,23 +145,38 @@ import TestSupport
         }
     }
 
+    /// The links' clock is the test's: the link expires exactly when the test moves the clock past its lifetime,
+    /// however slow the machine (a real 1 s lifetime raced the download on a loaded one).
     @Test func linksExpireAndRereadingGivesAFreshOne() async throws {
+        let clock = ManualClock()
         try await SimulatorHarness.with({ c in
-            c.linkLifetime = 1_000     // 1 s of real time at 0.001
+            c.linkLifetime = 1_000     // 1 s at 0.001, of the test's clock
+            c.linkClock = SimulatorClock { clock.now }
         }) { h in
             let id = try await h.create(body(#""resolution":"480p","duration":4,"generate_audio":false"#))
             let task = try await h.waitUntilDone(id)
             let url = try #require(task.content?.videoURL)
-            #expect(try await h.download(url, name: "a.mp4").status == 200)
-            try await Task.sleep(for: .milliseconds(1200))
+            clock.advance(by: 0.999)
+            #expect(try await h.download(url, name: "a.mp4").status == 200, "valid until its lifetime is over")
+            clock.advance(by: 0.01)
             let expired = try await h.send("GET", url, key: nil)
             #expect(expired.status == 403)
             #expect(String(decoding: expired.body, as: UTF8.self).contains("AccessDenied"))
             let fresh = try #require(try await h.task(id).content?.videoURL)
+            #expect(fresh != url)
             #expect(try await h.download(fresh, name: "b.mp4").status == 200)
             // A tampered link is refused.
             #expect(try await h.send("GET", fresh.replacingOccurrences(of: "signature=", with: "signature=0"),
                                      key: nil).status == 403)
         }
     }
+}
+
+/// A clock that moves only when told.
+final class ManualClock: Sendable {
+    private let current = Locked(Date(timeIntervalSince1970: 1_800_000_000))
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

@@ -41,7 +41,7 @@ import Testing
             let second = try await burst(h, (0..<4).map { "second \($0)" })
             #expect(second.statuses == [200, 200, 200, 429])
 
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             #expect(stats.createsAccepted == 6 && stats.createsRefused == 3)
             #expect(stats.maxCreatesPerWindow == 3)
         }
@@ -57,7 +57,7 @@ import Testing
             for prompt in ["e", "f"] {
                 _ = try await h.create(#"{"model":"doubao-seedance-1-5-pro-251215","content":[{"type":"text","text":"\#(prompt)"}]}"#)
             }
-            let stats = try await h.stats()
+            let stats = try await h.simulator.stats()
             // The limit is per model; the peak is of all of them, as a client's own limit sees it.
             #expect(stats.maxCreatesPerWindow == 5)
             let json = try await h.send("GET", h.simulator.rootURL.absoluteString + "/_simulator/stats").json
@@ -74,14 +74,14 @@ import Testing
             let running = try await h.create(body(prompt: "r"))
             try await h.waitFor(running, .running)
             let queued = [try await h.create(body(prompt: "q1")), try await h.create(body(prompt: "q2"))]
-            #expect(try await h.stats().maxInFlight == 3)
+            #expect(try await h.simulator.stats().maxInFlight == 3)
             for id in queued { #expect(try await h.send("DELETE", "\(h.tasksURL)/\(id)").status == 200) }
             _ = try await h.create(body(prompt: "after cancel"))   // 2 in flight: the peak stays
-            var stats = try await h.stats()
+            var stats = try await h.simulator.stats()
             #expect(stats.maxInFlight == 3)
             #expect(stats.tasks == ["running": 1, "queued": 1, "cancelled": 2])
             for prompt in ["x", "y"] { _ = try await h.create(body(prompt: prompt)) }
-            stats = try await h.stats()
+            stats = try await h.simulator.stats()
             #expect(stats.maxInFlight == 4)
         }
         // A finished task is out of flight.
@@ -89,7 +89,7 @@ import Testing
             let done = try await h.create(body(#""resolution":"480p","duration":4"#, prompt: "done"))
             #expect(try await h.waitUntilDone(done).status == .succeeded)
             _ = try await h.create(body(#""resolution":"480p","duration":4"#, prompt: "next"))
-            #expect(try await h.stats().maxInFlight == 1)
+            #expect(try await h.simulator.stats().maxInFlight == 1)
         }
     }
 }

@@ -11,7 +11,7 @@ import Testing
             #expect(answer.status == 400 && answer.errorCode == "InvalidParameter" && answer.errorParam == "body")
             let message = ((answer.json["error"] as? [String: Any])?["message"] as? String) ?? ""
             #expect(message.contains("trailing comma") && message.contains("line 2"), "\(message)")
-            #expect(try await h.stats().createsAccepted == 0)
+            #expect(try await h.simulator.stats().createsAccepted == 0)
         }
     }
 

@@ -45,24 +45,42 @@ public func runSeedance(_ arguments: [String], environment: [String: String]? = 
 }
 
 /// Starts the built `seedance` binary as a server (stderr discarded) and returns it with its first stdout line,
-/// without the newline: the address it prints when ready (empty when nothing came within 30 s).
-public func startSeedance(_ arguments: [String], environment: [String: String]? = nil) throws
+/// without the newline: the address it prints when ready (empty when nothing came within `timeout` seconds).
+public func startSeedance(_ arguments: [String], environment: [String: String]? = nil, timeout: Double = 30) throws
     -> (process: Process, firstLine: String)
 {
+    try startServer(FixturePaths.seedanceBinary.path, arguments, environment: environment, timeout: timeout)
+}
+
+/// Starts `executable` (stderr discarded) and returns it with its first stdout line, without the newline; empty when
+/// no whole line came within `timeout` seconds or the program closed its output first. Reads wait with `poll` for
+/// at most the time left, so a child that prints nothing cannot block the test (`availableData` would wait for it
+/// forever). The caller stops the process.
+public func startServer(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                        timeout: Double = 30) throws -> (process: Process, firstLine: String) {
     let process = Process()
-    process.executableURL = FixturePaths.seedanceBinary
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
     try process.run()
+    let descriptor = out.fileHandleForReading.fileDescriptor
     var line = Data()
-    let deadline = Date().addingTimeInterval(30)
-    while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
-        let chunk = out.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        line.append(chunk)
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let deadline = Date().addingTimeInterval(timeout)
+    while !line.contains(UInt8(ascii: "\n")) {
+        let remaining = deadline.timeIntervalSinceNow
+        if remaining <= 0 { break }
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&entry, 1, Int32(min(remaining, 1) * 1000) + 1)
+        if ready < 0 && errno == EINTR { continue }
+        if ready < 0 { break }
+        if ready == 0 { continue }
+        let count = read(descriptor, &buffer, buffer.count)
+        if count <= 0 { break }
+        line.append(contentsOf: buffer[0..<count])
     }
     return (process, String(decoding: line, as: UTF8.self).components(separatedBy: "\n")[0])
 }

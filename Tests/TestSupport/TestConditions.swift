@@ -2,20 +2,25 @@ import Foundation
 
 /// What some tests need from the machine (the ffmpeg CLI, PostgreSQL), in one place.
 ///
-/// Use the conditions in `.enabled(if:_:)` on a `@Test` or `@Suite`, so a missing tool is reported as a skip, never
-/// as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI, which installs ffmpeg) every condition is
-/// true: the tests run, and fail where the need is missing. Test inputs are all in `fixtures/`, never a condition.
+/// Use the conditions in `.enabled(if: try TestConditions.X)` on a `@Test` or `@Suite`, so a missing tool is
+/// reported as a skip, never as a pass. With `SEEDANCE_REQUIRE_ALL_TESTS=1` in the environment (CI and `make test`
+/// under CI, which install every tool) a missing need is a failure instead: the condition throws
+/// `MissingRequirement`, which Swift Testing records as an issue of the test. Every condition goes through
+/// `need(_:_:)`. Test inputs are all in `fixtures/`, never a condition.
 public enum TestConditions {
     /// True when `SEEDANCE_REQUIRE_ALL_TESTS=1`: nothing may be skipped.
     public static let requireAll: Bool = ProcessInfo.processInfo.environment["SEEDANCE_REQUIRE_ALL_TESTS"] == "1"
 
-    /// Whether tests needing `name` should run: when it is `present`, or when every test is required (then the
-    /// test runs and fails on the missing `name`).
-    public static func available(_ name: String, _ present: Bool) -> Bool {
+    /// Whether tests needing `name` run: true when it is `present`, false (the test is skipped) when it is not;
+    /// when every test is required, a missing `name` throws, and the test fails.
+    public static func need(_ name: String, _ present: Bool) throws -> Bool {
+        try need(name, present, requireAll: requireAll)
+    }
+
+    /// `need(_:_:)` with the requirement given (for testing the rule itself).
+    public static func need(_ name: String, _ present: Bool, requireAll: Bool) throws -> Bool {
         if present || !requireAll { return present }
-        FileHandle.standardError.write(Data(
-            "SEEDANCE_REQUIRE_ALL_TESTS=1 but \(name) is missing: the tests needing it run and fail\n".utf8))
-        return true
+        throw MissingRequirement(name: name)
     }
 
     /// The ffmpeg CLI used as a reference, when installed.
@@ -23,7 +28,15 @@ public enum TestConditions {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Run tests that compare against the ffmpeg CLI.
-    public static let ffmpeg = available("the ffmpeg CLI", ffmpegPath != nil)
+    public static var ffmpeg: Bool { get throws { try need("the ffmpeg CLI", ffmpegPath != nil) } }
+
+    /// The ffprobe CLI beside the ffmpeg CLI, when installed.
+    public static let ffprobePath: String? = ffmpegPath.map {
+        URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("ffprobe").path
+    }.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+
+    /// Run tests that read files back with the ffprobe CLI.
+    public static var ffprobe: Bool { get throws { try need("the ffprobe CLI", ffprobePath != nil) } }
 
     /// The Python with OpenTimelineIO and its adapters that `scripts/install-test-tools.sh` sets up.
     public static let otioPython: String? = {
@@ -32,7 +45,9 @@ public enum TestConditions {
     }()
 
     /// Run tests that read timelines back with OpenTimelineIO.
-    public static let otio = available("OpenTimelineIO (scripts/install-test-tools.sh)", otioPython != nil)
+    public static var otio: Bool {
+        get throws { try need("OpenTimelineIO (scripts/install-test-tools.sh)", otioPython != nil) }
+    }
 
     /// The folder holding PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian keeps them off `PATH`, in
     /// `/usr/lib/postgresql/VERSION/bin`, so the highest version there wins; else the folder of an `initdb` on `PATH`.
@@ -51,9 +66,39 @@ public enum TestConditions {
     public static let chromiumPath = "/usr/bin/chromium"
 
     /// Run tests that render a page in headless Chromium.
-    public static let chromium = available("Chromium (scripts/install-chromium.sh)",
-                                           FileManager.default.isExecutableFile(atPath: chromiumPath))
+    public static var chromium: Bool {
+        get throws {
+            try need("Chromium (scripts/install-chromium.sh)", FileManager.default.isExecutableFile(atPath: chromiumPath))
+        }
+    }
+
+    /// Whether this process may mount a small tmpfs in a private mount namespace (`unshare -m`, root or
+    /// CAP_SYS_ADMIN): a real full disk for the tests of writers that run out of space.
+    public static let smallDiskWorks: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+              let dir = try? FixturePaths.temporaryDirectory("tmpfs-probe") else { return false }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try? run("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c",
+                                                   "mount -t tmpfs -o size=64k tmpfs \"$0\"", dir.path])
+        return result?.status == 0
+    }()
+
+    /// Run tests that fill a small tmpfs (root in a private mount namespace).
+    public static var smallDisk: Bool {
+        get throws { try need("a private tmpfs mount (unshare -m and mount, as root)", smallDiskWorks) }
+    }
 
     /// Run tests that start a throwaway PostgreSQL server (`PostgresServer`).
-    public static let postgres = available("PostgreSQL (initdb, pg_ctl)", postgresBinaries != nil)
+    public static var postgres: Bool { get throws { try need("PostgreSQL (initdb, pg_ctl)", postgresBinaries != nil) } }
+}
+
+/// A test's need is missing while `SEEDANCE_REQUIRE_ALL_TESTS=1` forbids skipping it.
+public struct MissingRequirement: Error, CustomStringConvertible {
+    /// What is missing.
+    public var name: String
+
+    /// One line for the test report.
+    public var description: String {
+        "SEEDANCE_REQUIRE_ALL_TESTS=1 but \(name) is missing: this test must run, so it fails"
+    }
 }
