@@ -7,12 +7,12 @@ import TestSupport
 /// the same verdicts and status codes, live rather than from the recorded oracle. Skipped when c2pa-python is not
 /// installed.
 @Suite("Agreement with c2pa-python",
-       .enabled(if: TestConditions.available("c2pa-python (scripts/install-test-tools.sh)", C2PAPython.path != nil)))
+       .enabled(if: try TestConditions.c2pa))
 struct PeerAgreementTests {
 
     /// c2pa-python's answer for each of `files`, by path.
     static func peer(_ files: [String], anchors: Bool) throws -> [String: [String: Any]] {
-        let python = try #require(C2PAPython.path)
+        let python = try #require(TestConditions.c2paPython)
         let script = FixturePaths.packageRoot.appendingPathComponent("Tests/c2pa/read_c2pa.py").path
         let trust = anchors ? ["--anchors", C2PAFixtures.path("trust/c2pa-rs-test_cert_root_bundle.pem"),
                                "--eku", C2PAFixtures.path("trust/c2pa-rs-store.cfg")] : []
@@ -58,9 +58,3 @@ struct PeerAgreementTests {
 }
 
 /// The Python with c2pa-python that scripts/install-test-tools.sh sets up.
-enum C2PAPython {
-    static let path: String? = {
-        let path = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/c2pa/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }()
-}

@@ -6,13 +6,7 @@ import TestSupport
 /// `Tests/provenance/read_manifest.py`: the independent judge of what the signer writes.
 enum C2PAOracle {
     /// The venv's Python, when installed.
-    static let python: String? = {
-        let path = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/c2pa/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }()
-
-    /// Run tests that read manifests back with c2pa-python.
-    static let available = TestConditions.available("c2pa-python (scripts/install-test-tools.sh)", python != nil)
+    static var python: String? { TestConditions.c2paPython }
 
     /// What the reader said about a file.
     struct Reading {

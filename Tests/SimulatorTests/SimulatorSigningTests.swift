@@ -44,7 +44,7 @@ import TestSupport
                                                                  name: "first")
             let second = try await SimulatorDeliveryTests.deliver(h, Self.request("doubao-seedance-2-0-fast-260128"),
                                                                   name: "second")
-            #expect(try await h.stats().renders == 1)
+            #expect(try await h.simulator.stats().renders == 1)
             #expect(TopLevelBoxes(path: first.clip).boxes.map(\.type) == ["ftyp", "uuid", "free", "mdat", "moov"])
             let a = try Self.manifestBox(first.clip), b = try Self.manifestBox(second.clip)
             #expect(a.range(of: Self.modelNamePair("doubao-seedance-2-0-fast")) != nil)
@@ -87,7 +87,7 @@ import TestSupport
             let box = try Self.manifestBox(delivered.clip)
             #expect(box.range(of: Self.modelNamePair(named)) != nil)
             #expect(box.range(of: Self.modelNamePair(ManifestModelFamily.family(ofModel: model))) == nil)
-            #expect(try await h.stats().faults["wrong-model-manifest"] == 1)
+            #expect(try await h.simulator.stats().faults["wrong-model-manifest"] == 1)
             if C2PAOracle.python != nil {
                 let reading = try C2PAOracle.read(delivered.clip)
                 // Validly signed (only the trust is missing without anchors), naming the wrong model.
@@ -114,7 +114,7 @@ import TestSupport
             let box = try Self.manifestBox(delivered.clip)
             #expect(box == ProvenancePlaceholder.box)
             #expect(TopLevelBoxes(path: delivered.clip).boxes.map(\.type) == ["ftyp", "uuid", "free", "mdat", "moov"])
-            #expect(try await h.stats().faults["unsigned"] == 1)
+            #expect(try await h.simulator.stats().faults["unsigned"] == 1)
         }
     }
 
@@ -127,7 +127,7 @@ import TestSupport
             let delivered = try await SimulatorDeliveryTests.deliver(h, Self.request("doubao-seedance-2-0-260128"),
                                                                      name: "clip")
             #expect(!TopLevelBoxes(path: delivered.clip).boxes.contains { $0.type == "uuid" })
-            let faults = try await h.stats().faults
+            let faults = try await h.simulator.stats().faults
             #expect(faults["unsigned"] == nil && faults["wrong-model-manifest"] == nil)
         }
     }

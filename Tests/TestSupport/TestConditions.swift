@@ -49,6 +49,18 @@ public enum TestConditions {
         get throws { try need("OpenTimelineIO (scripts/install-test-tools.sh)", otioPython != nil) }
     }
 
+    /// The Python with c2pa-python (the C2PA reference reader, c2pa-rs inside) that `scripts/install-test-tools.sh`
+    /// sets up.
+    public static let c2paPython: String? = {
+        let venv = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/c2pa/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }()
+
+    /// Run tests that read manifests back with, or compare against, c2pa-python.
+    public static var c2pa: Bool {
+        get throws { try need("c2pa-python (scripts/install-test-tools.sh)", c2paPython != nil) }
+    }
+
     /// The folder holding PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian keeps them off `PATH`, in
     /// `/usr/lib/postgresql/VERSION/bin`, so the highest version there wins; else the folder of an `initdb` on `PATH`.
     public static let postgresBinaries: String? = {
