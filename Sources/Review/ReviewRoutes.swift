@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import Pipeline
 
@@ -25,6 +26,7 @@ struct ReviewRoutes: Sendable {
     let jobs: ReviewJobs
     let review: RunReview
     let shutdown: ShutdownFlag
+    let logger: Logger
 
     /// Largest action body read.
     static let maxBody = 64 * 1024
@@ -34,7 +36,7 @@ struct ReviewRoutes: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: HostCheckMiddleware(access: access))
         router.add(middleware: FilesGuardMiddleware(files: files, access: access))
-        router.add(middleware: FileMiddleware(files.root, urlBasePath: "/files", searchForIndexHtml: false))
+        router.add(middleware: FileMiddleware(files.root, urlBasePath: "/files", searchForIndexHtml: false, logger: logger))
 
         router.get("/") { request, _ in page(request) }
         router.get("/review.js") { _, _ in Self.asset(ReviewPage.script, type: "text/javascript; charset=utf-8") }

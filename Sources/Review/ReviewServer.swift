@@ -94,7 +94,7 @@ public struct ReviewServer: Sendable {
                               serviceUnavailable: configuration.serviceUnavailable, configuration: configuration.run,
                               logger: configuration.logger, changed: { await state.refresh(force: true) })
         let routes = ReviewRoutes(access: access, files: files, state: state, jobs: jobs,
-                                  review: RunReview(store: store), shutdown: shutdown)
+                                  review: RunReview(store: store), shutdown: shutdown, logger: configuration.logger)
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int?.self)
         let app = Application(
             router: routes.build(),

@@ -25,7 +25,9 @@ actor ReviewState {
     private var signature = ""
     /// Parameters by request identity (a request body never changes under its identity).
     private var parameters: [String: [String: String]] = [:]
-    private var refreshing: Task<Void, Never>?
+    /// A look is under way; the callers waiting for their turn.
+    private var looking = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(store: any JobStore, layout: RunLayout, prices: PriceSources, canGenerate: Bool, generateNote: String?,
          logger: Logger) {
@@ -46,18 +48,16 @@ actor ReviewState {
     }
 
     /// Looks at the run and makes the document again when something changed (or when `force`). One look at a
-    /// time: a caller waits for the look under way, then looks itself only if it must.
+    /// time, in the order asked: each waits for the one before it.
     func refresh(force: Bool = false) async {
-        if let refreshing {
-            await refreshing.value
-            if !force { return }
+        if looking {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            looking = true
         }
-        while let refreshing { await refreshing.value }
-        // No suspension between the check above and this: only one caller starts the next look.
-        let task = Task { await self.look(force: force) }
-        refreshing = task
-        await task.value
-        refreshing = nil
+        await look(force: force)
+        // Hand the turn to the next caller, or end it.
+        if waiting.isEmpty { looking = false } else { waiting.removeFirst().resume() }
     }
 
     private func look(force: Bool) async {
