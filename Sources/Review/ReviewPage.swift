@@ -36,7 +36,7 @@ enum ReviewPage {
     /// Phone first (one column at 375 px), two columns from 800 px.
     static let style = """
         *{box-sizing:border-box}
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330;overflow-wrap:anywhere}
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330;overflow-wrap:break-word}
         header{background:#1d2330;color:#fff;padding:14px 16px}
         header h1{margin:0 0 4px;font-size:20px} header p{margin:0;color:#b8c0d0;font-size:13px}
         header .keys{margin-top:6px} kbd{background:#2c3445;border-radius:3px;padding:0 4px;font-size:12px;color:#fff}
@@ -64,7 +64,10 @@ enum ReviewPage {
         dl.params dt{color:#5b6475} dl.params dd{margin:0}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;width:100%;font-size:12px} td,th{padding:4px 6px;border-bottom:1px solid #e6e8ec;text-align:left;vertical-align:top}
-        tr.fail td{background:#fdecee} tr.warn td{background:#fff6e5}
+        tr.fail td{background:#fdecee} tr.warn td{background:#fff6e5} td:first-child{white-space:nowrap}
+        details.checks{margin:10px 0} details.checks summary{cursor:pointer;font-size:13px;font-weight:600}
+        summary.pass{color:#0a7a32} summary.warn{color:#a15c00} summary.fail{color:#c01c28}
+        #final video{max-height:60vh}
         .actions{display:flex;flex-wrap:wrap;gap:6px;margin:10px 0}
         button{font:inherit;font-size:14px;padding:7px 12px;border-radius:6px;border:1px solid #c3c8d2;background:#fff;color:#1d2330;cursor:pointer;min-height:36px}
         button.primary{background:#2f6fdf;border-color:#2f6fdf;color:#fff} button.danger{border-color:#c01c28;color:#c01c28}
@@ -212,7 +215,13 @@ enum ReviewPage {
           info.append(actions);
           if (draft.mode === 'reject') info.append(rejectForm(shot, draft));
           if (draft.mode === 'regenerate') info.append(regenerateForm(shot, draft));
-          if (shot.qa) info.append(h('h3', {text: 'Checks'}), checksTable(shot.qa.checks));
+          if (shot.qa) {
+            const count = v => shot.qa.checks.filter(c => c.verdict === v).length;
+            const failures = count('fail'), warnings = count('warn');
+            const summary = 'Checks: ' + (failures ? failures + ' failed · ' : '') + (warnings ? warnings + ' warned · ' : '') + count('pass') + ' passed';
+            info.append(h('details', {class: 'checks', open: failures > 0}, h('summary', {class: failures ? 'fail' : (warnings ? 'warn' : 'pass'), text: summary}),
+              checksTable(shot.qa.checks)));
+          }
 
           const attempts = h('div', {class: 'attempts'});
           for (const a of shot.attempts.slice().reverse()) {
@@ -315,7 +324,9 @@ enum ReviewPage {
               run.final ? h('span', {class: 'badge ' + (run.final.passed ? 'done' : 'failed'), text: run.final.passed ? 'checks passed' : 'checks failed'}) : null));
             if (run.final && doc.final_exists) {
               const version = (run.final.probe && (run.final.probe.size_bytes + '-' + run.final.probe.duration)) || '';
-              media.append(h('video', {id: 'final-video', controls: true, preload: 'metadata', playsinline: true, src: fileURL(run.final.path, version)}));
+              const first = run.shots.find(x => x.id === (run.edit_order || [])[0]);
+              media.append(h('video', {id: 'final-video', controls: true, preload: 'metadata', playsinline: true,
+                poster: first && first.poster ? fileURL(first.poster) : null, src: fileURL(run.final.path, version)}));
             } else {
               media.append(h('p', {class: 'meta', text: 'No final video: not every shot of the edit is done.'}));
             }
@@ -324,13 +335,14 @@ enum ReviewPage {
           const t = run.totals;
           const priced = (t.money || []).map(money2).join(' · ');
           const jobs = (doc.jobs || []).slice(-5).reverse();
-          info.replaceChildren(
+          info.replaceChildren(...[
             run.final && doc.final_exists ? h('p', {class: 'meta', text: 'Joins ' + ((run.final && run.final.shots) || run.edit_order || []).join(', ')}) : null,
             h('div', {class: 'actions'}, h('button', {id: 'join', class: 'primary', disabled: doc.busy, onclick: e => join(e.target)}, 'Join again')),
             h('p', {class: 'meta totals', text: t.done + ' of ' + t.shots + ' shots done · ' + t.creates + ' creates · ' + grouped(t.tokens) + ' tokens billed' + (priced ? ' · ' + priced : '')}),
             !doc.can_generate && doc.generate_note ? h('p', {class: 'meta', text: 'Making shots again is off: ' + doc.generate_note}) : null,
             jobs.length ? h('ul', {class: 'jobs'}, jobs.map(j => h('li', {class: 'job-' + j.state, 'data-job': j.id,
-              text: (j.kind === 'join' ? 'join' : 'make ' + j.shot + ' again') + ': ' + j.state + (j.message ? ' — ' + j.message : '')}))) : null);
+              text: (j.kind === 'join' ? 'join' : 'make ' + j.shot + ' again') + ': ' + j.state + (j.message ? ' — ' + j.message : '')}))) : null,
+          ].filter(Boolean));
         }
         function money2(m) { return 'billed ' + money(m.billed, m.currency); }
 
