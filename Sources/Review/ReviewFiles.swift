@@ -17,7 +17,7 @@ struct ReviewFiles: Sendable {
 
     init(directory: String) throws {
         guard let resolved = Self.realPath(directory) else {
-            throw ReviewError.badFolder("\(directory): cannot resolve the run folder")
+            throw ReviewError.refused("\(directory): cannot resolve the run folder")
         }
         root = resolved
     }
@@ -70,17 +70,5 @@ struct FilesGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard files.resolve(rawPath: request.uri.path) != nil else { return ReviewRoutes.failure(.notFound, "not found") }
         return try await next(request, context)
-    }
-}
-
-/// A review server that cannot start or an action that cannot be done, in one line.
-public enum ReviewError: Error, Sendable, CustomStringConvertible {
-    /// The folder is not a run (exit 2 in the CLI).
-    case badFolder(String)
-
-    public var description: String {
-        switch self {
-        case .badFolder(let reason): reason
-        }
     }
 }

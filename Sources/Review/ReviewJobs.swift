@@ -188,7 +188,7 @@ actor ReviewJobs {
                                                          logger: logger)
                 // A re-join makes nothing: were the run to need a create now, the join is not the way to pay for it.
                 guard runner.difference.creates == 0 else {
-                    throw ReviewError.badFolder("joining would create \(runner.difference.creates) tasks; regenerate those shots instead")
+                    throw ReviewError.refused("joining would create \(runner.difference.creates) tasks; regenerate those shots instead")
                 }
             }
             let summary = try await Self.runToEnd(runner)
@@ -234,14 +234,4 @@ actor ReviewJobs {
         }
         return parts.joined(separator: "; ")
     }
-}
-
-/// The service a re-join runs with when no API key was given: a re-join calls nothing, and a call is refused.
-struct OfflineService: GenerationService {
-    let reason: String
-
-    func create(_ request: GenerationRequest) async -> CreateOutcome { .unauthorized(reason) }
-    func tasks(ids: [String]) async throws -> [GenerationTask] { throw ReviewError.badFolder(reason) }
-    func recentTasks(model: String, since: Int64) async throws -> [GenerationTask] { throw ReviewError.badFolder(reason) }
-    func downloadVideo(of task: GenerationTask, to path: String) async throws { throw ReviewError.badFolder(reason) }
 }

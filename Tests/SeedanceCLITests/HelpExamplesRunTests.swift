@@ -197,7 +197,12 @@ import TestSupport
             case .notRun(let reason):
                 notRun.append("\(example.text): \(reason)")
             case .server:
-                let arguments = try #require(HelpText.seedanceArguments(text))
+                // A server starts in this process's folder: a path the example names in its own folder is made
+                // absolute (`seedance review out/edit1`).
+                let arguments = try #require(HelpText.seedanceArguments(text)).map { argument in
+                    let inFolder = folder.appendingPathComponent(argument).path
+                    return !argument.hasPrefix("-") && FileManager.default.fileExists(atPath: inFolder) ? inFolder : argument
+                }
                 let (process, line) = try startSeedance(arguments, environment: env)
                 Self.stop(process)
                 #expect(line.hasPrefix("http://127.0.0.1:"), "\(text): printed \(line)")
