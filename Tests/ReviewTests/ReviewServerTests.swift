@@ -134,6 +134,10 @@ import TestSupport
             // The decisions are in the run: the report says so, and the plan run again keeps them and joins the same.
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/report.json"))) as? [String: Any]
             #expect(report?["edit_order"] as? [String] == ["garden", "opening"])
+            // The page of the report shows the edit in that order, the dropped shot after it.
+            let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+            let positions = ["shot-garden", "shot-opening", "shot-chained"].compactMap { html.range(of: "id=\"\($0)\"")?.lowerBound }
+            #expect(positions.count == 3 && positions == positions.sorted(), "report.html is not in edit order")
             let planPath = harness.directory.appendingPathComponent("plan.yaml").path
             let rerun = try await PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
                                                  configuration: harness.runConfiguration(folder), service: harness.service,
