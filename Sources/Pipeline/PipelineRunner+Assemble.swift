@@ -6,13 +6,8 @@ extension PipelineRunner {
     /// The shots of the edit in join order: the plan's order, or the join order an override set (shots it does not
     /// name follow in plan order); shots dropped from the edit and shots that left the plan are not in it.
     func editOrder() async throws -> [ShotRecord] {
-        let inEdit = order.compactMap { shots[$0] }.filter { $0.inPlan && overrides[$0.id]?.dropped != true }
-        guard let json = try await store.meta("join_order"),
-              let named = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return inEdit }
-        let byID = Dictionary(inEdit.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let first = named.compactMap { byID[$0] }
-        let rest = inEdit.filter { !named.contains($0.id) }
-        return first + rest
+        EditOrder.resolve(shots: order.compactMap { shots[$0] }, overrides: overrides,
+                          joinOrder: try await EditOrder.recorded(in: store))
     }
 
     /// Joins the clips of the edit into `final.mp4` when every one is done, and checks the result.

@@ -51,8 +51,7 @@ extension PipelineRunner {
         var saved: [ShotOverride] = []
         for id in ids {
             guard let shot = inPlan.first(where: { $0.id == id }) else { continue }
-            var override = overrides[id].flatMap { $0.base == shot.planRequestIdentity ? $0 : nil }
-                ?? ShotOverride(shotID: id, base: shot.planRequestIdentity)
+            var override = ShotOverride.inForce(overrides[id], for: shot)
             override.take += 1
             if let prompt { override.prompt = prompt }
             if let seed { override.seed = seed }

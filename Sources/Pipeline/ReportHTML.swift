@@ -21,7 +21,7 @@ enum ReportHTML {
             """
         html += totals(report.totals)
         html += finalSection(report, finalExists: finalExists)
-        for shot in report.shots { html += shotSection(shot) }
+        for shot in report.shotsInEditOrder { html += shotSection(shot) }
         html += "</main></body></html>\n"
         return html
     }

@@ -115,7 +115,8 @@ public struct ReportWriter: Sendable {
         }
         let final = try await store.meta("final").flatMap { try? decoder.decode(FinalRecord.self, from: Data($0.utf8)) }.map {
             RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
-                            passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks)
+                            passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks,
+                            shots: $0.shots)
         }
         let createdAt = try await store.meta("created_at").flatMap(Double.init)
         let lastFinish = shots.compactMap(\.finishedAt).max()
@@ -129,8 +130,11 @@ public struct ReportWriter: Sendable {
             estimatedTokens: edit.compactMap(\.estimatedTokens).reduce(0, +),
             wallSeconds: createdAt.flatMap { start in lastFinish.map { $0 - start } })
         ReportCost.addTotals(to: &totals, shots: reportShots)
-        return RunReport(name: plan?.name, planFile: planFile, createdAt: createdAt, totals: totals, final: final,
-                         shots: reportShots)
+        var report = RunReport(name: plan?.name, planFile: planFile, createdAt: createdAt, totals: totals, final: final,
+                               shots: reportShots)
+        report.editOrder = EditOrder.resolve(shots: shots, overrides: overrides,
+                                             joinOrder: try await EditOrder.recorded(in: store)).map(\.id)
+        return report
     }
 
     /// Whether `attempt`'s clip is the shot's clip now (its tokens bought what the edit uses).

@@ -197,6 +197,8 @@ public struct RunReport: Sendable, Codable {
         public var passed: Bool
         public var probe: MediaInfo
         public var checks: [QACheck]
+        /// The shots joined, in join order.
+        public var shots: [String]?
     }
 
     public var name: String?
@@ -205,10 +207,19 @@ public struct RunReport: Sendable, Codable {
     public var totals: Totals
     public var final: Final?
     public var shots: [Shot]
+    /// The shots of the edit in join order (the plan's, or the one a review set); dropped shots are not in it.
+    public var editOrder: [String]?
+
+    /// The shots as the edit shows them: those in the edit in join order, then the others in plan order.
+    public var shotsInEditOrder: [Shot] {
+        guard let editOrder else { return shots }
+        let byID = Dictionary(shots.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return editOrder.compactMap { byID[$0] } + shots.filter { !editOrder.contains($0.id) }
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, totals, final, shots
-        case planFile = "plan_file", createdAt = "created_at"
+        case planFile = "plan_file", createdAt = "created_at", editOrder = "edit_order"
     }
 }
 

@@ -37,7 +37,7 @@ public struct MetricsEndpoint: Sendable {
         }()
     }
 
-    /// An endpoint for `registry` on a `--metrics-listen` address (see `parse(_:)`).
+    /// An endpoint for `registry` on a `--metrics-listen` address (see `parse(_:option:)`).
     public init(listen: String, registry: PrometheusCollectorRegistry, logger: Logger? = nil) throws {
         let (host, port) = try Self.parse(listen)
         self.init(host: host, port: port, registry: registry, logger: logger)
@@ -105,9 +105,9 @@ public struct MetricsEndpoint: Sendable {
 
 extension MetricsEndpoint {
     /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (127.0.0.1) as a host and a port in 0...65535; anything else is a
-    /// `ValidationError` of one line: `--metrics-listen: expected HOST:PORT, got "x"`.
-    public static func parse(_ listen: String) throws -> (host: String, port: Int) {
-        let invalid = ValidationError("--metrics-listen: expected HOST:PORT, got \"\(listen)\"")
+    /// `ValidationError` of one line naming the option: `--metrics-listen: expected HOST:PORT, got "x"`.
+    public static func parse(_ listen: String, option: String = "--metrics-listen") throws -> (host: String, port: Int) {
+        let invalid = ValidationError("\(option): expected HOST:PORT, got \"\(listen)\"")
         let host: Substring
         let portText: Substring
         if listen.hasPrefix("[") {

@@ -15,7 +15,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
                 DemoCommand.self, GenerateCommand.self, RunCommand.self, ResumeCommand.self, RegenerateCommand.self,
-                ReportCommand.self,
+                ReportCommand.self, ReviewCommand.self,
             ]),
             CommandGroup(name: "Clips", subcommands: [
                 ProbeCommand.self, VerifyCommand.self, ProvenanceCommand.self, ThumbnailCommand.self,

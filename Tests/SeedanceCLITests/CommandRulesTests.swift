@@ -50,7 +50,7 @@ import TestSupport
 
     /// The commands that download a clip, and so take `--max-download-mb`.
     static let downloading: Set<String> = ["wait", "download", "submit", "generate", "run", "resume", "regenerate",
-                                           "worker"]
+                                           "worker", "review"]
 
     @Test func everyCommandsHelpRendersAtEightyColumns() {
         for (name, type) in HelpText.commands() {

@@ -34,6 +34,7 @@ import TestSupport
                 // Loopback only, and a port no other test holds.
                 ("--port 8123", "--port 0"),
                 ("0.0.0.0:9464", "127.0.0.1:0"),
+                ("--listen 127.0.0.1:8700", "--listen 127.0.0.1:0"),
                 // A worker works until stopped: here, until it has had no work for a second.
                 ("seedance worker --concurrency 20", "seedance worker --concurrency 20 --idle-exit 1"),
                 ("seedance worker --metrics-listen 127.0.0.1:0", "seedance worker --metrics-listen 127.0.0.1:0 --idle-exit 1"),
@@ -52,7 +53,7 @@ import TestSupport
             return .notRun("not a seedance command (shell set-up or a curl call beside the simulator)")
         }
         switch example.command {
-        case "simulator":
+        case "simulator", "review":
             return .server
         case "verify":
             // The checks run and say what they found: a fixture that does not match what an example asks fails them.
@@ -68,7 +69,7 @@ import TestSupport
     /// Commands whose examples share one folder (a run made by one is resumed by the next).
     static func folderName(_ command: String) -> String {
         switch command {
-        case "run", "resume", "regenerate", "report", "worker", "runs", "limits": return "runs"
+        case "run", "resume", "regenerate", "report", "review", "worker", "runs", "limits": return "runs"
         case "submit", "status", "wait", "list", "cancel", "download", "generate": return "api"
         default: return command
         }
@@ -82,7 +83,7 @@ import TestSupport
 
     /// Examples in the order they can run: API examples that cancel a task last, runs before what resumes them.
     static func ordered(_ examples: [HelpText.Example]) -> [HelpText.Example] {
-        let rank = ["run": 0, "runs": 2, "resume": 3, "regenerate": 4, "report": 5, "worker": 6, "limits": 7,
+        let rank = ["run": 0, "runs": 2, "resume": 3, "regenerate": 4, "report": 5, "review": 5, "worker": 6, "limits": 7,
                     "cancel": 9]
         return examples.enumerated().sorted { a, b in
             (rank[a.element.command] ?? 1, a.offset) < (rank[b.element.command] ?? 1, b.offset)
@@ -198,7 +199,12 @@ import TestSupport
             case .notRun(let reason):
                 notRun.append("\(example.text): \(reason)")
             case .server:
-                let arguments = try #require(HelpText.seedanceArguments(text))
+                // A server starts in this process's folder: a path the example names in its own folder is made
+                // absolute (`seedance review out/edit1`).
+                let arguments = try #require(HelpText.seedanceArguments(text)).map { argument in
+                    let inFolder = folder.appendingPathComponent(argument).path
+                    return !argument.hasPrefix("-") && FileManager.default.fileExists(atPath: inFolder) ? inFolder : argument
+                }
                 let (process, line) = try startSeedance(arguments, environment: env)
                 Self.stop(process)
                 #expect(line.hasPrefix("http://127.0.0.1:"), "\(text): printed \(line)")
