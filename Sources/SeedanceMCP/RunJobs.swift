@@ -49,7 +49,7 @@ actor RunJobs {
         let task = Task<RunSummary, any Error> {
             let result = await Result<RunSummary, any Error>(catching: { try await runner.run() })
             await settle(result)
-            await self.finished(runID, result)
+            self.finished(runID, result)
             return try result.get()
         }
         let job = RunJob(runID: runID, directory: directory, runner: runner, relay: relay, task: task)

@@ -11,7 +11,7 @@ import SeedanceAPI
 public actor SeedanceMCPServer {
     let configuration: MCPServerConfiguration
     let logger: Logger
-    let client: Client
+    let client: SeedanceAPI.Client
     let spending: SpendingGuard
     let jobs = RunJobs()
     /// The MCP server, once `start` made it.
@@ -23,7 +23,7 @@ public actor SeedanceMCPServer {
     public init(configuration: MCPServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.client = Client(configuration: configuration.client, logger: logger)
+        self.client = SeedanceAPI.Client(configuration: configuration.client, logger: logger)
         self.spending = SpendingGuard(limit: configuration.budgetTokens)
     }
 

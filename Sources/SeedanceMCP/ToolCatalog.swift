@@ -26,8 +26,8 @@ enum ToolCatalog {
     /// The parameters of one clip, shared by `estimate` and `generate_clip`.
     static let request: [String: Value] = [
         "prompt": string("What to make: subject, action, camera, style; dialogue in quotes."),
-        "images": ["type": "array", "description": "Reference images: each a local file path or an https URL, with "
-            + "an optional role.",
+        "images": ["type": "array", "description": .string("Reference images: each a local file path or an https URL, "
+            + "with an optional role."),
                    "items": ["type": "object", "properties": [
                        "source": string("A local image path (sent as a data URL) or an http(s) URL."),
                        "role": string("How the image is used.", enumeration: ["first_frame", "last_frame",

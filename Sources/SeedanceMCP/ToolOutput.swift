@@ -7,11 +7,11 @@ struct ToolOutput: Sendable {
     var text: String
 
     var result: CallTool.Result {
-        .init(content: [.text(text)], structuredContent: .object(structured), isError: false)
+        .init(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: .object(structured), isError: false)
     }
 
     static func error(_ sentence: String) -> CallTool.Result {
-        .init(content: [.text(sentence)], isError: true)
+        .init(content: [.text(text: sentence, annotations: nil, _meta: nil)], isError: true)
     }
 
     /// A library value as MCP structured content, through its own Codable keys (the CLI's JSON).
