@@ -37,6 +37,8 @@ extension SeedanceMCPServer {
                                      service: ClientService(client: client), logger: logger, observer: observer)
         }
         let summary = try await follow(job, progressToken: meta?.progressToken)
+        // A cancelled call gets no answer (the protocol's rule); the run has recorded its state by now.
+        try Task.checkCancellation()
         return try await clipOutput(runID: runID, directory: directory, summary: summary)
     }
 
@@ -217,19 +219,38 @@ extension SeedanceMCPServer {
         }
         if await jobs.job(runID) != nil { throw ToolError("run_id: run \(runID) is going on; get_run tells its state") }
         let relay = ProgressRelay()
-        let runner = try await open(relay.observer)
-        let difference = runner.difference
-        let worst = difference.estimatedTokens * (1 + max(0, regenerations))
-        if difference.creates > 0 {
-            try await confirmSpending(difference, worst: worst, what: what, arguments: arguments)
-            try await spending.reserve(worst, what: what)
+        let existed = FileManager.default.fileExists(atPath: directory)
+        let runner: PipelineRunner
+        let reservation: Int
+        do {
+            (runner, reservation) = try await openConfirmed(open: open, observer: relay.observer,
+                                                            regenerations: regenerations, what: what,
+                                                            arguments: arguments)
+        } catch {
+            // A refused call leaves nothing behind: the folder it opened (and its empty store) goes, so the root
+            // holds only runs that were started. The runner it opened is released by now, and its lock with it.
+            if !existed { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
         }
         let spending = self.spending
-        let reservation = difference.creates > 0 ? worst : 0
         return await jobs.start(runID: runID, directory: directory, runner: runner, relay: relay) { result in
             let billed = ((try? result.get())?.tokens ?? relay.tokensBefore) - relay.tokensBefore
             await spending.settle(reserved: reservation, billed: billed)
         }
+    }
+
+    /// Opens the runner, then, when it would create anything, asks (or checks `confirm`) and reserves its worst
+    /// case; returns the runner and the tokens reserved. Throwing here sends nothing.
+    private func openConfirmed(open: (@escaping RunObserver) async throws -> PipelineRunner,
+                               observer: @escaping RunObserver, regenerations: Int, what: String,
+                               arguments: ToolArguments) async throws -> (PipelineRunner, Int) {
+        let runner = try await open(observer)
+        let difference = runner.difference
+        guard difference.creates > 0 else { return (runner, 0) }
+        let worst = difference.estimatedTokens * (1 + max(0, regenerations))
+        try await confirmSpending(difference, worst: worst, what: what, arguments: arguments)
+        try await spending.reserve(worst, what: what)
+        return (runner, worst)
     }
 
     /// Asks the user through the client (elicitation) with the estimate, or, for a client that cannot ask,

@@ -49,7 +49,7 @@ public actor SeedanceMCPServer {
         self.server = server
         await server.withMethodHandler(ListTools.self) { _ in .init(tools: ToolCatalog.tools) }
         await server.withMethodHandler(CallTool.self) { [self] params in
-            await call(params)
+            try await call(params)
         }
         try await server.start(transport: transport) { [self] _, capabilities in
             await setClientElicits(capabilities.elicitation != nil)
@@ -69,8 +69,8 @@ public actor SeedanceMCPServer {
     }
 
     /// One tool call: the tool's result, or a tool error with one sentence; never a protocol error, so the server
-    /// keeps serving.
-    func call(_ params: CallTool.Parameters) async -> CallTool.Result {
+    /// keeps serving. A call the client cancelled throws `CancellationError`, on which the SDK sends no answer.
+    func call(_ params: CallTool.Parameters) async throws -> CallTool.Result {
         let arguments = ToolArguments(params.arguments)
         do {
             var output: ToolOutput
@@ -94,7 +94,8 @@ public actor SeedanceMCPServer {
             }
             return output.result
         } catch is CancellationError {
-            return ToolOutput.error("the call was cancelled")
+            logger.notice("tool call cancelled", metadata: ["tool": "\(params.name)"])
+            throw CancellationError()
         } catch {
             let sentence = Self.sentence(error)
             logger.notice("tool error", metadata: ["tool": "\(params.name)", "error": "\(sentence)"])

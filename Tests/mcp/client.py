@@ -16,6 +16,9 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 SEEDANCE, WORK, FIXTURES = sys.argv[1], sys.argv[2], sys.argv[3]
+KEY = "test-key-0123456789"
+# Everything the servers write on stderr (their logs), read back at the end: the key must not be in it.
+SERVER_LOG = os.path.join(WORK, "server-stderr.log")
 TOOLS = {"estimate", "generate_clip", "run_plan", "get_run", "resume_run", "regenerate_shot", "verify_clip", "probe",
          "thumbnail", "contact_sheet", "concat"}
 CLIP = {"prompt": "a red kite over a beach", "resolution": "480p", "ratio": "16:9", "duration": 4}
@@ -49,10 +52,15 @@ class Simulator:
 
 
 def server(simulator, root, budget, *extra):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": WORK, "SEEDANCE_API_KEY": "test-key-0123456789",
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": WORK, "SEEDANCE_API_KEY": KEY,
            "SEEDANCE_BASE_URL": simulator.base_url}
     return StdioServerParameters(command=SEEDANCE, args=["mcp", "--root", root, "--budget-tokens", str(budget),
                                                          "--poll-interval", "0.1", *extra], env=env)
+
+
+def connect(parameters):
+    """The stdio transport to a server started with `parameters`, its stderr appended to SERVER_LOG."""
+    return stdio_client(parameters, errlog=open(SERVER_LOG, "a"))
 
 
 async def wait_for_run(session, run_id, seconds=120):
@@ -72,7 +80,7 @@ async def session_with_elicitation(simulator, root):
         asked.append(params.message)
         return types.ElicitResult(action="accept", content={"confirm": True})
 
-    async with stdio_client(server(simulator, root, 5_000_000)) as (read, write):
+    async with connect(server(simulator, root, 5_000_000)) as (read, write):
         async with ClientSession(read, write, elicitation_callback=elicit) as session:
             await session.initialize()
             names = {tool.name for tool in (await session.list_tools()).tools}
@@ -96,7 +104,7 @@ async def session_with_elicitation(simulator, root):
             check(simulator.creates() == 1, f"creates after generate_clip: {simulator.creates()}")
             check(len(asked) == 1 and "tokens" in asked[0], f"the user was asked: {asked}")
             check(any(m and "running" in m for m in progress), f"progress: {progress}")
-            check("test-key" not in json.dumps(clip), "the key in a result")
+            check(KEY not in json.dumps(clip) and not any(KEY in (m or "") for m in progress), "the key in a result")
 
             plan = ("name: beach\ndefaults: {resolution: 480p, ratio: '16:9', duration: 4}\n"
                     "shots:\n  - id: one\n    prompt: a red kite\n  - id: two\n    prompt: a blue kite\n")
@@ -144,6 +152,12 @@ async def session_with_elicitation(simulator, root):
                 await call
             except (asyncio.CancelledError, Exception):
                 pass
+            # The cancel stopped the run (it did not finish by itself): the task is out at the service, not fetched.
+            stopped = await wait_for_run(session, "cancelled")
+            check(stopped["shots"][0]["state"] not in ("done", "failed") and stopped["shots"][0]["task_id"],
+                  f"the cancelled run: {stopped}")
+            check(stopped["ending"] and "stopped" in stopped["ending"], f"the cancelled run's ending: {stopped}")
+            check(simulator.creates() == before + 1, f"creates at the cancel: {before} -> {simulator.creates()}")
             resumed = None
             deadline = time.monotonic() + 30
             while resumed is None and time.monotonic() < deadline:
@@ -159,7 +173,7 @@ async def session_with_elicitation(simulator, root):
 
 
 async def session_without_elicitation(simulator, root):
-    async with stdio_client(server(simulator, root, 1000)) as (read, write):
+    async with connect(server(simulator, root, 1000)) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
             before = simulator.creates()
@@ -169,6 +183,23 @@ async def session_without_elicitation(simulator, root):
             text = over.content[0].text
             check(over.isError and "budget" in text and "1000" in text, f"over budget: {text}")
             check(simulator.creates() == before, "a create was sent over budget")
+            check(not os.path.exists(root) or os.listdir(root) == [], f"refused calls left run folders: {root}")
+            check("Budget left: 1000 tokens" in text, f"the budget left is not said in an error: {text}")
+
+
+async def session_after_restart(simulator, root):
+    """A new server on the same root reads the runs the first one made; the CLI opens them too."""
+    async with connect(server(simulator, root, 5_000_000)) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            run = structured(await session.call_tool("get_run", {"run_id": "beach"}))
+            check(not run["running"] and run["done"] == 2 and run["final_video"], f"get_run after a restart: {run}")
+            clip = structured(await session.call_tool("get_run", {"run_id": "kite"}))
+            check(clip["shots"][0]["state"] == "done", f"the clip's run after a restart: {clip}")
+            unknown = await session.call_tool("get_run", {"run_id": "no-such-run"})
+            check(unknown.isError and "run_id" in unknown.content[0].text, f"an unknown run: {unknown}")
+    report = subprocess.run([SEEDANCE, "report", os.path.join(root, "beach")], capture_output=True, text=True)
+    check(report.returncode == 0 and "report.html" in report.stdout, f"seedance report: {report.stderr}")
 
 
 async def main():
@@ -176,14 +207,23 @@ async def main():
     try:
         await session_with_elicitation(simulator, os.path.join(WORK, "runs"))
         await session_without_elicitation(simulator, os.path.join(WORK, "runs-small"))
+        await session_after_restart(simulator, os.path.join(WORK, "runs"))
     finally:
         simulator.stop()
+    with open(SERVER_LOG) as log:
+        check(KEY not in log.read(), "the key in the server's log")
     print("mcp client: every check held")
 
 
 if __name__ == "__main__":
     try:
         asyncio.run(main())
-    except AssertionError as failure:
-        print(f"mcp client: {failure}", file=sys.stderr)
+    except BaseException as failure:
+        # A check that fails inside the SDK's task groups arrives wrapped in exception groups.
+        first = failure
+        while isinstance(first, BaseExceptionGroup) and first.exceptions:
+            first = first.exceptions[0]
+        if not isinstance(first, AssertionError):
+            raise
+        print(f"mcp client: {first}", file=sys.stderr)
         sys.exit(1)
