@@ -39,6 +39,12 @@ struct MCPCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be a positive number") }
+        // The run options come as a group; these two print progress, and stdout here carries only the protocol
+        // (progress reaches the client as notifications).
+        if options.json || options.plain {
+            throw ValidationError("--json and --plain do not apply to mcp: stdout carries the protocol, and progress "
+                + "goes to the client as notifications")
+        }
     }
 
     func run() async throws {

@@ -285,8 +285,9 @@ extension SeedanceMCPServer {
         return run
     }
 
+    /// The call's `regenerations`, else the server's (`--regenerations`), so one setting holds for every tool.
     func regenerations(_ arguments: ToolArguments) throws -> Int {
-        let count = try arguments.int("regenerations") ?? 1
+        let count = try arguments.int("regenerations") ?? configuration.run.maxRegenerations
         guard (0...10).contains(count) else { throw ToolError("regenerations: must be within 0 ... 10") }
         return count
     }

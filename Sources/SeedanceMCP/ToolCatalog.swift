@@ -65,8 +65,9 @@ enum ToolCatalog {
                 + "summary (failures first), tokens and the task id. Cancelling stops waiting; resume_run collects it.",
              inputSchema: schema(request.merging([
                 "run_id": string("Name of the run folder under the root (letters, digits, - _ .; default: a new id)."),
-                "regenerations": integer("Times the clip is made again after failing QA (default 1; each may cost "
-                    + "as much as the first, and the budget holds them all)."),
+                "regenerations": integer("Times the clip is made again after failing QA, 0 ... 10 (default: the "
+                    + "server's --regenerations, 2 unless set; each may cost as much as the first, and the budget "
+                    + "holds them all)."),
                 "confirm": confirm,
              ]) { a, _ in a }, required: ["prompt"]),
              annotations: .init(destructiveHint: false, openWorldHint: true)),
@@ -81,7 +82,8 @@ enum ToolCatalog {
                     + "server's working folder."),
                 "run_id": string("Name of the run folder (default: a new id from the plan's name). An existing "
                     + "run's id runs the edited plan into it: only changed shots are made."),
-                "regenerations": integer("Times a shot is made again after failing QA (default 1)."),
+                "regenerations": integer("Times a shot is made again after failing QA, 0 ... 10 (default: the "
+                    + "server's --regenerations, 2 unless set)."),
                 "confirm": confirm,
              ]), annotations: .init(destructiveHint: false, openWorldHint: true)),
         Tool(name: "get_run",

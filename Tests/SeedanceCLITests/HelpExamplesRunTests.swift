@@ -179,8 +179,9 @@ import TestSupport
             let folder = root.appendingPathComponent(Self.folderName(example.command))
             if !FileManager.default.fileExists(atPath: folder.path) { try Self.prepare(folder) }
             var env = environment
+            // `--root` is the shared runs' folder, except for mcp, whose --root is where its own run folders go.
             let needsStore = Self.storeCommands.contains(example.command) || example.text.contains("--store")
-                || example.text.contains("--root")
+                || (example.text.contains("--root") && example.command != "mcp")
             if needsStore {
                 guard let store = context.store else { notRun.append("\(example.text): PostgreSQL is not available"); continue }
                 env["SEEDANCE_STORE"] = store
