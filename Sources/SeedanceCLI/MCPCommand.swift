@@ -57,6 +57,10 @@ struct MCPCommand: AsyncParsableCommand {
         let configuration = MCPServerConfiguration(root: root, budgetTokens: budgetTokens, client: client,
                                                    run: options.configuration(directory: root))
         let server = SeedanceMCPServer(configuration: configuration, logger: logger)
+        // SIGINT or SIGTERM (a client that stops the server) closes it as the end of input does: the runs going
+        // on record their state first, so a restarted server's resume_run collects them.
+        let interrupts = InterruptHandler { await server.shutdown() }
         try await server.serve(transport: StdioTransport(logger: logger))
+        withExtendedLifetime(interrupts) {}
     }
 }

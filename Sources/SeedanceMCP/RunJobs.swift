@@ -31,6 +31,8 @@ actor RunJobs {
     private var jobs: [String: RunJob] = [:]
     /// The last ending of each run that ended in this server's life.
     private var endings: [String: String] = [:]
+    /// Set by `stopAll`: the server is closing and starts no run any more.
+    private var closed = false
 
     /// The job of `runID`, if it goes on.
     func job(_ runID: String) -> RunJob? { jobs[runID] }
@@ -43,7 +45,8 @@ actor RunJobs {
 
     /// Starts `runner` as the job of `runID`; `settle` is called with its result when it ends.
     func start(runID: String, directory: String, runner: PipelineRunner, relay: ProgressRelay,
-               settle: @escaping @Sendable (Result<RunSummary, any Error>) async -> Void) -> RunJob {
+               settle: @escaping @Sendable (Result<RunSummary, any Error>) async -> Void) throws -> RunJob {
+        guard !closed else { throw ToolError("the server is closing; nothing was sent (call again after it restarts)") }
         // Unstructured on purpose: the run outlives the tool call that started it, and a cancelled call stops it
         // through `runner.stop`, letting it record its state and write its report, never by cancelling this task.
         let task = Task<RunSummary, any Error> {
@@ -75,6 +78,7 @@ actor RunJobs {
 
     /// Stops every run (the server is closing): each records its state; `resume_run` continues it later.
     func stopAll() async {
+        closed = true
         for job in jobs.values { await job.runner.stop(.interrupted) }
         for job in jobs.values { _ = await job.task.result }
     }

@@ -233,7 +233,7 @@ extension SeedanceMCPServer {
             throw error
         }
         let spending = self.spending
-        return await jobs.start(runID: runID, directory: directory, runner: runner, relay: relay) { result in
+        return try await jobs.start(runID: runID, directory: directory, runner: runner, relay: relay) { result in
             let billed = ((try? result.get())?.tokens ?? relay.tokensBefore) - relay.tokensBefore
             await spending.settle(reserved: reservation, billed: billed)
         }

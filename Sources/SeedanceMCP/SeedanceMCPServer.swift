@@ -18,6 +18,9 @@ public actor SeedanceMCPServer {
     var server: Server?
     /// Whether the connected client answers elicitation requests (said in its `initialize`).
     var clientElicits = false
+    /// The closing under way, once `shutdown` was called: a second call (a signal while the client's end of input
+    /// is being handled) waits for the same one.
+    private var closing: Task<Void, Never>?
 
     /// A server for `configuration`; `logger` must not write to stdout (the protocol's stream).
     public init(configuration: MCPServerConfiguration, logger: Logger) {
@@ -61,11 +64,21 @@ public actor SeedanceMCPServer {
 
     private func setClientElicits(_ value: Bool) { clientElicits = value }
 
-    /// Stops the runs going on (each records its state) and closes the API client.
+    /// Stops serving, then stops the runs going on (each records its state; `resume_run` continues them) and closes
+    /// the API client. Safe to call more than once: later calls wait for the first to finish.
     public func shutdown() async {
-        await jobs.stopAll()
-        await server?.stop()
-        try? await client.shutdown()
+        if let closing { return await closing.value }
+        let server = self.server
+        let jobs = self.jobs
+        let client = self.client
+        // Serving stops first, so no call starts a run while the runs are being stopped.
+        let task = Task {
+            await server?.stop()
+            await jobs.stopAll()
+            try? await client.shutdown()
+        }
+        closing = task
+        await task.value
     }
 
     /// One tool call: the tool's result, or a tool error with one sentence; never a protocol error, so the server

@@ -22,6 +22,8 @@ SERVER_LOG = os.path.join(WORK, "server-stderr.log")
 TOOLS = {"estimate", "generate_clip", "run_plan", "get_run", "resume_run", "regenerate_shot", "verify_clip", "probe",
          "thumbnail", "contact_sheet", "concat"}
 CLIP = {"prompt": "a red kite over a beach", "resolution": "480p", "ratio": "16:9", "duration": 4}
+PLAN = ("name: beach\ndefaults: {resolution: 480p, ratio: '16:9', duration: 4}\n"
+        "shots:\n  - id: one\n    prompt: a red kite\n  - id: two\n    prompt: a blue kite\n")
 
 
 def check(condition, message):
@@ -106,9 +108,7 @@ async def session_with_elicitation(simulator, root):
             check(any(m and "running" in m for m in progress), f"progress: {progress}")
             check(KEY not in json.dumps(clip) and not any(KEY in (m or "") for m in progress), "the key in a result")
 
-            plan = ("name: beach\ndefaults: {resolution: 480p, ratio: '16:9', duration: 4}\n"
-                    "shots:\n  - id: one\n    prompt: a red kite\n  - id: two\n    prompt: a blue kite\n")
-            started = structured(await session.call_tool("run_plan", {"plan": plan, "run_id": "beach"}))
+            started = structured(await session.call_tool("run_plan", {"plan": PLAN, "run_id": "beach"}))
             check(started["run_id"] == "beach" and started["creates"] == 2, f"run_plan: {started}")
             run = await wait_for_run(session, "beach")
             check(run["done"] == 2 and all(s["state"] == "done" for s in run["shots"]), f"get_run: {run}")
@@ -187,11 +187,36 @@ async def session_without_elicitation(simulator, root):
             check("Budget left: 1000 tokens" in text, f"the budget left is not said in an error: {text}")
 
 
-async def session_after_restart(simulator, root):
-    """A new server on the same root reads the runs the first one made; the CLI opens them too."""
+async def session_left_mid_run(simulator, root):
+    """A client leaves while a run goes on: the server stops it (its state recorded) as it closes."""
     async with connect(server(simulator, root, 5_000_000)) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
+            started = structured(await session.call_tool("run_plan", {"plan": PLAN, "run_id": "left",
+                                                                      "confirm": True}))
+            check(started["creates"] == 2, f"run_plan without elicitation: {started}")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                run = structured(await session.call_tool("get_run", {"run_id": "left"}))
+                if any(shot["task_id"] for shot in run["shots"]):
+                    break
+                await asyncio.sleep(0.05)
+            check(run["running"] and run["done"] < 2, f"the run was not going on when the client left: {run}")
+
+
+async def session_after_restart(simulator, root, creates_before_left):
+    """A new server on the same root reads the runs the first ones made, and resumes the one a client left without
+    creating anything twice; the CLI opens the runs too."""
+    async with connect(server(simulator, root, 5_000_000)) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            left = structured(await session.call_tool("get_run", {"run_id": "left"}))
+            check(not left["running"] and left["done"] < 2, f"the left run after a restart: {left}")
+            structured(await session.call_tool("resume_run", {"run_id": "left", "confirm": True}))
+            left = await wait_for_run(session, "left")
+            check(left["done"] == 2 and left["final_video"], f"the left run after resume_run: {left}")
+            check(simulator.creates() == creates_before_left + 2,
+                  f"creates of the left run: {simulator.creates() - creates_before_left}, not 2")
             run = structured(await session.call_tool("get_run", {"run_id": "beach"}))
             check(not run["running"] and run["done"] == 2 and run["final_video"], f"get_run after a restart: {run}")
             clip = structured(await session.call_tool("get_run", {"run_id": "kite"}))
@@ -207,7 +232,9 @@ async def main():
     try:
         await session_with_elicitation(simulator, os.path.join(WORK, "runs"))
         await session_without_elicitation(simulator, os.path.join(WORK, "runs-small"))
-        await session_after_restart(simulator, os.path.join(WORK, "runs"))
+        creates_before_left = simulator.creates()
+        await session_left_mid_run(simulator, os.path.join(WORK, "runs"))
+        await session_after_restart(simulator, os.path.join(WORK, "runs"), creates_before_left)
     finally:
         simulator.stop()
     with open(SERVER_LOG) as log:
