@@ -54,8 +54,9 @@ struct MCPCommand: AsyncParsableCommand {
         var logger = Logger(label: "seedance.mcp") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = api.verbose ? .debug : .notice
         let root = self.root ?? MCPServerConfiguration.defaultRoot(environment: APIOptions.environment)
-        let configuration = MCPServerConfiguration(root: root, budgetTokens: budgetTokens, client: client,
+        var configuration = MCPServerConfiguration(root: root, budgetTokens: budgetTokens, client: client,
                                                    run: options.configuration(directory: root))
+        configuration.softwareVersion = SeedanceVersion.current
         let server = SeedanceMCPServer(configuration: configuration, logger: logger)
         // SIGINT or SIGTERM (a client that stops the server) closes it as the end of input does: the runs going
         // on record their state first, so a restarted server's resume_run collects them.

@@ -12,6 +12,8 @@ public struct MCPServerConfiguration: Sendable {
     public var client: ClientConfiguration
     /// The run settings every run starts from (limits, poll interval, regenerations); its folder is replaced.
     public var run: RunConfiguration
+    /// The version the server gives in its `initialize` answer (the CLI's own version).
+    public var softwareVersion = "0.1.0"
 
     /// A configuration serving runs under `root`.
     public init(root: String, budgetTokens: Int? = nil, client: ClientConfiguration,

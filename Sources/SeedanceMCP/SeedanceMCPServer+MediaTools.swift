@@ -10,7 +10,8 @@ extension SeedanceMCPServer {
         var expectation: Expectation
         do {
             if let requestFile = try arguments.string("request_file") {
-                let data = try Data(contentsOf: URL(fileURLWithPath: try existingFile(requestFile, field: "request_file")))
+                let path = try existingFile(requestFile, field: "request_file")
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 expectation = try Expectation.fromRequestBody(data, file: requestFile)
             } else {
                 guard let resolution = try arguments.string("resolution"), let ratio = try arguments.string("ratio"),
@@ -140,7 +141,8 @@ extension SeedanceMCPServer {
     static func qaText(_ report: QAReport) -> String {
         let failures = report.failures.map { "\($0.name) (expected \($0.expected), got \($0.actual))" }
         let warnings = report.checks.filter { $0.verdict == .warn }.map(\.name)
-        var text = report.passed ? "\(report.file): passed its checks" : "\(report.file): FAILED \(failures.joined(separator: "; "))"
+        var text = report.passed ? "\(report.file): passed its checks"
+            : "\(report.file): FAILED \(failures.joined(separator: "; "))"
         if !warnings.isEmpty { text += "; warnings: \(warnings.joined(separator: ", "))" }
         return text + "."
     }

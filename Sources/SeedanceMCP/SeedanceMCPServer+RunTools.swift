@@ -9,7 +9,9 @@ extension SeedanceMCPServer {
 
     func estimate(_ arguments: ToolArguments) async throws -> ToolOutput {
         let (plan, planFile) = try planOrClip(arguments)
-        let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("seedance-estimate-\(UUID().uuidString)")
+        // A folder that does not exist: the preview compares the plan with an empty run and writes nothing.
+        let scratch = (NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("seedance-estimate-\(UUID().uuidString)")
         let difference = try await PipelineRunner.preview(plan: plan, planFile: planFile, directory: scratch)
         let shots: [Value] = difference.entries.map {
             ["id": .string($0.id), "creates": .bool($0.needsCreate),
@@ -84,7 +86,7 @@ extension SeedanceMCPServer {
             "clip": shot.clip.map { .string((directory as NSString).appendingPathComponent($0)) } ?? .null,
             "poster": shot.poster.map { .string((directory as NSString).appendingPathComponent($0)) } ?? .null,
             "task_id": shot.taskID.map { .string($0) } ?? .null,
-            "tokens": .int(summary.tokens - 0), "ending": .string(Self.words(summary.ending)),
+            "tokens": .int(summary.tokens), "ending": .string(Self.words(summary.ending)),
             "report": .string((directory as NSString).appendingPathComponent(report.reportHTMLName)),
             "error": shot.error.map { .string($0) } ?? .null,
         ]
@@ -99,7 +101,8 @@ extension SeedanceMCPServer {
         if let clip = structured["clip"]?.stringValue, shot.state == "done" {
             text = "clip \(clip) (task \(shot.taskID ?? "?"), \(summary.tokens) tokens). " + text
         } else {
-            text = "run \(runID) \(Self.words(summary.ending)); shot \(shot.state)\(shot.error.map { ": \($0)" } ?? ""). "
+            let error = shot.error.map { ": \($0)" } ?? ""
+            text = "run \(runID) \(Self.words(summary.ending)); shot \(shot.state)\(error). "
                 + text
         }
         return ToolOutput(structured: structured, text: text)
@@ -305,7 +308,8 @@ extension SeedanceMCPServer {
     func existingRunID(_ arguments: ToolArguments) throws -> String {
         let runID = try arguments.requiredString("run_id")
         guard RunName.isValid(runID),
-              FileManager.default.fileExists(atPath: (runFolder(runID) as NSString).appendingPathComponent("state.sqlite"))
+              FileManager.default.fileExists(
+                  atPath: (runFolder(runID) as NSString).appendingPathComponent("state.sqlite"))
         else { throw ToolError("run_id: no run \"\(runID)\" under \(configuration.root)") }
         return runID
     }
@@ -367,7 +371,8 @@ extension SeedanceMCPServer {
         switch ending {
         case .finished: "finished"
         case .interrupted: "stopped (resume_run continues it)"
-        case .unreachable(let message): "stopped: the service could not be reached (\(message)); resume_run continues it"
+        case .unreachable(let message):
+            "stopped: the service could not be reached (\(message)); resume_run continues it"
         case .unauthorized(let message): "stopped: the service refused the API key (\(message))"
         case .timeLimit(let limit): "stopped at its time limit of \(Int(limit)) s"
         case .budget(let message): "stopped: \(message)"

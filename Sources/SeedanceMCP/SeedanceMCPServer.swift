@@ -30,7 +30,7 @@ public actor SeedanceMCPServer {
         self.spending = SpendingGuard(limit: configuration.budgetTokens)
     }
 
-    /// The server's name and version as the client sees them.
+    /// The server's name as the client sees it (its version is the configuration's `softwareVersion`).
     public static let serverName = "seedance"
 
     /// Serves on `transport` until the client disconnects, then stops the runs going on (their state is kept;
@@ -45,7 +45,7 @@ public actor SeedanceMCPServer {
     /// call `shutdown` when done).
     public func start(transport: any Transport) async throws -> Server {
         try FileManager.default.createDirectory(atPath: configuration.root, withIntermediateDirectories: true)
-        let server = Server(name: Self.serverName, version: "1.0.0",
+        let server = Server(name: Self.serverName, version: configuration.softwareVersion,
                             instructions: "Seedance video generation: estimate before generating; every create is "
                                 + "confirmed by the user and capped by the server's token budget.",
                             capabilities: .init(logging: .init(), tools: .init(listChanged: false)))
@@ -103,7 +103,7 @@ public actor SeedanceMCPServer {
             }
             if let remaining = await spending.remaining {
                 output.structured["budget_remaining_tokens"] = .int(remaining)
-                output.text += " Budget left: \(remaining) tokens."
+                output.text = Self.closed(output.text) + " Budget left: \(remaining) tokens."
             }
             return output.result
         } catch is CancellationError {
@@ -113,9 +113,16 @@ public actor SeedanceMCPServer {
             let sentence = Self.sentence(error)
             logger.notice("tool error", metadata: ["tool": "\(params.name)", "error": "\(sentence)"])
             var text = sentence
-            if let remaining = await spending.remaining { text += " Budget left: \(remaining) tokens." }
+            if let remaining = await spending.remaining {
+                text = Self.closed(text) + " Budget left: \(remaining) tokens."
+            }
             return ToolOutput.error(text)
         }
+    }
+
+    /// `text` ending with a full stop, so a sentence can follow it.
+    static func closed(_ text: String) -> String {
+        text.hasSuffix(".") || text.isEmpty ? text : text + "."
     }
 
     /// One readable sentence for an error of a tool or a library.

@@ -52,7 +52,8 @@ enum ToolCatalog {
 
     static let tools: [Tool] = [
         Tool(name: "estimate",
-             description: "Estimate what a clip or a plan would cost: the tasks that would be created and their tokens. "
+             description: "Estimate what a clip or a plan would cost: the tasks that would be created and their "
+                + "tokens. "
                 + "Sends nothing. Give either a clip's parameters (prompt ...) or a plan (plan_file or plan).",
              inputSchema: schema(request.merging([
                 "plan_file": string("A plan file (.yaml, .yml or .json) on the server's machine."),

@@ -7,7 +7,8 @@ struct ToolOutput: Sendable {
     var text: String
 
     var result: CallTool.Result {
-        .init(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: .object(structured), isError: false)
+        .init(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: .object(structured),
+              isError: false)
     }
 
     static func error(_ sentence: String) -> CallTool.Result {

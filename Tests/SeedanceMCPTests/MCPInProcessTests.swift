@@ -20,6 +20,8 @@ struct MCPInProcessTests {
     @Test("tools/list names every tool, each with an object schema")
     func listsTools() async throws {
         try await MCPHarness.with { harness in
+            #expect(harness.initialized.serverInfo.name == "seedance")
+            #expect(harness.initialized.capabilities.tools != nil)
             let (tools, _) = try await harness.client.listTools()
             #expect(Set(tools.map(\.name)) == Self.tools)
             for tool in tools {
@@ -156,6 +158,8 @@ struct MCPHarness {
     let server: SeedanceMCPServer
     let client: MCP.Client
     let root: URL
+    /// The server's answer to the client's `initialize`.
+    let initialized: Initialize.Result
 
     /// Runs `body` with a started harness and stops everything when `body` ends, by returning or by throwing.
     static func with<T>(budget: Int? = nil,
@@ -189,16 +193,17 @@ struct MCPHarness {
         let client = MCP.Client(name: "seedance-tests", version: "1.0.0",
                                 capabilities: .init(elicitation: elicitation == nil ? nil : .init()))
         if let elicitation { await client.withElicitationHandler(elicitation) }
-        let harness = MCPHarness(simulator: simulator, server: server, client: client, root: root)
         do {
             let (clientTransport, serverTransport) = await InMemoryTransport.createConnectedPair()
             _ = try await server.start(transport: serverTransport)
-            try await client.connect(transport: clientTransport)
+            let initialized = try await client.connect(transport: clientTransport)
+            let harness = MCPHarness(simulator: simulator, server: server, client: client, root: root,
+                                     initialized: initialized)
             let result = try await body(harness)
-            await harness.stop(folder)
+            await stop(client: client, server: server, simulator: simulator, folder: folder)
             return result
         } catch {
-            await harness.stop(folder)
+            await stop(client: client, server: server, simulator: simulator, folder: folder)
             throw error
         }
     }
@@ -212,7 +217,8 @@ struct MCPHarness {
         return try await client.send(request).value
     }
 
-    private func stop(_ folder: URL) async {
+    private static func stop(client: MCP.Client, server: SeedanceMCPServer, simulator: RunningSimulator,
+                             folder: URL) async {
         await client.disconnect()
         await server.shutdown()
         await simulator.stop()
