@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "SeedanceMCP", targets: ["SeedanceMCP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Property-based tests (tests only): random event sequences against the job store.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The official MCP SDK, for `seedance mcp`.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // The C surface of FFmpeg: module map and static inline shims only.
@@ -137,6 +140,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The MCP server: tools over the same libraries as the CLI.
+        .target(
+            name: "SeedanceMCP",
+            dependencies: [
+                "Media",
+                "SeedanceAPI",
+                "QA",
+                "Pipeline",
+                "Provenance",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: thin commands over the libraries.
         .target(
             name: "SeedanceCLI",
@@ -148,6 +165,8 @@ let package = Package(
                 "Simulator",
                 "Provenance",
                 "Review",
+                "SeedanceMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -248,6 +267,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SeedanceMCPTests",
+            dependencies: [
+                "SeedanceMCP", "Simulator", "Pipeline", "SeedanceAPI", "TestSupport", "seedance",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

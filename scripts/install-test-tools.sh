@@ -3,18 +3,21 @@
 # fcpx_xml, fcp_xml, cmx_3600), and the official Ark Python SDKs that drive the simulator (Volcengine
 # `volcengine-python-sdk` with its `volcenginesdkarkruntime`, BytePlus `byteplus-python-sdk-v2` with its
 # `byteplussdkarkruntime`), and c2pa-python (the C2PA SDK, c2pa-rs inside) that reads back the manifests the simulator
-# signs and that the provenance tests and benchmark compare with, each in a virtual environment under .build/test-tools
-# (Debian's Python refuses a global pip install). Does nothing when they are there. Offline, it says so and the tests
-# that need them report a skip (in CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
+# signs and that the provenance tests and benchmark compare with, and the official MCP Python SDK (`mcp`) that drives
+# `seedance mcp` as a client, each in a virtual environment under .build/test-tools (Debian's Python refuses a global
+# pip install). Does nothing when they are there. Offline, it says so and the tests that need them report a skip (in
+# CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/test-tools/otio
 sdk=.build/test-tools/sdk
 c2pa=.build/test-tools/c2pa
+mcp=.build/test-tools/mcp
 have_otio() { [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import opentimelineio, otio_fcpx_xml_adapter" 2>/dev/null; }
 have_sdk() { [ -x "$sdk/bin/python" ] && "$sdk/bin/python" -c "import volcenginesdkarkruntime, byteplussdkarkruntime" 2>/dev/null; }
+have_mcp() { [ -x "$mcp/bin/python" ] && "$mcp/bin/python" -c "import mcp.client.stdio" 2>/dev/null; }
 have_c2pa() { [ -x "$c2pa/bin/python" ] && "$c2pa/bin/python" -c "import c2pa" 2>/dev/null; }
-if have_otio && have_sdk && have_c2pa; then
+if have_otio && have_sdk && have_c2pa && have_mcp; then
   exit 0
 fi
 if ! python3 -m venv --help >/dev/null 2>&1; then
@@ -38,6 +41,13 @@ if ! have_c2pa; then
   # The wheel bundles the native library (c2pa-rs); pinned to the version the provenance oracle was checked with.
   if ! "$c2pa/bin/pip" install -q c2pa-python==0.38.1 2>&1 | tail -3; then
     echo "install-test-tools: could not install c2pa-python from PyPI: the manifest read-back tests will skip" >&2
+  fi
+fi
+if ! have_mcp; then
+  python3 -m venv "$mcp"
+  # The 1.x line: the client API Tests/mcp/client.py is written against (stdio_client, ClientSession callbacks).
+  if ! "$mcp/bin/pip" install -q 'mcp>=1.20,<2' 2>&1 | tail -3; then
+    echo "install-test-tools: could not install the MCP Python SDK from PyPI: the MCP client test will skip" >&2
   fi
 fi
 have_otio && exit 0

@@ -65,19 +65,10 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let references = images.map { spec -> PlanReference in
-            let roles = ["first_frame", "last_frame", "reference_image"]
-            if let colon = spec.lastIndex(of: ":"), roles.contains(String(spec[spec.index(after: colon)...])) {
-                return PlanReference(kind: .image, source: String(spec[..<colon]),
-                                     role: String(spec[spec.index(after: colon)...]))
-            }
-            return PlanReference(kind: .image, source: spec)
-        }
         let model = self.model ?? APIOptions.environment["SEEDANCE_MODEL"]
-        let plan = Plan(name: String(prompt.prefix(60)),
-                        defaults: ShotSettings(model: model, resolution: resolution, ratio: ratio, duration: duration,
-                                               audio: audio, watermark: watermark, seed: seed),
-                        shots: [PlanShot(id: "shot-01", prompt: prompt, references: references)])
+        let plan = Plan.oneShot(prompt: prompt, references: images.map(PlanReference.init(imageSpec:)),
+                                settings: ShotSettings(model: model, resolution: resolution, ratio: ratio,
+                                                       duration: duration, audio: audio, watermark: watermark, seed: seed))
         // Relative image paths are relative to where the command runs.
         let planFile = FileManager.default.currentDirectoryPath + "/(command line)"
         var runConfiguration = options.configuration(directory: output)
@@ -100,7 +91,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 throw CommandFailure(.badInput, Self.flagMessage(error))
             }
             try await RunOutcome.finish(runner, options: options, spend: spend, baseURL: configuration.baseURL,
-                                        clip: "clips/shot-01.mp4")
+                                        clip: "clips/\(Plan.oneShotID).mp4")
         }
     }
 }

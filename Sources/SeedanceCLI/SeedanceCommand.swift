@@ -26,7 +26,7 @@ public struct SeedanceCommand: AsyncParsableCommand {
                 DownloadCommand.self,
             ]),
             CommandGroup(name: "Shared runs", subcommands: [WorkerCommand.self, RunsCommand.self, LimitsCommand.self]),
-            CommandGroup(name: "Local service", subcommands: [SimulatorCommand.self]),
+            CommandGroup(name: "Local service", subcommands: [SimulatorCommand.self, MCPCommand.self]),
         ]
     )
 

@@ -182,8 +182,9 @@ import TestSupport
             let folder = root.appendingPathComponent(Self.folderName(example.command))
             if !FileManager.default.fileExists(atPath: folder.path) { try Self.prepare(folder) }
             var env = environment
+            // `--root` is the shared runs' folder, except for mcp, whose --root is where its own run folders go.
             let needsStore = Self.storeCommands.contains(example.command) || example.text.contains("--store")
-                || example.text.contains("--root")
+                || (example.text.contains("--root") && example.command != "mcp")
             if needsStore {
                 guard let store = context.store else { notRun.append("\(example.text): PostgreSQL is not available"); continue }
                 env["SEEDANCE_STORE"] = store
@@ -210,6 +211,16 @@ import TestSupport
                 #expect(line.hasPrefix("http://127.0.0.1:"), "\(text): printed \(line)")
                 ran.append(text)
             case .shell(let statuses):
+                if example.command == "mcp" {
+                    // The server speaks on stdin and stdout: a client's first three messages, then end of input,
+                    // which ends the server.
+                    let messages = [
+                        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"help-example","version":"1"}}}"#,
+                        #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+                        #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+                    ]
+                    text = "{ " + messages.map { "echo '\($0)';" }.joined(separator: " ") + " sleep 2; } | " + text
+                }
                 let result = try run("/usr/bin/timeout", ["120", "/bin/bash", "-o", "pipefail", "-c",
                                                           "cd \"$1\" && eval \"$2\"", "bash", folder.path, text],
                                      environment: env)
@@ -218,6 +229,9 @@ import TestSupport
                     // The one-shot run says where its clip and folder are.
                     #expect(result.stderr.contains("clip: out/puppy/clips/shot-01.mp4"), "\(result.stderr)")
                     #expect(result.stderr.contains("run folder: out/puppy"), "\(result.stderr)")
+                }
+                if example.command == "mcp" {
+                    #expect(result.stdout.contains("generate_clip"), "\(text): the tools were not listed: \(result.stdout)")
                 }
                 if ["probe", "list", "runs", "provenance"].contains(example.command), !text.contains("--json") {
                     for line in result.stdout.split(separator: "\n") {
