@@ -376,6 +376,7 @@ extension SeedanceMCPServer {
         case .unauthorized(let message): "stopped: the service refused the API key (\(message))"
         case .timeLimit(let limit): "stopped at its time limit of \(Int(limit)) s"
         case .budget(let message): "stopped: \(message)"
+        case .cannotWrite(let message): "stopped: \(message)"
         }
     }
 }

@@ -8,7 +8,7 @@ import TestSupport
 ///
 /// With `SEEDANCE_REVIEW_SCREENSHOT=PATH` it also writes a desktop-width picture of the page there (docs/review.png
 /// is made so: `SEEDANCE_REVIEW_SCREENSHOT=$PWD/docs/review.png swift test --filter ReviewBrowserTests`).
-@Suite(.serialized, .enabled(if: WebDriver.available)) struct ReviewBrowserTests {
+@Suite(.serialized, .enabled(if: try TestConditions.chromedriver)) struct ReviewBrowserTests {
     @Test func reviewARunInTheBrowser() async throws {
         try await ReviewHarness.with { harness in
             let folder = try await harness.makeRun()

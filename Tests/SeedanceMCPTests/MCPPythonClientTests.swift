@@ -8,13 +8,10 @@ import TestSupport
 @Suite("MCP server through the Python SDK")
 struct MCPPythonClientTests {
     /// The Python with the `mcp` package that `scripts/install-test-tools.sh` sets up.
-    static let python: String? = {
-        let venv = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/mcp/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-    }()
+    static var python: String? { TestConditions.mcpPython }
 
     @Test("a real MCP client generates, runs, verifies, is refused over budget and resumes a cancelled clip",
-          .enabled(if: TestConditions.available("the MCP Python SDK (scripts/install-test-tools.sh)", python != nil)),
+          .enabled(if: try TestConditions.mcp),
           .timeLimit(.minutes(10)))
     func pythonClient() throws {
         let work = try FixturePaths.temporaryDirectory("mcp-client")

@@ -61,6 +61,29 @@ public enum TestConditions {
         get throws { try need("c2pa-python (scripts/install-test-tools.sh)", c2paPython != nil) }
     }
 
+    /// The Python with the official MCP SDK (`mcp`) that `scripts/install-test-tools.sh` sets up.
+    public static let mcpPython: String? = {
+        let venv = FixturePaths.packageRoot.appendingPathComponent(".build/test-tools/mcp/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }()
+
+    /// Run tests that drive `seedance mcp` with the MCP Python SDK.
+    public static var mcp: Bool {
+        get throws { try need("the MCP Python SDK (scripts/install-test-tools.sh)", mcpPython != nil) }
+    }
+
+    /// Debian's chromedriver, which drives Chromium through WebDriver.
+    public static let chromedriverPath = "/usr/bin/chromedriver"
+
+    /// Run tests that drive headless Chromium through chromedriver.
+    public static var chromedriver: Bool {
+        get throws {
+            try need("chromium and chromium-driver (scripts/install-chromium.sh)",
+                     FileManager.default.isExecutableFile(atPath: chromedriverPath)
+                         && FileManager.default.isExecutableFile(atPath: chromiumPath))
+        }
+    }
+
     /// The folder holding PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian keeps them off `PATH`, in
     /// `/usr/lib/postgresql/VERSION/bin`, so the highest version there wins; else the folder of an `initdb` on `PATH`.
     public static let postgresBinaries: String? = {
