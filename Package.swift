@@ -152,10 +152,10 @@ let package = Package(
             path: "Benchmarks/seedance-bench",
             swiftSettings: swiftSettings
         ),
-        // libFuzzer targets over the media inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
+        // libFuzzer targets over the media and provenance inputs (scripts/fuzz.sh builds it with -sanitize=fuzzer,address).
         .executableTarget(
             name: "seedance-fuzz",
-            dependencies: ["Media"],
+            dependencies: ["Media", "Provenance"],
             path: "Fuzz/seedance-fuzz",
             swiftSettings: swiftSettings
         ),
@@ -171,7 +171,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvenanceTests",
-            dependencies: ["Provenance", "TestSupport"],
+            dependencies: [
+                "Provenance", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

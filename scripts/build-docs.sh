@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-targets=(Media SeedanceAPI QA Pipeline Simulator)
+targets=(Media SeedanceAPI QA Pipeline Simulator Provenance)
 args=()
 for target in "${targets[@]}"; do args+=(--target "$target"); done
 if ! swift package generate-documentation "${args[@]}" >"$log" 2>&1; then

@@ -3,8 +3,9 @@
 # fcpx_xml, fcp_xml, cmx_3600), and the official Ark Python SDKs that drive the simulator (Volcengine
 # `volcengine-python-sdk` with its `volcenginesdkarkruntime`, BytePlus `byteplus-python-sdk-v2` with its
 # `byteplussdkarkruntime`), and c2pa-python (the C2PA SDK, c2pa-rs inside) that reads back the manifests the simulator
-# signs, each in a virtual environment under .build/test-tools (Debian's Python refuses a global pip install). Does nothing when they are there. Offline, it says so and the tests that need them report a skip
-# (in CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
+# signs and that the provenance tests and benchmark compare with, each in a virtual environment under .build/test-tools
+# (Debian's Python refuses a global pip install). Does nothing when they are there. Offline, it says so and the tests
+# that need them report a skip (in CI, with SEEDANCE_REQUIRE_ALL_TESTS=1, they fail instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/test-tools/otio

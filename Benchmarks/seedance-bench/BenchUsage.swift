@@ -4,7 +4,7 @@ import Foundation
 /// benchmark (a typo or `--help` must not start a run of every case, which takes minutes).
 enum BenchUsage {
     /// The cases, in the order they run; without any, the default ones run.
-    static let cases = ["probe", "frames", "verify", "pipeline", "overhead", "leaks", "soak", "sign"]
+    static let cases = ["probe", "frames", "verify", "provenance", "pipeline", "overhead", "leaks", "soak", "sign"]
 
     /// Options that take a value.
     static let options = ["--iterations", "--time-scale", "--shots", "--poll", "--rate", "--clip-rate", "--kills",
@@ -17,10 +17,11 @@ enum BenchUsage {
         pick, on the same files in the same run, and the pipeline against its ideal.
         Results are printed on stdout (see BENCHMARKS.md).
 
-        CASES (default: probe frames verify pipeline):
+        CASES (default: probe frames verify provenance pipeline):
           probe      probe the corpus, against ffprobe and PyAV
           frames     grab a thumbnail, against the ffmpeg CLI
           verify     content analysis of a delivered clip
+          provenance seedance provenance on a signed clip, against c2pa-python
           pipeline   a run of many shots against the simulator, against its ideal
           overhead   the runner's own cost per shot by plan size (--sizes N,N,...)
           leaks      repeat the media work, watching memory (10000 --iterations)

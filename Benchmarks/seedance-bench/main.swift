@@ -44,6 +44,10 @@ if cases.isEmpty || cases.contains("verify") {
         FileHandle.standardError.write(Data("verify: \(error)\n".utf8))
     }
 }
+if cases.isEmpty || cases.contains("provenance") {
+    let clip = root.appendingPathComponent("fixtures/c2pa/generated-bmffv3-claimv2-es256-testcert-aigen.mp4").path
+    await ProvenanceBench(file: clip, iterations: iterations).run(root: root)
+}
 if cases.isEmpty || cases.contains("pipeline") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-pipeline-\(getpid())")
     var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Provenance
 
 /// What one fuzz input is fed to. Chosen by `SEEDANCE_FUZZ_TARGET` (this is a test program, not a library).
 enum FuzzTarget: String, CaseIterable {
@@ -9,11 +10,20 @@ enum FuzzTarget: String, CaseIterable {
     case thumbnail
     /// `concatenate` of the file with itself (auto mode: a remux when the file is readable media).
     case concat
+    /// The whole C2PA reader and verifier on the bytes as a file (`ContentCredentials.verify`, no trust anchors).
+    case provenance
+    /// The box walker on the bytes: the tree, the C2PA boxes, xpath lookups.
+    case boxes
+    /// The JUMBF parser and manifest model on the bytes as a manifest store.
+    case jumbf
+    /// The CBOR decoder on the bytes, and the JSON view of what it decodes.
+    case cbor
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["SEEDANCE_FUZZ_TARGET"] ?? "probe"
         guard let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("SEEDANCE_FUZZ_TARGET must be one of probe, thumbnail, concat\n".utf8))
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("SEEDANCE_FUZZ_TARGET must be one of \(names)\n".utf8))
             exit(2)
         }
         return target
@@ -29,6 +39,13 @@ enum FuzzTarget: String, CaseIterable {
     /// Writes `bytes` to a file and runs the target on it. Errors are the expected outcome for most inputs: only a
     /// crash, a sanitizer report, a leak or a hang is a finding.
     func run(_ bytes: UnsafeRawBufferPointer) {
+        switch self {
+        case .provenance, .boxes, .jumbf, .cbor:
+            ProvenanceFuzz.run(self, [UInt8](bytes))
+            return
+        default:
+            break
+        }
         let input = Self.folder + "/input.mp4"
         guard FileManager.default.createFile(atPath: input, contents: Data(bytes)) else { return }
         switch self {
@@ -44,6 +61,8 @@ enum FuzzTarget: String, CaseIterable {
             let output = Self.folder + "/joined.mp4"
             _ = try? concatenate([input, input], to: output)
             try? FileManager.default.removeItem(atPath: output)
+        case .provenance, .boxes, .jumbf, .cbor:
+            break
         }
     }
 }

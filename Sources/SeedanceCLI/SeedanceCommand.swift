@@ -17,8 +17,8 @@ public struct SeedanceCommand: AsyncParsableCommand {
                 ReportCommand.self,
             ]),
             CommandGroup(name: "Clips", subcommands: [
-                ProbeCommand.self, VerifyCommand.self, ThumbnailCommand.self, ContactSheetCommand.self,
-                ConcatCommand.self,
+                ProbeCommand.self, VerifyCommand.self, ProvenanceCommand.self, ThumbnailCommand.self,
+                ContactSheetCommand.self, ConcatCommand.self,
             ]),
             CommandGroup(name: "API calls", subcommands: [
                 SubmitCommand.self, StatusCommand.self, WaitCommand.self, ListCommand.self, CancelCommand.self,

@@ -105,7 +105,7 @@ import TestSupport
         #expect(pairs >= 20, "found \(pairs) --X/--no-X pairs")
     }
 
-    @Test(arguments: ["status", "list", "probe", "generate", "runs", "simulator", "concat"])
+    @Test(arguments: ["status", "list", "probe", "generate", "runs", "simulator", "concat", "provenance"])
     func anUnknownOptionIsOneLinePointingAtTheHelp(_ command: String) throws {
         let result = try runSeedance([command, "--no-such-option"], environment: [:])
         #expect(result.status == 2, "\(result.stderr)")

@@ -101,6 +101,8 @@ import TestSupport
             ("concat/index-a.mp4", "joined.mp4"), ("qa/v1-size.mp4", "old.mp4"),
             ("qa/task-2s.json", "task.json"), ("qa/request-seed.json", "body.json"),
             ("demo/party-room.png", "dog.png"),
+            ("c2pa/generated-bmffv3-claimv2-es256-testcert-aigen.mp4", "signed.mp4"),
+            ("c2pa/trust/c2pa-rs-test_cert_root_bundle.pem", "roots.pem"),
         ]
         for (fixture, name) in copies {
             try fm.copyItem(atPath: FixturePaths.fixture(fixture), toPath: folder.appendingPathComponent(name).path)
@@ -211,7 +213,7 @@ import TestSupport
                     #expect(result.stderr.contains("clip: out/puppy/clips/shot-01.mp4"), "\(result.stderr)")
                     #expect(result.stderr.contains("run folder: out/puppy"), "\(result.stderr)")
                 }
-                if ["probe", "list", "runs"].contains(example.command), !text.contains("--json") {
+                if ["probe", "list", "runs", "provenance"].contains(example.command), !text.contains("--json") {
                     for line in result.stdout.split(separator: "\n") {
                         #expect(line.count <= 80, "\(text): a table line of \(line.count) columns: \(line)")
                     }

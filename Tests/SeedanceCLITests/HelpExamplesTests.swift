@@ -12,7 +12,7 @@ import Testing
         let covered = Set(examples.map(\.command))
         for command in ["run", "resume", "regenerate", "report", "worker", "runs", "limits", "verify", "concat", "probe",
                         "generate", "submit", "status", "wait", "list", "cancel", "download", "demo", "simulator",
-                        "thumbnail", "contact-sheet"] {
+                        "thumbnail", "contact-sheet", "provenance"] {
             #expect(covered.contains(command), "seedance \(command) --help has no example")
         }
     }
