@@ -70,8 +70,8 @@ import TestSupport
         #expect(after[Int(boxes.boxes[2].offset + 8)..<Int(mdat.offset)].allSatisfy { $0 == 0 })
 
         // The hash covers what did not change: the same before and after, and what the manifest states.
-        #expect(try BMFFHasher().hash(fileAt: clip) == result.hash)
-        #expect(try BMFFHasher().hash(fileAt: signed) == result.hash)
+        #expect(try BMFFHashWriter().hash(fileAt: clip) == result.hash)
+        #expect(try BMFFHashWriter().hash(fileAt: signed) == result.hash)
         #expect(box.range(of: result.hash) != nil)
         // The manifest names what it was told.
         let modelName = CBOREncoder.encode(.text("model_name")) + CBOREncoder.encode(.text("doubao-seedance-2-0"))

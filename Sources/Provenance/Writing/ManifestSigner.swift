@@ -92,7 +92,7 @@ public struct ManifestSigner: Sendable {
         defer { try? input.close() }
         let boxes = try TopLevelBoxScan.boxes(of: input, path: source)
         let space = try reservedSpace(boxes, in: input, path: source)
-        let hasher = BMFFHasher()
+        let hasher = BMFFHashWriter()
         let hash = try hasher.hash(of: input, boxes: boxes, path: source)
 
         let bytes = try manifestBytes(content: content, hash: hash, hasher: hasher, space: space.size)
@@ -130,7 +130,7 @@ public struct ManifestSigner: Sendable {
     func reservedSpace(_ boxes: [TopLevelBoxScan.Box], in handle: FileHandle, path: String) throws
         -> (offset: Int64, size: Int64)
     {
-        let hasher = BMFFHasher(exclusions: [BMFFHasher.defaultExclusions[0]])
+        let hasher = BMFFHashWriter(exclusions: [BMFFHashWriter.defaultExclusions[0]])
         var index: Int?
         for (position, box) in boxes.enumerated() where box.type == "uuid" {
             if try hasher.isExcluded(box, in: handle) {
@@ -150,12 +150,12 @@ public struct ManifestSigner: Sendable {
     }
 
     /// The manifest box for `content` and the size of the `free` box that fills `space` after it.
-    func manifestBytes(content: ManifestContent, hash: Data, hasher: BMFFHasher, space: Int64) throws
+    func manifestBytes(content: ManifestContent, hash: Data, hasher: BMFFHashWriter, space: Int64) throws
         -> (box: Data, free: Int)
     {
         let assertions = [
             try WrittenAssertion(label: GenerationAction.assertionLabel, value: content.action.assertion),
-            try WrittenAssertion(label: BMFFHasher.label, value: hasher.assertion(hash: hash)),
+            try WrittenAssertion(label: BMFFHashWriter.label, value: hasher.assertion(hash: hash)),
         ]
         let claim = ClaimV2(instanceID: "xmp:iid:\(content.instanceID.uuidString.lowercased())",
                             generator: content.generator, title: content.title, createdAssertions: assertions)

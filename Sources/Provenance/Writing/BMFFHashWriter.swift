@@ -9,7 +9,7 @@ import Foundation
 /// extended type at byte 8), `ftyp`, `mfra`, `free` and `skip`. Only whole top-level boxes are excluded, so
 /// `free` padding after the manifest and the manifest's own size are outside the hash: the manifest can be
 /// written after hashing without moving any box that is hashed.
-public struct BMFFHasher: Sendable {
+public struct BMFFHashWriter: Sendable {
     /// One exclusion of the assertion: a top-level box type, and for `uuid` the extended type it must carry.
     public struct Exclusion: Sendable, Hashable {
         /// The box path, e.g. "/free".
@@ -40,7 +40,7 @@ public struct BMFFHasher: Sendable {
     public var exclusions: [Exclusion]
 
     /// Makes a hasher; the exclusions are the default ones unless told.
-    public init(exclusions: [Exclusion] = BMFFHasher.defaultExclusions) {
+    public init(exclusions: [Exclusion] = BMFFHashWriter.defaultExclusions) {
         self.exclusions = exclusions
     }
 
