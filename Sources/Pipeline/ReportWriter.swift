@@ -93,6 +93,7 @@ public struct ReportWriter: Sendable {
                 history: history.map { RunReport.Event(at: $0.at, state: $0.state, detail: $0.detail) })
             entry.model = model
             entry.price = price
+            entry.provenance = entry.qa?.provenance
             if let price {
                 let retryTokens = reportAttempts.filter { !Self.isInUse($0, of: entry) }.compactMap(\.tokens).reduce(0, +)
                 entry.cost = RunReport.ShotCost(currency: price.currency,
@@ -114,8 +115,10 @@ public struct ReportWriter: Sendable {
             reportShots.append(entry)
         }
         let final = try await store.meta("final").flatMap { try? decoder.decode(FinalRecord.self, from: Data($0.utf8)) }.map {
-            RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
-                            passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks)
+            var final = RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
+                                        passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks)
+            final.ingredients = Self.ingredients(joined: $0.shots, shots: reportShots)
+            return final
         }
         let createdAt = try await store.meta("created_at").flatMap(Double.init)
         let lastFinish = shots.compactMap(\.finishedAt).max()
@@ -131,6 +134,19 @@ public struct ReportWriter: Sendable {
         ReportCost.addTotals(to: &totals, shots: reportShots)
         return RunReport(name: plan?.name, planFile: planFile, createdAt: createdAt, totals: totals, final: final,
                          shots: reportShots)
+    }
+
+    /// The joined shots' manifests, in edit order: the shots the final names, else the edit's done shots.
+    static func ingredients(joined: [String]?, shots: [RunReport.Shot]) -> [RunReport.Ingredient] {
+        let ids = joined ?? shots.filter { $0.inEdit && $0.state == "done" }.sorted { $0.position < $1.position }.map(\.id)
+        return ids.compactMap { id in
+            guard let shot = shots.first(where: { $0.id == id }) else { return nil }
+            let facts = shot.provenance
+            return RunReport.Ingredient(shot: id, file: shot.clip, modelName: facts?.modelName,
+                                        softwareAgent: facts?.softwareAgent, signer: facts?.signer,
+                                        testSigner: facts?.testSigner ?? false, intact: facts?.intact,
+                                        hasManifest: facts?.hasManifest ?? false)
+        }
     }
 
     /// Whether `attempt`'s clip is the shot's clip now (its tokens bought what the edit uses).

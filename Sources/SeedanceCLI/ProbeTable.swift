@@ -27,6 +27,19 @@ enum ProbeTable {
         }.joined(separator: "\n")
     }
 
+    /// The provenance lines under the table, wrapped to `width`: `provenance: ...` for one file (`none` when it
+    /// has nothing to say), `FILE: provenance: ...` for each of several files that has something to say.
+    static func provenanceLines(_ lines: [(file: String, line: String?)], width: Int = TerminalWidth.columns) -> String {
+        let text: [String]
+        if lines.count == 1 {
+            text = ["provenance: " + (lines[0].line ?? "none")]
+        } else {
+            text = lines.compactMap { file, line in line.map { "\(file): provenance: \($0)" } }
+        }
+        guard !text.isEmpty else { return "" }
+        return text.flatMap { TextTable.wrap($0, to: max(20, width)) }.joined(separator: "\n") + "\n"
+    }
+
     /// One file as a block: its path, then `  LABEL  value` lines wrapped to `width`.
     static func record(header: [String], row: [String], width: Int) -> String {
         var lines = TextTable.wrap(row[0], to: width)
