@@ -39,7 +39,7 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         // The manifest alone (no hashing): a few hundred kilobytes at most, so probe stays fast.
         let provenance = results.map { result -> ProbeProvenance in
-            guard case .success(let info) = result else { return .none }
+            guard case .success(let info) = result else { return .nothing }
             return ProbeProvenance.read(info)
         }
         if json {
@@ -54,11 +54,9 @@ struct ProbeCommand: AsyncParsableCommand {
         } else {
             let infos = results.compactMap { try? $0.get() }
             let lines = zip(results, provenance).compactMap { result, facts in
-                (try? result.get()).map { ($0.file, facts.line) }
+                (try? result.get()).map { _ in facts.line }
             }
-            if !infos.isEmpty {
-                StandardOutput.write(ProbeTable.render(infos) + ProbeTable.provenanceLines(lines))
-            }
+            if !infos.isEmpty { StandardOutput.write(ProbeTable.render(infos, provenance: lines)) }
         }
         for error in failures { StandardError.write("seedance: probe: \(error.description)\n") }
         if !failures.isEmpty {
@@ -70,7 +68,7 @@ struct ProbeCommand: AsyncParsableCommand {
 /// What `probe` found of a file's Content Credentials.
 enum ProbeProvenance {
     /// No manifest and no AIGC label.
-    case none
+    case nothing
     /// A manifest, an AIGC label, or both.
     case found(ClipProvenance)
     /// A manifest store that cannot be read (`seedance provenance` says more).
@@ -80,7 +78,7 @@ enum ProbeProvenance {
     static func read(_ info: MediaInfo) -> ProbeProvenance {
         do {
             let store = try ContentCredentials.read(path: info.file)
-            return ClipProvenance(manifest: store?.activeManifest, tags: info.tags).map(ProbeProvenance.found) ?? .none
+            return ClipProvenance(manifest: store?.activeManifest, tags: info.tags).map(ProbeProvenance.found) ?? .nothing
         } catch {
             return .unreadable(error.description, tags: info.tags)
         }
@@ -90,7 +88,7 @@ enum ProbeProvenance {
     /// label).
     var facts: ClipProvenance? {
         switch self {
-        case .none: return nil
+        case .nothing: return nil
         case .found(let facts): return facts
         case .unreadable(_, let tags): return ClipProvenance(manifest: nil, tags: tags)
         }
@@ -99,7 +97,7 @@ enum ProbeProvenance {
     /// The text after `provenance: `; nil when there is nothing to say.
     var line: String? {
         switch self {
-        case .none: return nil
+        case .nothing: return nil
         case .found(let facts): return facts.summary
         case .unreadable(let reason, let tags):
             return "a manifest store that cannot be read (\(reason))"

@@ -43,7 +43,7 @@ import TestSupport
         let wrong = try runSeedance(["verify", clip] + Self.asked + ["--model", "doubao-seedance-2-0-260128"])
         #expect(wrong.status == 1, "\(wrong.stdout)\(wrong.stderr)")
         let failures = wrong.stdout.split(separator: "\n").filter { $0.hasPrefix("  FAIL") }
-        #expect(failures == ["  FAIL  provenance        the manifest names doubao-seedance-2-0-fast, not "
+        #expect(failures == ["  FAIL  provenance       the manifest names doubao-seedance-2-0-fast, not "
                              + "doubao-seedance-2-0 (asked for doubao-seedance-2-0-260128): the service made the "
                              + "clip with another model"], "\(wrong.stdout)")
 
@@ -129,11 +129,21 @@ import TestSupport
         #expect((aigcFacts["aigc"] as? String)?.hasPrefix("AI-generated") == true)
         #expect(aigcFacts["model_name"] is NSNull)
 
-        // Several files: a line for each file with something to say, none for the others; 80 columns hold.
+        // Several files at 80 columns: blocks, with a provenance line in each block that has something to say.
         let several = try runSeedance(["probe", clip, plain, labelled])
         #expect(several.status == 0)
-        #expect(several.stdout.contains("\(clip): provenance: doubao-seedance-2-0-fast"), "\(several.stdout)")
-        #expect(!several.stdout.contains("\(plain): provenance"))
+        let blocks = several.stdout.components(separatedBy: "\n\n")
+        #expect(blocks.count == 3, "\(several.stdout)")
+        #expect(blocks[0].contains("\n  provenance: doubao-seedance-2-0-fast via seedance simulator 0.1.0, signed"),
+                "\(several.stdout)")
+        #expect(!blocks[1].contains("provenance"), "nothing to say about the plain clip: \(blocks[1])")
+        #expect(blocks[2].contains("\n  provenance: no C2PA manifest; AIGC label: AI-generated"), "\(blocks[2])")
         for line in several.stdout.split(separator: "\n") { #expect(line.count <= 80, "\(line.count): \(line)") }
+        // Wide enough for a table: a line under it for each file with something to say, named.
+        let table = try runSeedance(["probe", clip, plain, labelled], environment: ["COLUMNS": "400"])
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6, "a header, three rows, two provenance lines: \(table.stdout)")
+        #expect(lines[4].hasPrefix("\(clip): provenance: doubao-seedance-2-0-fast"), "\(lines[4])")
+        #expect(lines[5].hasPrefix("\(labelled): provenance: no C2PA manifest; AIGC label"), "\(lines[5])")
     }
 }
