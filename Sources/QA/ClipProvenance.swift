@@ -59,11 +59,11 @@ public struct ClipProvenance: Sendable, Hashable, Codable {
         softwareAgent = summary.softwareAgent
         claimGenerator = summary.claimGenerator
         digitalSourceType = summary.digitalSourceTypeName
-        let certificate = manifest?.statedSigner
-        signer = certificate?.shortName
-        issuer = certificate?.issuerCommonName
+        let stated = manifest?.statedSignerAndTestFlag
+        signer = stated?.signer.shortName
+        issuer = stated?.signer.issuerCommonName
         signedAt = manifest?.statedSigningTime.map(Self.iso8601) ?? summary.when
-        testSigner = manifest?.isSignedByTestSigner ?? false
+        testSigner = stated?.isTestSigner ?? false
         aigc = label
     }
 

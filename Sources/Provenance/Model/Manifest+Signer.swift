@@ -14,6 +14,12 @@ extension Manifest {
         statedSignerCertificate.map(TestSigningIdentity.isTestSigner) ?? false
     }
 
+    /// ``statedSigner`` and ``isSignedByTestSigner`` from one parse of the certificate (a quick look at many files
+    /// parses each once).
+    public var statedSignerAndTestFlag: (signer: CertificateSummary, isTestSigner: Bool)? {
+        statedSignerCertificate.map { (CertificateSummary($0), TestSigningIdentity.isTestSigner($0)) }
+    }
+
     /// When the signature's time stamp says it was made, read without checking the stamp (a verified time is the
     /// ``SignerReport/timeStamp`` of a ``ProvenanceReport``). Nil without a readable time stamp.
     public var statedSigningTime: Date? {
