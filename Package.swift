@@ -226,7 +226,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QATests",
-            dependencies: ["QA", "Media", "SeedanceAPI", "TestSupport"],
+            dependencies: ["QA", "Media", "SeedanceAPI", "Provenance", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -282,7 +282,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedanceCLITests",
-            dependencies: ["SeedanceCLI", "Media", "Pipeline", "TestSupport", "seedance",
+            dependencies: ["SeedanceCLI", "Media", "Pipeline", "Provenance", "SeedanceAPI", "TestSupport", "seedance",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -114,6 +114,14 @@ extension PipelineRunner {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let failed = report?.failures.map(\.name) ?? []
+        // The service signs which model made the clip: a manifest naming another model (or a clip changed after
+        // signing, still so after the free second download) is not fixed by paying for another task of the same
+        // request, so the shot stops here rather than regenerating.
+        let provenanceFailure = report?.failures.first { $0.name == QA.provenanceCheckName }
+        let failureReason = provenanceFailure.map {
+            "QA failed: \(failed.joined(separator: ", ")); not made again (the provenance check failed, which a "
+                + "regeneration cannot change): \($0.message)"
+        }
         var shotClip: String?
         if failed.isEmpty {
             shotClip = layout.clip(shotID)
@@ -123,11 +131,11 @@ extension PipelineRunner {
             attemptClip: kept, shotClip: shotClip, poster: poster, lastFrame: last, sheet: sheet,
             probe: String(decoding: try encoder.encode(info), as: UTF8.self),
             qa: try report.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-            failedChecks: failed, tokens: task.usage?.totalTokens)
-        let retry = !failed.isEmpty && mayRegenerate(shot, attempts)
+            failedChecks: failed, tokens: task.usage?.totalTokens, failureReason: failureReason)
+        let retry = !failed.isEmpty && provenanceFailure == nil && mayRegenerate(shot, attempts)
         try await transition(shotID, .delivered(attempt: attempt.number, outcome, retry: retry),
                              detail: failed.isEmpty ? Self.verifiedDetail(report)
-                                 : "QA failed: \(failed.joined(separator: ", "))")
+                                 : failureReason ?? "QA failed: \(failed.joined(separator: ", "))")
     }
 
     /// The shot in the plan just before `shotID` (the one a chained shot starts from), as the creates walk them.
@@ -151,7 +159,11 @@ extension PipelineRunner {
         let info = try await runOffThePool { try probe(clipPath) }
         guard let expectation else { return (info, nil) }
         let thresholds = self.thresholds
-        let report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+        var report = try await runOffThePool { try QA.check(clipPath, against: expectation, thresholds: thresholds) }
+        // A run always knows the model it asked for, so every delivered clip's Content Credentials are checked
+        // against it. No trust anchors: an untrusted signer (the simulator's test certificate) is a warning.
+        let (check, facts) = await QA.checkProvenance(of: clipPath, model: expectation.model, tags: info.tags)
+        report.add(provenance: check, facts)
         return (info, report)
     }
 

@@ -16,12 +16,38 @@ extension ReportHTML {
         html += facts(shot)
         if let error = shot.error { html += "<p class=\"fail\">\(escape(error))</p>" }
         if let o = shot.override { html += override(o) }
+        if let facts = shot.provenance { html += provenance(facts) }
         if let qa = shot.qa {
             html += "<h3>Checks</h3>" + checksTable(qa.checks)
         }
         html += attempts(shot)
         html += "</div></div></section>"
         return html
+    }
+
+    /// The clip's Content Credentials in a few lines: who made it, who signed, whether it holds, the AIGC label.
+    static func provenance(_ facts: ClipProvenance) -> String {
+        var rows: [(String, String)] = []
+        if facts.hasManifest {
+            rows.append(("model", facts.modelName ?? "not named"))
+            if let agent = facts.softwareAgent { rows.append(("made by", agent)) }
+            var signer = facts.signer ?? "no readable signer"
+            if let issuer = facts.issuer { signer += " (issued by \(issuer))" }
+            if facts.testSigner { signer += " · a test certificate" }
+            rows.append(("signed by", signer))
+            if let at = facts.signedAt { rows.append(("signed at", at)) }
+            var holds: [String] = []
+            if let intact = facts.intact { holds.append(intact ? "intact" : "CHANGED after signing") }
+            if let valid = facts.signatureValid { holds.append(valid ? "signature valid" : "signature NOT valid") }
+            if let trusted = facts.trusted { holds.append(trusted ? "trusted" : "signer not trusted") }
+            if !holds.isEmpty { rows.append(("state", holds.joined(separator: ", "))) }
+            rows.append(("status", facts.statusSummary))
+        } else {
+            rows.append(("manifest", "none"))
+        }
+        if let aigc = facts.aigc { rows.append(("AIGC label", aigc)) }
+        let body = rows.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined()
+        return "<h3>Provenance</h3><table class=\"provenance\">\(body)</table>"
     }
 
     /// The clip in a player with the poster, or its H.264 preview with a link to the original.

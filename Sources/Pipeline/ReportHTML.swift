@@ -128,7 +128,22 @@ enum ReportHTML {
             html += "<video controls preload=\"metadata\"\(poster) src=\"\(escape(final.path))\"></video>"
             html += "<p class=\"meta\"><a href=\"\(escape(final.path))\">\(escape(final.path))</a></p>"
         }
-        return html + checksTable(final.checks) + "</section>"
+        html += checksTable(final.checks)
+        if let ingredients = final.ingredients, !ingredients.isEmpty {
+            // Joining cannot carry the providers' signatures: the sequence lists what each clip's manifest said.
+            html += "<h3>Ingredients</h3><p class=\"meta\">The joined video carries no Content Credentials of its "
+                + "own; its clips' manifests said:</p><table class=\"provenance\"><tr><th>shot</th><th>model</th>"
+                + "<th>signer</th><th>intact</th></tr>"
+            for item in ingredients {
+                let signer = (item.signer ?? (item.hasManifest ? "unreadable" : "no manifest"))
+                    + (item.testSigner ? " (test certificate)" : "")
+                let intact = item.intact.map { $0 ? "yes" : "NO" } ?? "-"
+                html += "<tr><td>\(escape(item.shot))</td><td>\(escape(item.modelName ?? "-"))</td>"
+                    + "<td>\(escape(signer))</td><td>\(intact)</td></tr>"
+            }
+            html += "</table>"
+        }
+        return html + "</section>"
     }
 
     /// The checks, failures first, then warnings, then passes (each group in the order QA ran them).

@@ -93,6 +93,7 @@ public struct ReportWriter: Sendable {
                 history: history.map { RunReport.Event(at: $0.at, state: $0.state, detail: $0.detail) })
             entry.model = model
             entry.price = price
+            entry.provenance = entry.qa?.provenance
             if let price {
                 let retryTokens = reportAttempts.filter { !Self.isInUse($0, of: entry) }.compactMap(\.tokens).reduce(0, +)
                 entry.cost = RunReport.ShotCost(currency: price.currency,
@@ -114,9 +115,11 @@ public struct ReportWriter: Sendable {
             reportShots.append(entry)
         }
         let final = try await store.meta("final").flatMap { try? decoder.decode(FinalRecord.self, from: Data($0.utf8)) }.map {
-            RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
-                            passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks,
-                            shots: $0.shots)
+            var final = RunReport.Final(path: $0.path, strategy: $0.strategy, reason: $0.reason,
+                                        passed: $0.checks.allSatisfy(\.passed), probe: $0.probe, checks: $0.checks,
+                                        shots: $0.shots)
+            final.ingredients = Self.ingredients(joined: $0.shots, shots: reportShots)
+            return final
         }
         let createdAt = try await store.meta("created_at").flatMap(Double.init)
         let lastFinish = shots.compactMap(\.finishedAt).max()
@@ -135,6 +138,19 @@ public struct ReportWriter: Sendable {
         report.editOrder = EditOrder.resolve(shots: shots, overrides: overrides,
                                              joinOrder: try await EditOrder.recorded(in: store)).map(\.id)
         return report
+    }
+
+    /// The joined shots' manifests, in edit order: the shots the final names, else the edit's done shots.
+    static func ingredients(joined: [String]?, shots: [RunReport.Shot]) -> [RunReport.Ingredient] {
+        let ids = joined ?? shots.filter { $0.inEdit && $0.state == "done" }.sorted { $0.position < $1.position }.map(\.id)
+        return ids.compactMap { id in
+            guard let shot = shots.first(where: { $0.id == id }) else { return nil }
+            let facts = shot.provenance
+            return RunReport.Ingredient(shot: id, file: shot.clip, modelName: facts?.modelName,
+                                        softwareAgent: facts?.softwareAgent, signer: facts?.signer,
+                                        testSigner: facts?.testSigner ?? false, intact: facts?.intact,
+                                        hasManifest: facts?.hasManifest ?? false)
+        }
     }
 
     /// Whether `attempt`'s clip is the shot's clip now (its tokens bought what the edit uses).

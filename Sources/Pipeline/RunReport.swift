@@ -150,9 +150,12 @@ public struct RunReport: Sendable, Codable {
         public var clipPreview: String?
         /// The clip's video codec.
         public var clipCodec: String?
+        /// What the clip's C2PA Content Credentials say and whether they hold (the `provenance` check's facts).
+        public var provenance: ClipProvenance?
 
         enum CodingKeys: String, CodingKey {
             case id, position, prompt, state, attempts, tokens, clip, poster, sheet, probe, qa, error, history, seconds, override
+            case provenance
             case model, price, cost, inputs
             case chainedFrom = "chained_from", chainedImage = "chained_image", clipPreview = "clip_preview"
             case firstFrame = "first_frame"
@@ -199,6 +202,35 @@ public struct RunReport: Sendable, Codable {
         public var checks: [QACheck]
         /// The shots joined, in join order.
         public var shots: [String]?
+        /// The joined clips' manifests, in edit order. Joining re-encodes or re-muxes, so the providers'
+        /// signatures cannot travel into the sequence: these say what it was made from.
+        public var ingredients: [Ingredient]?
+    }
+
+    /// One clip of the joined video and what its manifest said.
+    public struct Ingredient: Sendable, Codable, Hashable {
+        /// The shot.
+        public var shot: String
+        /// Its clip, relative to the run folder.
+        public var file: String?
+        /// The model its manifest names.
+        public var modelName: String?
+        /// The software agent its manifest names.
+        public var softwareAgent: String?
+        /// Its signer, `common name / organization`.
+        public var signer: String?
+        /// Whether the signer is a test certificate (the simulator's).
+        public var testSigner: Bool
+        /// Whether the clip matched its hard binding when it was checked (nil: no manifest, or not checked).
+        public var intact: Bool?
+        /// Whether it had a manifest at all.
+        public var hasManifest: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case shot, file, signer, intact
+            case modelName = "model_name", softwareAgent = "software_agent", testSigner = "test_signer"
+            case hasManifest = "has_manifest"
+        }
     }
 
     public var name: String?

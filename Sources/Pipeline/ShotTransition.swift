@@ -17,10 +17,14 @@ public struct ClipOutcome: Sendable, Hashable {
     public var failedChecks: [String]
     /// Tokens billed for the task.
     public var tokens: Int?
+    /// Why the clip failed when the failed checks alone do not say it (a provenance failure, which is never made
+    /// again); nil gives `QA failed: <checks>`.
+    public var failureReason: String?
 
     /// Makes an outcome.
     public init(attemptClip: String, shotClip: String?, poster: String, lastFrame: String, sheet: String,
-                probe: String, qa: String?, failedChecks: [String], tokens: Int?) {
+                probe: String, qa: String?, failedChecks: [String], tokens: Int?, failureReason: String? = nil) {
+        self.failureReason = failureReason
         self.attemptClip = attemptClip
         self.shotClip = shotClip
         self.poster = poster
@@ -217,7 +221,7 @@ public enum ShotMachine {
                 finish(.done, error: nil)
                 return Result(shot: shot, attempt: a, detail: "verified")
             }
-            let failed = "QA failed: \(clip.failedChecks.joined(separator: ", "))"
+            let failed = clip.failureReason ?? "QA failed: \(clip.failedChecks.joined(separator: ", "))"
             a.state = .rejected
             a.error = failed
             shot.clipPath = clip.attemptClip

@@ -72,12 +72,16 @@ public struct QACheck: Sendable, Hashable, Codable {
 public struct QAReport: Sendable, Hashable, Codable {
     /// The path as given.
     public var file: String
-    /// The checks, in `QA.checkNames` order, then `continuity` when the expectation names an image to start from.
+    /// The checks, in `QA.checkNames` order, then `continuity` when the expectation names an image to start from,
+    /// then `provenance` when a model was known (verify with a model, every run).
     public var checks: [QACheck]
     /// The expectation the file was checked against, in one line.
     public var expectation: String
     /// Assumptions and observations (defaults taken, the model family guessed).
     public var notes: [String]
+    /// What the file's Content Credentials say, when the `provenance` check ran (nil otherwise, and for reports
+    /// written before the check existed).
+    public var provenance: ClipProvenance?
 
     /// True when no check failed (warnings pass).
     public var passed: Bool { checks.allSatisfy(\.passed) }
@@ -88,7 +92,7 @@ public struct QAReport: Sendable, Hashable, Codable {
     /// The check named `name`.
     public subscript(name: String) -> QACheck? { checks.first { $0.name == name } }
 
-    enum CodingKeys: String, CodingKey { case file, passed, checks, expectation, notes }
+    enum CodingKeys: String, CodingKey { case file, passed, checks, expectation, notes, provenance }
 
     /// Makes a report.
     public init(file: String, checks: [QACheck], expectation: String, notes: [String]) {
@@ -104,6 +108,7 @@ public struct QAReport: Sendable, Hashable, Codable {
         checks = try c.decode([QACheck].self, forKey: .checks)
         expectation = try c.decode(String.self, forKey: .expectation)
         notes = try c.decode([String].self, forKey: .notes)
+        provenance = try c.decodeIfPresent(ClipProvenance.self, forKey: .provenance)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -113,5 +118,13 @@ public struct QAReport: Sendable, Hashable, Codable {
         try c.encode(checks, forKey: .checks)
         try c.encode(expectation, forKey: .expectation)
         try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(provenance, forKey: .provenance)
+    }
+
+    /// Adds the `provenance` check (last) and the facts it found.
+    public mutating func add(provenance check: QACheck, _ facts: ClipProvenance?) {
+        checks.removeAll { $0.name == QA.provenanceCheckName }
+        checks.append(check)
+        provenance = facts
     }
 }

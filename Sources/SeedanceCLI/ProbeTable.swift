@@ -4,7 +4,11 @@ import Media
 /// The readable table `seedance probe` prints: one row per file.
 enum ProbeTable {
     /// The table, fitted to `width` columns (cells wrap within their column).
-    static func render(_ infos: [MediaInfo], width: Int = TerminalWidth.columns) -> String {
+    ///
+    /// `provenance`, one entry per file (nil: nothing to say), adds the provenance lines: under the table, or in
+    /// each file's block when the table does not fit.
+    static func render(_ infos: [MediaInfo], provenance: [String?]? = nil,
+                       width: Int = TerminalWidth.columns) -> String {
         let header = ["FILE", "DURATION", "SIZE", "VIDEO", "FPS", "FRAMES", "AUDIO", "FASTSTART"]
         let rows = infos.map { info -> [String] in
             [
@@ -19,12 +23,40 @@ enum ProbeTable {
             ]
         }
         let table = TextTable(header: header, rows: rows)
-        guard table.naturalWidth > width else { return table.render(width: width) }
+        let lines = provenance.map { Self.provenanceLines(zip(infos.map(\.file), $0).map { ($0, $1) }) }
+        guard table.naturalWidth > width else {
+            let texts = (lines ?? []).compactMap { file, line in
+                line.map { infos.count == 1 ? "provenance: \($0)" : "\(file): provenance: \($0)" }
+            }
+            return table.render(width: width) + provenanceText(texts, width: width, indent: "")
+        }
         // Too narrow for a line a file: a block per file, the path whole on its line and a field a line. (Cells
         // wrapped within eight columns made rows of six lines with paths and sizes cut in pieces: harder to read.)
         return infos.indices.map { index in
-            record(header: header, row: rows[index], width: width)
+            var block = record(header: header, row: rows[index], width: width)
+            if let lines, let line = lines.first(where: { $0.file == infos[index].file })?.line {
+                // In a block the file is named above: the line goes in without it.
+                block += provenanceText(["provenance: " + line], width: width, indent: "  ")
+            }
+            return block
         }.joined(separator: "\n")
+    }
+
+    /// The files' provenance lines: `provenance: ...` for one file (`none` when it has nothing to say), else one
+    /// for each file that has something to say.
+    static func provenanceLines(_ entries: [(file: String, line: String?)]) -> [(file: String, line: String?)] {
+        if entries.count == 1 { return [(entries[0].file, entries[0].line ?? "none")] }
+        return entries.filter { $0.line != nil }
+    }
+
+    /// Lines wrapped to `width`, each `indent`ed, continuation lines two columns deeper.
+    static func provenanceText(_ texts: [String], width: Int, indent: String) -> String {
+        let wrapped = texts.flatMap { text in
+            TextTable.wrap(text, to: max(20, width - indent.count - 2)).enumerated().map { index, piece in
+                indent + (index == 0 ? "" : "  ") + piece
+            }
+        }
+        return wrapped.isEmpty ? "" : wrapped.joined(separator: "\n") + "\n"
     }
 
     /// One file as a block: its path, then `  LABEL  value` lines wrapped to `width`.

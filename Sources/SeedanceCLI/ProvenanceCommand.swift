@@ -45,28 +45,7 @@ struct ProvenanceCommand: AsyncParsableCommand {
     var requireTrusted = false
 
     func run() async throws {
-        var trust = TrustPolicy()
-        for path in trustFiles {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw CommandFailure(.badInput, "provenance: --trust \(path): cannot read it")
-            }
-            let (anchorsBefore, skippedBefore) = (trust.anchors.count, trust.skippedAnchors.count)
-            do {
-                try trust.addAnchors(pem: text)
-            } catch {
-                throw CommandFailure(.badInput, "provenance: --trust \(path): \(error.description)")
-            }
-            let skipped = trust.skippedAnchors[skippedBefore...]
-            if !skipped.isEmpty {
-                let total = trust.anchors.count - anchorsBefore + skipped.count
-                let reasons = Set(skipped.map { $0.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? $0 })
-                StandardError.write("seedance: provenance: --trust \(path): \(skipped.count) of \(counted(total, "certificate")) "
-                                    + "not used (\(reasons.sorted().joined(separator: "; ")))\n")
-            }
-        }
+        let trust = try Self.trustPolicy(trustFiles, command: "provenance")
         var results: [Result<ProvenanceReport, ProvenanceError>] = []
         for file in files {
             do {
@@ -103,6 +82,36 @@ struct ProvenanceCommand: AsyncParsableCommand {
             throw CommandFailure(.failedChecks, json || files.count == 1 ? ""
                                  : "\(failed.count) of \(counted(files.count, "file")) failed their checks")
         }
+    }
+}
+
+extension ProvenanceCommand {
+    /// The trust anchors of the `--trust` PEM files (shared by `provenance` and `verify`); a file that cannot be
+    /// read or is not PEM is bad input, certificates that cannot be used get one warning line on stderr.
+    static func trustPolicy(_ trustFiles: [String], command: String) throws -> TrustPolicy {
+        var trust = TrustPolicy()
+        for path in trustFiles {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw CommandFailure(.badInput, "\(command): --trust \(path): cannot read it")
+            }
+            let (anchorsBefore, skippedBefore) = (trust.anchors.count, trust.skippedAnchors.count)
+            do {
+                try trust.addAnchors(pem: text)
+            } catch {
+                throw CommandFailure(.badInput, "\(command): --trust \(path): \(error.description)")
+            }
+            let skipped = trust.skippedAnchors[skippedBefore...]
+            if !skipped.isEmpty {
+                let total = trust.anchors.count - anchorsBefore + skipped.count
+                let reasons = Set(skipped.map { $0.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? $0 })
+                StandardError.write("seedance: \(command): --trust \(path): \(skipped.count) of \(counted(total, "certificate")) "
+                                    + "not used (\(reasons.sorted().joined(separator: "; ")))\n")
+            }
+        }
+        return trust
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Media
+import Provenance
 import QA
 
 /// `seedance verify FILE... (--resolution R --ratio X --duration D [--audio|--no-audio] [--model M] | --request BODY.json
@@ -21,6 +22,12 @@ struct VerifyCommand: AsyncParsableCommand {
             track_durations (audio and video more than track-limit apart), black (at the start or end for \
             edge-black or more, anywhere for long-black or more), frozen (still for frozen or more), silence (silent \
             for silent-share of the track or more).
+
+            With a known model (--model, --request or --task), provenance: the clip's C2PA Content Credentials \
+            fail when the file changed after signing, a signature does not verify, or the manifest names another \
+            model family than the one asked for (doubao and dreamina names of one family match); no manifest is a \
+            note; a signer that does not chain to a root given with --trust is a warning (a failure with \
+            --require-trusted).
 
             Warn: faststart (moov at the end), time_base (cannot hold 1/24 s exactly), track_durations (between \
             track-tolerance and track-limit apart), black (a short fade), frozen (a short still), silence (pauses \
@@ -44,6 +51,7 @@ struct VerifyCommand: AsyncParsableCommand {
               seedance verify a.mp4 b.mp4 --request body.json --json \\
                 | jq '.[] | select(.passed | not) | .file'
               seedance verify joined.mp4 --request body.json --frames 363
+              seedance verify clip.mp4 --task task.json --trust roots.pem --require-trusted
               seedance verify old.mp4 --resolution 1080p --ratio adaptive \\
                 --duration 8 --no-audio --model doubao-seedance-1-0-pro-250528
             """
@@ -93,6 +101,14 @@ struct VerifyCommand: AsyncParsableCommand {
                                valueName: "image"))
     var startsFrom: String?
 
+    @Option(name: .customLong("trust"),
+            help: ArgumentHelp("Trusted roots for the provenance check (PEM); repeatable.", valueName: "pem"))
+    var trustFiles: [String] = []
+
+    @Flag(inversion: .prefixedNo,
+          help: "Whether an untrusted signer fails the provenance check; default: a warning.")
+    var requireTrusted = false
+
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")
     var json = false
 
@@ -102,8 +118,24 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let expectation = try makeExpectation()
         let thresholds = try makeThresholds()
+        // The provenance check needs to know which model was asked for: not the default assumed without one.
+        let modelKnown = model != nil || requestFile != nil || taskFile != nil
+        if !modelKnown, !trustFiles.isEmpty || requireTrusted {
+            throw CommandFailure(.badInput, "verify: --trust and --require-trusted judge the provenance check, which "
+                                 + "needs the model: give --model, --request or --task")
+        }
+        let trust = try ProvenanceCommand.trustPolicy(trustFiles, command: "verify")
 
-        let results = await QA.checkAll(files, against: expectation, thresholds: thresholds)
+        var results = await QA.checkAll(files, against: expectation, thresholds: thresholds)
+        if modelKnown {
+            for index in results.indices {
+                guard case .success(var report) = results[index] else { continue }
+                let (check, facts) = await QA.checkProvenance(of: files[index], model: expectation.model, trust: trust,
+                                                              requireTrusted: requireTrusted)
+                report.add(provenance: check, facts)
+                results[index] = .success(report)
+            }
+        }
         if json {
             let entries: [FileResult<QAReport>] = zip(files, results).map { file, result in
                 switch result {
