@@ -99,6 +99,7 @@ public actor SeedanceMCPServer {
             case "thumbnail": output = try await thumbnail(arguments)
             case "contact_sheet": output = try await contactSheet(arguments)
             case "concat": output = try await concat(arguments)
+            case "provenance": output = try await provenance(arguments)
             default: throw ToolError("no tool named \"\(params.name)\" (tools/list names them)")
             }
             if let remaining = await spending.remaining {

@@ -131,6 +131,16 @@ enum ToolCatalog {
              description: "Container, video and audio facts of media files (like ffprobe), in the CLI's JSON keys.",
              inputSchema: schema(["files": strings("The files to probe.")], required: ["files"]),
              annotations: .init(readOnlyHint: true, openWorldHint: false)),
+        Tool(name: "provenance",
+             description: "Who made each file and whether it is intact: reads and verifies the C2PA Content "
+                + "Credentials (the model named in the manifest, the software agent, the signer; the hard binding, "
+                + "the signature and the signer's trust), with the C2PA status codes.",
+             inputSchema: schema([
+                "files": strings("The MP4 or MOV files to check."),
+                "trust": strings("PEM files of the certificates to trust as signers' roots (optional; without "
+                    + "them every signer is reported untrusted)."),
+             ], required: ["files"]),
+             annotations: .init(readOnlyHint: true, openWorldHint: false)),
         Tool(name: "thumbnail",
              description: "Write one exact frame of a clip as JPEG or PNG (by the output's extension).",
              inputSchema: schema([

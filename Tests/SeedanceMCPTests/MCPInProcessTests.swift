@@ -13,7 +13,8 @@ import TestSupport
 @Suite("MCP server in process (Swift SDK client)")
 struct MCPInProcessTests {
     static let tools: Set<String> = ["estimate", "generate_clip", "run_plan", "get_run", "resume_run",
-                                     "regenerate_shot", "verify_clip", "probe", "thumbnail", "contact_sheet", "concat"]
+                                     "regenerate_shot", "verify_clip", "probe", "thumbnail", "contact_sheet", "concat",
+                                     "provenance"]
     static let clip: [String: Value] = ["prompt": "a red kite over a beach", "resolution": "480p", "ratio": "16:9",
                                         "duration": 4]
 
@@ -93,6 +94,30 @@ struct MCPInProcessTests {
             let good = try await harness.call("verify_clip", arguments)
             #expect(good.structuredContent?.objectValue?["qa"]?.objectValue?["passed"]?.boolValue == true,
                     "\(good.text)")
+        }
+    }
+
+    @Test("provenance names the model and signer, trusts only the roots it is given, and says when there is no manifest")
+    func provenance() async throws {
+        try await MCPHarness.with { harness in
+            let signed = FixturePaths.fixture("c2pa/generated-bmffv3-claimv2-es256-testcert-aigen.mp4")
+            let unsigned = FixturePaths.fixture("c2pa/c2pars-video1-no-manifest.mp4")
+            let plain = try await harness.call("provenance", ["files": [.string(signed), .string(unsigned)]])
+            #expect(plain.isError != true, "\(plain.text)")
+            let files = try #require(plain.structuredContent?.objectValue?["files"]?.arrayValue)
+            #expect(files.map { $0.objectValue?["state"]?.stringValue } == ["valid", "no_manifest"])
+            #expect(plain.text.contains("valid, signer not trusted; model example-video-model-1"), "\(plain.text)")
+            #expect(plain.text.contains("no C2PA manifest"), "\(plain.text)")
+
+            let roots = FixturePaths.fixture("c2pa/trust/c2pa-rs-test_cert_root_bundle.pem")
+            let trusted = try await harness.call("provenance", ["files": [.string(signed)], "trust": [.string(roots)]])
+            #expect(trusted.structuredContent?.objectValue?["files"]?.arrayValue?.first?.objectValue?["state"]?
+                .stringValue == "trusted", "\(trusted.text)")
+
+            let missing = try await harness.call("provenance", ["files": [.string(signed)],
+                                                                "trust": [.string("/nonexistent/roots.pem")]])
+            #expect(missing.isError == true)
+            #expect(missing.text.contains("trust[0]"), "\(missing.text)")
         }
     }
 

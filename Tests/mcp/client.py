@@ -20,7 +20,7 @@ KEY = "test-key-0123456789"
 # Everything the servers write on stderr (their logs), read back at the end: the key must not be in it.
 SERVER_LOG = os.path.join(WORK, "server-stderr.log")
 TOOLS = {"estimate", "generate_clip", "run_plan", "get_run", "resume_run", "regenerate_shot", "verify_clip", "probe",
-         "thumbnail", "contact_sheet", "concat"}
+         "thumbnail", "contact_sheet", "concat", "provenance"}
 CLIP = {"prompt": "a red kite over a beach", "resolution": "480p", "ratio": "16:9", "duration": 4}
 PLAN = ("name: beach\ndefaults: {resolution: 480p, ratio: '16:9', duration: 4}\n"
         "shots:\n  - id: one\n    prompt: a red kite\n  - id: two\n    prompt: a blue kite\n")
