@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The hard binding of a manifest to an ISO-BMFF file, as the `c2pa.hash.bmff.v3` assertion states it: a SHA-256
@@ -45,34 +44,19 @@ public struct BMFFHashWriter: Sendable {
     }
 
     /// The SHA-256 of the file at `path` under the exclusions (blocking: reads every hashed byte once).
+    ///
+    /// Computed by the reader's `BMFFHasher` from this hasher's own assertion, so what is signed is hashed by the
+    /// same rule, over the same exclusions, that verification applies.
     public func hash(fileAt path: String) throws -> Data {
-        let handle = try TopLevelBoxScan.open(path)
-        defer { try? handle.close() }
-        return try hash(of: handle, boxes: TopLevelBoxScan.boxes(of: handle, path: path), path: path)
-    }
-
-    /// The hash of the file behind `handle`, whose top-level boxes are `boxes`.
-    func hash(of handle: FileHandle, boxes: [TopLevelBoxScan.Box], path: String) throws -> Data {
-        var hasher = SHA256()
-        var buffer = Data()
-        for box in boxes {
-            if try isExcluded(box, in: handle) { continue }
-            var offset = UInt64(box.offset).bigEndian
-            withUnsafeBytes(of: &offset) { hasher.update(bufferPointer: $0) }
-            var position = box.offset
-            let end = box.offset + box.size
-            try handle.seek(toOffset: UInt64(position))
-            while position < end {
-                let count = Int(min(1 << 20, end - position))
-                buffer = try handle.read(upToCount: count) ?? Data()
-                guard buffer.count == count else {
-                    throw ManifestSigningError("\(path): the file ended inside its \(box.type) box")
-                }
-                hasher.update(data: buffer)
-                position += Int64(count)
-            }
+        do {
+            let source = try FileByteSource(path: path)
+            let tree = try BMFFBoxTree(source: source)
+            let stated = try BMFFHashAssertion(value: assertion(hash: Data(count: 32)), label: Self.label)
+            let pieces = try BMFFHasher.pieces(for: stated, tree: tree, source: source)
+            return Data(try BMFFHasher.hash(pieces, source: source, algorithm: .sha256))
+        } catch {
+            throw ManifestSigningError("\(path): cannot hash it: \(error)")
         }
-        return Data(hasher.finalize())
     }
 
     /// Whether `box` is excluded: its type has an exclusion whose data (if any) matches.

@@ -93,7 +93,7 @@ public struct ManifestSigner: Sendable {
         let boxes = try TopLevelBoxScan.boxes(of: input, path: source)
         let space = try reservedSpace(boxes, in: input, path: source)
         let hasher = BMFFHashWriter()
-        let hash = try hasher.hash(of: input, boxes: boxes, path: source)
+        let hash = try hasher.hash(fileAt: source)
 
         let bytes = try manifestBytes(content: content, hash: hash, hasher: hasher, space: space.size)
         let url = URL(fileURLWithPath: destination)
