@@ -137,14 +137,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         if json {
-            let entries: [FileResult<QAReport>] = zip(files, results).map { file, result in
-                switch result {
-                case .success(let report): return .value(report)
-                case .failure(let error): return .failure(file: file, error: error.description)
-                }
-            }
-            let text = files.count == 1 ? try JSONOutput.encode(entries[0]) : try JSONOutput.encode(entries)
-            StandardOutput.write(text + "\n")
+            StandardOutput.write(try JSONOutput.perFile(files, results) + "\n")
         } else {
             let reports = results.compactMap { try? $0.get() }
             StandardOutput.write(VerifyText.render(reports, expectation: expectation, verbose: verbose,
