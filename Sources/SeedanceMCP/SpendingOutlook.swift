@@ -34,19 +34,20 @@ struct SpendingOutlook: Sendable, Hashable {
     var mayCreate: Bool { creates > 0 || unsettled > 0 || (unfinished > 0 && regenerations > 0) }
 
     /// The most it may cost: each create and each shot still being made, with all their regenerations.
-    var worst: Int { (createTokens + unsettledTokens) * (1 + regenerations) + (unfinishedTokens - unsettledTokens) * regenerations }
+    var worst: Int {
+        (createTokens + unsettledTokens) * (1 + regenerations) + (unfinishedTokens - unsettledTokens) * regenerations
+    }
 
     /// What the call may create, in words, for the question to the user.
     func words(what: String) -> String {
-        let tasks = "\(creates) task\(creates == 1 ? "" : "s")"
         let shots = "\(unfinished) shot\(unfinished == 1 ? "" : "s") still being made"
-        let again = "regenerations (up to \(regenerations) a shot) when a clip fails QA or the service fails a task"
+        var again = "up to \(regenerations) a shot, when a clip fails QA or the service fails a task"
         if creates > 0 {
-            var text = "\(what) will create \(tasks) at the Seedance API, about \(createTokens) tokens (up to \(worst) "
-                + "with \(again)"
-            if unfinished > 0 { text += ", counting the \(shots)" }
-            return text + ")"
+            if unfinished > 0 { again += ", counting the \(shots)" }
+            return "\(what) will create \(creates) task\(creates == 1 ? "" : "s") at the Seedance API, about "
+                + "\(createTokens) tokens; up to \(worst) with regenerations (\(again))"
         }
-        return "\(what) creates no new task, but the \(shots) may be made again: up to \(worst) tokens for \(again)"
+        return "\(what) creates no new task, but the \(shots) may be made again: up to \(worst) tokens for "
+            + "regenerations (\(again))"
     }
 }
