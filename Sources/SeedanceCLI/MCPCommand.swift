@@ -31,8 +31,8 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder under which run folders are made.", valueName: "dir"))
     var root: String?
 
-    @Option(help: ArgumentHelp("Tokens this server may spend in its life; a call over it is refused before any "
-                                   + "create, and a run that reaches it stops before its next create.",
+    @Option(help: ArgumentHelp("Tokens this server may spend in its life; a call whose creates do not fit is "
+                                   + "refused before any create, and a run that reaches it stops before its next one.",
                                valueName: "tokens"))
     var budgetTokens: Int?
 
