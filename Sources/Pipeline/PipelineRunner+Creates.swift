@@ -3,6 +3,12 @@ import Media
 import SeedanceAPI
 
 extension PipelineRunner {
+    /// A create the create gate let through: its shot and attempt number.
+    struct GatePass: Hashable, Sendable {
+        var shotID: String
+        var attempt: Int
+    }
+
     /// A create recorded in the store (attempt `creating`) and ready to send.
     struct PreparedCreate: Sendable {
         var shotID: String
@@ -46,6 +52,14 @@ extension PipelineRunner {
             if held.contains(echo.key) { continue }
             let now = Date().timeIntervalSince1970
             guard limiter.delay(now: now) <= 0 else { return prepared }
+            // The gate is asked last, once nothing else holds the create back, so what it lets through is sent.
+            if let gate = configuration.createGate,
+               case .refused(let reason) = await gate.authorize(shot: id, attempt: number,
+                                                                estimatedTokens: shot.estimatedTokens) {
+                try await gateRefused(reason)
+                return prepared
+            }
+            if configuration.createGate != nil { gatePassed.insert(GatePass(shotID: id, attempt: number)) }
             limiter.record(now: now)
 
             let take = overrides[id].map { $0.take > 0 ? " (take \($0.take + 1))" : "" } ?? ""
@@ -56,9 +70,11 @@ extension PipelineRunner {
                 (attempt, record) = try await store.beginAttempt(shotID: id, reason: reason, markerSeed: request.seed ?? -1,
                                                                  echo: echo.json)
             } catch let deferred as CreateDeferred {
+                await giveBack(shot, attempt: number)
                 try await deferCreates(deferred)
                 return prepared
             } catch let lost as LeaseLost {
+                await giveBack(shot, attempt: number)
                 await dropLease(lost.shotID)
                 continue
             }
@@ -70,6 +86,36 @@ extension PipelineRunner {
             prepared.append(PreparedCreate(shotID: id, attempt: attempt, request: request))
         }
         return prepared
+    }
+
+    /// The create gate refused a create: no create starts any more in this runner; what is out is still collected,
+    /// and the run then ends with `.budget(reason)`. On a shared run the pending shots it held go back to the
+    /// others at once (their gates are their own).
+    func gateRefused(_ reason: String) async throws {
+        guard budgetReached == nil else { return }
+        budgetReached = reason
+        observer(.note("\(reason): no more creates"))
+        logger.notice("a create was refused", metadata: ["reason": "\(reason)"])
+        guard let shared else { return }
+        let pending = owned.filter { shots[$0]?.state == .pending }
+        try await shared.database.releaseLeases(runID: shared.runID, owner: shared.owner, shots: Array(pending))
+        owned.subtract(pending)
+        await shared.capacity.give(pending.count)
+    }
+
+    /// Tells the create gate that the create of `shot`'s attempt `attempt` made no task (nothing was billed), when
+    /// this runner's gate let that create through (not one a killed process sent, found never created).
+    func giveBack(_ shot: ShotRecord?, attempt: Int) async {
+        guard let gate = configuration.createGate, let shot,
+              gatePassed.remove(GatePass(shotID: shot.id, attempt: attempt)) != nil else { return }
+        await gate.giveBack(shot: shot.id, attempt: attempt, estimatedTokens: shot.estimatedTokens)
+    }
+
+    /// The gate refused a create and nothing of this process's is out any more (no create being sent or unsettled,
+    /// no task at the service, no clip being fetched): the loop ends, with `.budget`.
+    var settledAtBudget: Bool {
+        budgetReached != nil && processing.isEmpty && readyQueue.isEmpty && creating.isEmpty
+            && !shots.values.contains { $0.state.isActive && isMine($0.id) }
     }
 
     /// The echo key the shot's next create will have when its seed is fixed (nil: a random seed, never shared).
@@ -135,20 +181,24 @@ extension PipelineRunner {
             try await transition(id, .created(attempt: number, taskID: taskID, reconciled: false), detail: taskID)
         case .refused(let message):
             outage.answered()
+            await giveBack(shots[id], attempt: number)
             try await transition(id, .refused(attempt: number, message: message), detail: message)
         case .notAccepted(let message):
             // 429 or overloaded: nothing was made; give the service a poll interval's rest.
             outage.answered()
+            await giveBack(shots[id], attempt: number)
             createPauseUntil = max(createPauseUntil, now + configuration.pollInterval)
             try await transition(id, .turnedAway(attempt: number, message: message), detail: "not accepted, will send again: \(message)")
         case .unreachable(let message):
             outage.failed(at: now, message)
+            await giveBack(shots[id], attempt: number)
             createPauseUntil = max(createPauseUntil, now + outage.backoff(at: now))
             let left = max(0, configuration.offlineTimeout - (now - (outage.since ?? now)))
             try await transition(id, .turnedAway(attempt: number, message: message),
                                  detail: "service unreachable, will try again (gives up in \(Int(left.rounded())) s): \(message)")
         case .unauthorized(let message):
             outage.answered()
+            await giveBack(shots[id], attempt: number)
             try await transition(id, .turnedAway(attempt: number, message: message), detail: "the key was refused: \(message)")
             stop(.unauthorized(message))
         case .unknown(let message):

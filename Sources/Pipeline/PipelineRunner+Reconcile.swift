@@ -34,6 +34,7 @@ extension PipelineRunner {
                     try await transition(attempt.shotID, .created(attempt: attempt.number, taskID: task.id, reconciled: true),
                                          detail: "reconciled \(task.id)")
                 } else if now - attempt.submittedAt > configuration.reconcileGrace {
+                    await giveBack(shots[attempt.shotID], attempt: attempt.number)
                     try await transition(attempt.shotID, .notCreated(attempt: attempt.number),
                                          detail: "no task was created; will send again")
                 }

@@ -58,6 +58,8 @@ public actor PipelineRunner {
     var createPauseUntil: Double = 0
     /// Creates this process sent that made a task or may have.
     var createsSent = 0
+    /// Creates the create gate let through whose tokens it still counts (given back when one makes no task).
+    var gatePassed: Set<GatePass> = []
     /// Model and fixed seed (nil: random) by request identity: what the scheduler's gate needs without the body.
     var gateBases: [String: (model: String, seed: Int64?)] = [:]
     /// Each pending shot's gate key, for the attempt number and budget it was computed at.
@@ -218,7 +220,7 @@ public actor PipelineRunner {
                     shared?.metrics?.created()
                     group.addTask { try await self.send(create) }
                 }
-                if shared == nil ? isComplete : try await sharedWorkSettled() { break }
+                if shared == nil ? isComplete || settledAtBudget : try await sharedWorkSettled() { break }
                 let untilPoll = max(0.01, lastPoll + configuration.pollInterval - Date().timeIntervalSince1970)
                 let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
                 try await nap(pause)

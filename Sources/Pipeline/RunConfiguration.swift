@@ -42,6 +42,9 @@ public struct RunConfiguration: Sendable {
     public var timeLimit: Double?
     /// Prices for the report's money figures (the prices file and `--price`; the plan's `prices:` sit between).
     public var prices: PriceSources = PriceSources()
+    /// Asked right before every create (first attempts and regenerations): a refusal ends the run with
+    /// `RunEnding.budget`, its shot left pending for `resume` (nil: every create may go).
+    public var createGate: (any CreateGate)?
 
     /// A configuration writing into `outputDirectory`.
     public init(outputDirectory: String) {

@@ -17,9 +17,10 @@ struct MCPCommand: AsyncParsableCommand {
 
             Runs are ordinary run folders under --root (default $XDG_DATA_HOME/seedance/runs, else \
             ~/.local/share/seedance/runs): `seedance resume` and `seedance report` open them, and they outlive the \
-            server. Before any create the user is asked through the client (elicitation), or the call must carry \
-            confirm: true; --budget-tokens caps what the server may spend in its life, and every answer says what \
-            is left. The key comes from SEEDANCE_API_KEY (or ARK_API_KEY) and never appears in a result or a log.
+            server. Before a call that may create anything (the regenerations of clips it collects included) the \
+            user is asked through the client (elicitation), or the call must carry confirm: true; --budget-tokens \
+            caps what the server may spend in its life: a run stops before a create past what the user agreed to \
+            or what is left (resume_run continues it), and every answer says what is left. The key comes from SEEDANCE_API_KEY (or ARK_API_KEY) and never appears in a result or a log.
 
             Examples:
               seedance mcp --root ~/videos/runs --budget-tokens 2000000
@@ -30,7 +31,8 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder under which run folders are made.", valueName: "dir"))
     var root: String?
 
-    @Option(help: ArgumentHelp("Tokens this server may spend in its life; a call over it is refused before any create.",
+    @Option(help: ArgumentHelp("Tokens this server may spend in its life; a call whose creates do not fit is "
+                                   + "refused before any create, and a run that reaches it stops before its next one.",
                                valueName: "tokens"))
     var budgetTokens: Int?
 

@@ -11,15 +11,21 @@ final class RunJob: Sendable {
     let runner: PipelineRunner
     /// The events of the run.
     let relay: ProgressRelay
+    /// What the run may spend, as the user was asked about it.
+    let outlook: SpendingOutlook
+    /// The tokens held for it in the server's budget when it started.
+    let reserved: Int
     /// Runs the run to its end; the job is forgotten when it ends, which frees the folder's lock.
     let task: Task<RunSummary, any Error>
 
-    init(runID: String, directory: String, runner: PipelineRunner, relay: ProgressRelay,
-         task: Task<RunSummary, any Error>) {
+    init(runID: String, directory: String, runner: PipelineRunner, relay: ProgressRelay, outlook: SpendingOutlook,
+         reserved: Int, task: Task<RunSummary, any Error>) {
         self.runID = runID
         self.directory = directory
         self.runner = runner
         self.relay = relay
+        self.outlook = outlook
+        self.reserved = reserved
         self.task = task
     }
 }
@@ -45,7 +51,7 @@ actor RunJobs {
 
     /// Starts `runner` as the job of `runID`; `settle` is called with its result when it ends.
     func start(runID: String, directory: String, runner: PipelineRunner, relay: ProgressRelay,
-               settle: @escaping @Sendable (Result<RunSummary, any Error>) async -> Void) throws -> RunJob {
+               outlook: SpendingOutlook, reserved: Int, settle: @escaping @Sendable (Result<RunSummary, any Error>) async -> Void) throws -> RunJob {
         guard !closed else { throw ToolError("the server is closing; nothing was sent (call again after it restarts)") }
         // Unstructured on purpose: the run outlives the tool call that started it, and a cancelled call stops it
         // through `runner.stop`, letting it record its state and write its report, never by cancelling this task.
@@ -55,7 +61,8 @@ actor RunJobs {
             self.finished(runID, result)
             return try result.get()
         }
-        let job = RunJob(runID: runID, directory: directory, runner: runner, relay: relay, task: task)
+        let job = RunJob(runID: runID, directory: directory, runner: runner, relay: relay, outlook: outlook,
+                         reserved: reserved, task: task)
         jobs[runID] = job
         return job
     }

@@ -34,7 +34,7 @@ extension SeedanceMCPServer {
         var run = runConfiguration(directory, regenerations: try regenerations(arguments))
         run.concatenate = false
         let job = try await launch(runID: runID, directory: directory, arguments: arguments,
-                                   regenerations: run.maxRegenerations, what: "generate_clip") { observer in
+                                   run: run, what: "generate_clip") { run, observer in
             try await PipelineRunner(plan: plan, planFile: planFile, configuration: run,
                                      service: ClientService(client: client), logger: logger, observer: observer)
         }
@@ -119,7 +119,7 @@ extension SeedanceMCPServer {
         let directory = runFolder(runID)
         let run = runConfiguration(directory, regenerations: try regenerations(arguments))
         let job = try await launch(runID: runID, directory: directory, arguments: arguments,
-                                   regenerations: run.maxRegenerations, what: "run_plan") { observer in
+                                   run: run, what: "run_plan") { run, observer in
             try await PipelineRunner(plan: plan, planFile: planFile, configuration: run,
                                      service: ClientService(client: client), logger: logger, observer: observer)
         }
@@ -133,7 +133,7 @@ extension SeedanceMCPServer {
         let run = runConfiguration(directory, regenerations: configuration.run.maxRegenerations)
         await jobs.waitUntilIdle(runID)
         let job = try await launch(runID: runID, directory: directory, arguments: arguments,
-                                   regenerations: run.maxRegenerations, what: "resume_run") { observer in
+                                   run: run, what: "resume_run") { run, observer in
             try await PipelineRunner.resume(directory: directory, configuration: run,
                                             service: ClientService(client: client), logger: logger, observer: observer,
                                             retryFailed: retryFailed)
@@ -153,7 +153,7 @@ extension SeedanceMCPServer {
         let run = runConfiguration(directory, regenerations: configuration.run.maxRegenerations)
         await jobs.waitUntilIdle(runID)
         let job = try await launch(runID: runID, directory: directory, arguments: arguments,
-                                   regenerations: run.maxRegenerations, what: "regenerate_shot") { observer in
+                                   run: run, what: "regenerate_shot") { run, observer in
             try await PipelineRunner.regenerate(directory: directory, shots: shots, prompt: prompt, seed: seed,
                                                 reason: reason, configuration: run,
                                                 service: ClientService(client: client), logger: logger,
@@ -163,12 +163,18 @@ extension SeedanceMCPServer {
     }
 
     func started(_ job: RunJob, verb: String) -> ToolOutput {
-        ToolOutput(structured: ["run_id": .string(job.runID), "run_folder": .string(job.directory),
-                                "creates": .int(job.runner.difference.creates),
-                                "estimated_tokens": .int(job.runner.difference.estimatedTokens)],
-                   text: "\(verb) run \(job.runID) (\(job.runner.difference.creates) to create, about "
-                       + "\(job.runner.difference.estimatedTokens) tokens); it goes on in the server: get_run "
-                       + "tells its state.")
+        let outlook = job.outlook
+        var spend = "\(outlook.creates) to create, about \(outlook.createTokens) tokens"
+        if outlook.mayCreate {
+            spend += "; up to \(outlook.worst) tokens with regenerations, \(job.reserved) of them held in the budget"
+        }
+        return ToolOutput(structured: ["run_id": .string(job.runID), "run_folder": .string(job.directory),
+                                       "creates": .int(outlook.creates),
+                                       "estimated_tokens": .int(outlook.createTokens),
+                                       "worst_case_tokens": .int(outlook.mayCreate ? outlook.worst : 0),
+                                       "reserved_tokens": .int(job.reserved)],
+                          text: "\(verb) run \(job.runID) (\(spend)); it goes on in the server: get_run tells its "
+                              + "state.")
     }
 
     // MARK: get_run
@@ -213,22 +219,27 @@ extension SeedanceMCPServer {
 
     // MARK: the shared path: confirm, reserve, start
 
-    /// Opens a runner, asks the user (or checks `confirm`) and reserves the run's worst case in the budget when it
-    /// creates anything, then starts it as a job. Nothing is created before both pass.
-    func launch(runID: String, directory: String, arguments: ToolArguments, regenerations: Int, what: String,
-                open: (@escaping RunObserver) async throws -> PipelineRunner) async throws -> RunJob {
+    /// Opens a runner with a `SpendingGate` in its configuration, asks the user (or checks `confirm`) and reserves
+    /// the run's worst case in the budget when it may create anything (creates, or regenerations of shots still
+    /// being made), then starts it as a job. Nothing is created before both pass, and every create of the run,
+    /// regenerations included, answers to the gate.
+    func launch(runID: String, directory: String, arguments: ToolArguments, run: RunConfiguration, what: String,
+                open: (RunConfiguration, @escaping RunObserver) async throws -> PipelineRunner) async throws -> RunJob {
         guard configuration.client.apiKey != nil else {
             throw ToolError("no API key: start the server with SEEDANCE_API_KEY (or ARK_API_KEY) in its environment")
         }
         if await jobs.job(runID) != nil { throw ToolError("run_id: run \(runID) is going on; get_run tells its state") }
         let relay = ProgressRelay()
+        let gate = SpendingGate(spending: spending)
+        var run = run
+        run.createGate = gate
         let existed = FileManager.default.fileExists(atPath: directory)
         let runner: PipelineRunner
-        let reservation: Int
+        let outlook: SpendingOutlook
         do {
-            (runner, reservation) = try await openConfirmed(open: open, observer: relay.observer,
-                                                            regenerations: regenerations, what: what,
-                                                            arguments: arguments)
+            (runner, outlook) = try await openConfirmed(open: { try await open(run, $0) }, observer: relay.observer,
+                                                        gate: gate, regenerations: run.maxRegenerations, what: what,
+                                                        arguments: arguments)
         } catch {
             // A refused call leaves nothing behind: the folder it opened (and its empty store) goes, so the root
             // holds only runs that were started. The runner it opened is released by now, and its lock with it.
@@ -236,33 +247,50 @@ extension SeedanceMCPServer {
             throw error
         }
         let spending = self.spending
-        return try await jobs.start(runID: runID, directory: directory, runner: runner, relay: relay) { result in
+        return try await jobs.start(runID: runID, directory: directory, runner: runner, relay: relay,
+                                    outlook: outlook, reserved: await gate.held) { result in
             let billed = ((try? result.get())?.tokens ?? relay.tokensBefore) - relay.tokensBefore
-            await spending.settle(reserved: reservation, billed: billed)
+            await spending.settle(reserved: await gate.held, billed: billed)
         }
     }
 
-    /// Opens the runner, then, when it would create anything, asks (or checks `confirm`) and reserves its worst
-    /// case; returns the runner and the tokens reserved. Throwing here sends nothing.
+    /// Opens the runner, then, when it may create anything, asks (or checks `confirm`) and reserves its worst case:
+    /// all of it when the call sends creates (refused when it does not fit), else what is left of the budget up to
+    /// it (collecting what is paid for costs nothing; a regeneration past the reservation stops the run). Opens the
+    /// gate on what was agreed and reserved; throwing here sends nothing.
     private func openConfirmed(open: (@escaping RunObserver) async throws -> PipelineRunner,
-                               observer: @escaping RunObserver, regenerations: Int, what: String,
-                               arguments: ToolArguments) async throws -> (PipelineRunner, Int) {
+                               observer: @escaping RunObserver, gate: SpendingGate, regenerations: Int, what: String,
+                               arguments: ToolArguments) async throws -> (PipelineRunner, SpendingOutlook) {
         let runner = try await open(observer)
-        let difference = runner.difference
-        guard difference.creates > 0 else { return (runner, 0) }
-        let worst = difference.estimatedTokens * (1 + max(0, regenerations))
-        try await confirmSpending(difference, worst: worst, what: what, arguments: arguments)
-        try await spending.reserve(worst, what: what)
-        return (runner, worst)
+        let outlook = SpendingOutlook(runner.difference, regenerations: regenerations)
+        // Nothing to create, or only regenerations and no token left for one: nothing to ask about.
+        let remaining = await spending.remaining
+        guard outlook.mayCreate, outlook.creates > 0 || (remaining ?? 1) > 0 else {
+            await gate.open(consented: nil, reserved: 0)
+            return (runner, outlook)
+        }
+        try await confirmSpending(outlook, what: what, arguments: arguments)
+        let reserved: Int
+        if outlook.creates > 0 {
+            try await spending.reserve(outlook.worst, what: what)
+            reserved = outlook.worst
+        } else {
+            reserved = await spending.reserveAvailable(outlook.worst)
+        }
+        await gate.open(consented: outlook.worst, reserved: reserved)
+        return (runner, outlook)
     }
 
     /// Asks the user through the client (elicitation) with the estimate, or, for a client that cannot ask,
     /// requires `confirm: true`.
-    func confirmSpending(_ difference: PlanDiff, worst: Int, what: String, arguments: ToolArguments) async throws {
-        let remaining = await spending.remaining
-        var message = "\(what) will create \(difference.creates) task\(difference.creates == 1 ? "" : "s") at the "
-            + "Seedance API, about \(difference.estimatedTokens) tokens (up to \(worst) with regenerations)"
-        if let remaining { message += "; \(remaining) tokens are left in this server's budget" }
+    func confirmSpending(_ outlook: SpendingOutlook, what: String, arguments: ToolArguments) async throws {
+        var message = outlook.words(what: what)
+        if let remaining = await spending.remaining {
+            message += "; \(remaining) tokens are left in this server's budget"
+            if outlook.creates == 0, remaining < outlook.worst {
+                message += " (a regeneration past them is not made: the run stops, and resume_run continues it)"
+            }
+        }
         if clientElicits, let server {
             let schema = Elicitation.RequestSchema(
                 title: "Spend tokens on Seedance?", description: message,

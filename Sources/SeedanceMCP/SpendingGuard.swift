@@ -1,5 +1,6 @@
 /// What this server may still spend: a lifetime cap on tokens (`--budget-tokens`), with each run's worst case
-/// reserved before its first create and settled to what it billed when it ends.
+/// reserved before its first create (more drawn by its `SpendingGate` when a create needs it) and settled to what it
+/// billed when it ends.
 actor SpendingGuard {
     /// The cap (nil: none).
     let limit: Int?
@@ -23,12 +24,25 @@ actor SpendingGuard {
             + "\(limit ?? 0) left (--budget-tokens); nothing was sent")
     }
 
+    /// Holds `tokens` more for a run going on when they fit in what is left (a create past its reservation);
+    /// false when they do not.
+    func draw(_ tokens: Int) -> Bool {
+        if let remaining, tokens > remaining { return false }
+        reserved += tokens
+        return true
+    }
+
+    /// Holds what is left of the budget, up to `tokens`, for a run going on, and returns what it held (`tokens`
+    /// when there is no cap).
+    func reserveAvailable(_ tokens: Int) -> Int {
+        let held = min(tokens, remaining ?? tokens)
+        reserved += held
+        return held
+    }
+
     /// A run ended: its reservation is released and what it billed is counted.
     func settle(reserved tokens: Int, billed: Int) {
         reserved = max(0, reserved - tokens)
         spent += max(0, billed)
     }
-
-    /// Tokens billed with no reservation (a run resumed that only collected tasks already paid for).
-    func record(billed: Int) { spent += max(0, billed) }
 }

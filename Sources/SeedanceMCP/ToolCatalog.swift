@@ -95,7 +95,8 @@ enum ToolCatalog {
         Tool(name: "resume_run",
              description: "Continue a run that was stopped (cancelled, server restarted, network down) without "
                 + "creating any task twice: tasks already made are collected. Returns at once; poll get_run. Creates "
-                + "it must send again are confirmed like generate_clip.",
+                + "it must send, and regenerations of the clips it collects (a clip that fails QA is made again), "
+                + "are confirmed like generate_clip.",
              inputSchema: schema(["run_id": runID,
                                   "retry_failed": boolean("Make failed shots again with a fresh regeneration budget "
                                       + "(spends)."),

@@ -185,9 +185,12 @@ struct MCPHarness {
     let root: URL
     /// The server's answer to the client's `initialize`.
     let initialized: Initialize.Result
+    /// The server's API client settings (the simulator's URL and key), for a test that drives a run itself.
+    let clientConfiguration: ClientConfiguration
 
     /// Runs `body` with a started harness and stops everything when `body` ends, by returning or by throwing.
-    static func with<T>(budget: Int? = nil,
+    /// `faults`: the simulator's fault plan (docs/simulator.md); `regenerations`: the server's `--regenerations`.
+    static func with<T>(budget: Int? = nil, faults: String? = nil, regenerations: Int? = nil,
                         elicitation: (@Sendable (CreateElicitation.Parameters) async throws
                             -> CreateElicitation.Result)? = nil,
                         _ body: (MCPHarness) async throws -> T) async throws -> T {
@@ -200,6 +203,7 @@ struct MCPHarness {
         simulatorConfiguration.dataDirectory = folder.appendingPathComponent("simulator")
         let simulator: RunningSimulator
         do {
+            if let faults { simulatorConfiguration.faults = try FaultPlan(spec: faults) }
             simulator = try await SimulatorServer(configuration: simulatorConfiguration, logger: logger).start()
         } catch {
             try? FileManager.default.removeItem(at: folder)
@@ -213,6 +217,7 @@ struct MCPHarness {
         run.pollInterval = 0.1
         run.reconcileGrace = 1
         run.timeLimit = 240
+        if let regenerations { run.maxRegenerations = regenerations }
         let server = SeedanceMCPServer(configuration: MCPServerConfiguration(
             root: root.path, budgetTokens: budget, client: clientConfiguration, run: run), logger: logger)
         let client = MCP.Client(name: "seedance-tests", version: "1.0.0",
@@ -223,7 +228,7 @@ struct MCPHarness {
             _ = try await server.start(transport: serverTransport)
             let initialized = try await client.connect(transport: clientTransport)
             let harness = MCPHarness(simulator: simulator, server: server, client: client, root: root,
-                                     initialized: initialized)
+                                     initialized: initialized, clientConfiguration: clientConfiguration)
             let result = try await body(harness)
             await stop(client: client, server: server, simulator: simulator, folder: folder)
             return result
