@@ -62,7 +62,15 @@ struct ReviewRoutes: Sendable {
     private func addSite<R: RouterMethods<BasicRequestContext>>(to router: R, listed: Bool, _ resolve: @escaping Resolve) {
         let access = access
         router.get("/") { request, context in
-            try await withSite(request, context, resolve) { site in page(request, site: site, listed: listed) }
+            // The token first: a request without it opens no run (nothing is read from the store for it).
+            let byQuery = request.uri.queryParameters["token"].map { ReviewToken.matches($0, access.token) } ?? false
+            guard byQuery || access.readAllowed(request) else {
+                return Response(status: .forbidden, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: ReviewPage.refused)))
+            }
+            return try await withSite(request, context, resolve) { site in
+                page(site: site, setCookie: byQuery, listed: listed)
+            }
         }
         router.get("/api/state") { request, context in
             guard access.readAllowed(request) else { return Self.failure(.forbidden, "missing or wrong token") }
@@ -140,14 +148,10 @@ struct ReviewRoutes: Sendable {
 
     // MARK: page and reads
 
-    private func page(_ request: Request, site: ReviewSite, listed: Bool) -> Response {
-        let byQuery = request.uri.queryParameters["token"].map { ReviewToken.matches($0, access.token) } ?? false
-        guard byQuery || access.readAllowed(request) else {
-            return Response(status: .forbidden, headers: [.contentType: "text/html; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: ReviewPage.refused)))
-        }
+    /// The run's page (the token was checked); `setCookie`: it came in the query, so the cookie is set.
+    private func page(site: ReviewSite, setCookie: Bool, listed: Bool) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
-        if byQuery { headers[.setCookie] = access.setCookie }
+        if setCookie { headers[.setCookie] = access.setCookie }
         let html = ReviewPage.html(token: access.token, base: site.prefix + "/", listLink: listed)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
