@@ -10,10 +10,7 @@ struct ReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Review a run in the browser: play, approve or reject shots, make rejected ones again, reorder, re-join.",
-        usage: """
-            seedance review <dir> [--listen <host:port>] [<options>]
-              seedance review --store <url> [--run <id>] [--listen <host:port>] [<options>]
-            """,
+        usage: "seedance review (<dir> | --store <url> [--run <id>]) [<options>]",
         discussion: """
             Serves a page for the run in DIR on a local web server and prints its address, with the server's token, \
             as the first line on stdout (http://127.0.0.1:PORT/?token=...): open it in a browser. The page shows \
