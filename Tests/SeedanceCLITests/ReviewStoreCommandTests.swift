@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// `seedance review --store URL [--run ID]` as a user starts it: one-line errors (a folder and a store together or
-/// `--run` without a store, exit 2; a store that cannot be reached, exit 3; a run the store does not have, exit 2),
+/// `--run` without a store, exit 2; a store that cannot be reached, exit 3; a run the store does not have, or whose
+/// folder this machine cannot see, exit 2),
 /// the list of runs served from `SEEDANCE_STORE`, and the store's password in no output and no page.
 @Suite(.serialized) struct ReviewStoreCommandTests {
     static let secret = "hunter2-review-cli-secret"
@@ -54,8 +55,17 @@ import TestSupport
         #expect(unknown.stderr.hasPrefix("seedance: postgres://postgres@127.0.0.1:\(server.port)/reviewcli: no run \"nope\""),
                 "\(unknown.stderr)")
         #expect(unknown.stderr.split(separator: "\n").count == 1 && !unknown.stderr.contains(Self.secret))
+        // A run whose folder is not on this machine (the shared root mounted elsewhere): said, nothing made there.
+        _ = try server.psql("INSERT INTO run (id, folder, created_at) VALUES ('away', '/nonexistent/runs/away', 0)",
+                            database: "reviewcli")
+        let away = try runSeedance(["review", "--store", url, "--run", "away"], environment: [:])
+        #expect(away.status == 2 && away.stdout.isEmpty)
+        #expect(away.stderr.hasPrefix("seedance: run away lives in /nonexistent/runs/away, which this machine cannot see"),
+                "\(away.stderr)")
+        #expect(away.stderr.split(separator: "\n").count == 1 && !away.stderr.contains(Self.secret))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/runs/away"))
 
-        // No folder and SEEDANCE_STORE set: the store's runs (none yet) are listed.
+        // No folder and SEEDANCE_STORE set: the store's runs are listed.
         let (process, line) = try startSeedance(["review"], environment: ["SEEDANCE_STORE": url])
         defer {
             if process.isRunning { process.terminate() }
@@ -66,7 +76,8 @@ import TestSupport
         let page = try await HTTPClient.shared.execute(HTTPClientRequest(url: line), timeout: .seconds(30))
         #expect(page.status == .ok)
         let html = String(buffer: try await page.body.collect(upTo: 1 << 20))
-        #expect(html.contains("No runs yet") && html.contains("postgres://postgres@127.0.0.1:\(server.port)/reviewcli"), "\(html)")
+        #expect(html.contains("<a href=\"/runs/away/\">away</a>") && html.contains("/nonexistent/runs/away"), "\(html)")
+        #expect(html.contains("postgres://postgres@127.0.0.1:\(server.port)/reviewcli"), "\(html)")
         #expect(!html.contains(Self.secret) && !line.contains(Self.secret))
         process.terminate()
         process.waitUntilExit()
