@@ -2,10 +2,25 @@ import Foundation
 import Logging
 import Pipeline
 
-/// What a review server serves and how: the run folder, the address, the token, and what regeneration spends with.
+/// What a review server serves: one run folder, or the runs of a shared PostgreSQL store.
+public enum ReviewSource: Sendable {
+    /// A run folder holding its own state (`state.sqlite`).
+    case folder(String)
+    /// The shared store: one run (`run`), served at the root like a folder, or, without one, a list of every stored
+    /// run with each run's page under `/runs/ID/`. A run's files are in its folder under the store's shared root.
+    case store(PostgresDatabase, run: String?)
+}
+
+/// What a review server serves and how: the run folder or store, the address, the token, and what regeneration
+/// spends with.
 public struct ReviewConfiguration: Sendable {
-    /// The run folder (it must hold a run: `state.sqlite`).
-    public var directory: String
+    /// What is reviewed.
+    public var source: ReviewSource
+    /// The run folder, when a folder is reviewed (nil for a store).
+    public var directory: String? {
+        if case .folder(let directory) = source { return directory }
+        return nil
+    }
     /// The address to listen on: loopback unless asked otherwise (anyone who can reach the port and has the
     /// address with its token can spend).
     public var host: String = "127.0.0.1"
@@ -21,7 +36,8 @@ public struct ReviewConfiguration: Sendable {
     public var serviceUnavailable: String = "no API key: set SEEDANCE_API_KEY (or ARK_API_KEY) and start the review again"
     /// The settings of the runs the page starts (regenerations, re-joins): limits, checks, prices.
     public var run: RunConfiguration
-    /// Seconds between looks at the run's state for the live page (a few light reads each time).
+    /// Seconds between looks at a run's state for the live page (a few light reads of a folder's state, one query
+    /// to a store), for each run a page was opened for.
     public var watchInterval: Double = 0.25
     /// Logs of the server (silent by default: stdout carries the address line only).
     public var logger: Logger
@@ -29,15 +45,27 @@ public struct ReviewConfiguration: Sendable {
     /// A configuration serving `directory` on loopback with a fresh token.
     public init(directory: String, service: (any GenerationService)? = nil, run: RunConfiguration? = nil,
                 logger: Logger? = nil) {
-        self.directory = directory
+        source = .folder(directory)
         self.service = service
         self.run = run ?? RunConfiguration(outputDirectory: directory)
         self.run.outputDirectory = directory
-        self.logger = logger ?? {
-            var silent = Logger(label: "seedance.review")
-            silent.logLevel = .critical
-            return silent
-        }()
+        self.logger = logger ?? Self.silent
+    }
+
+    /// A configuration serving the runs of `database` (only `runID` when given) on loopback with a fresh token.
+    /// `run` should carry no account limits of its own: the store's are kept by every worker together.
+    public init(store database: PostgresDatabase, runID: String? = nil, service: (any GenerationService)? = nil,
+                run: RunConfiguration? = nil, logger: Logger? = nil) {
+        source = .store(database, run: runID)
+        self.service = service
+        self.run = run ?? RunConfiguration(outputDirectory: "")
+        self.logger = logger ?? Self.silent
+    }
+
+    private static var silent: Logger {
+        var silent = Logger(label: "seedance.review")
+        silent.logLevel = .critical
+        return silent
     }
 
     /// Whether `host` is reachable only from this machine.

@@ -56,19 +56,43 @@ struct ReviewFiles: Sendable {
     }
 }
 
-/// Lets a `/files/` request through to the file server only with the token and a path `ReviewFiles` accepts.
-struct FilesGuardMiddleware<Context: RequestContext>: RouterMiddleware {
-    let files: ReviewFiles
+/// Serves a `/files/` request (`/runs/ID/files/` for a run of a store's list) from its run's folder, only with the
+/// token and a path `ReviewFiles` accepts; the file server answers ranges (seeking) and conditional requests.
+struct FilesGuardMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let sites: ReviewSites
     let access: ReviewAccess
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/files") else { return try await next(request, context) }
-        guard access.readAllowed(request) else { return ReviewRoutes.failure(.forbidden, "missing or wrong token") }
+        let path = request.uri.path
+        let site: ReviewSite
+        switch sites.mode {
+        case .single(let one):
+            guard path.hasPrefix("/files") else { return try await next(request, context) }
+            guard access.readAllowed(request) else { return ReviewRoutes.failure(.forbidden, "missing or wrong token") }
+            site = one
+        case .list:
+            // /runs/ID/files...: the run's id is one segment, taken as it is (servable ids need no encoding).
+            let parts = path.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count >= 4, parts[0].isEmpty, parts[1] == "runs", parts[3].hasPrefix("files") else {
+                return try await next(request, context)
+            }
+            guard access.readAllowed(request) else { return ReviewRoutes.failure(.forbidden, "missing or wrong token") }
+            do {
+                site = try await sites.site(String(parts[2]))
+            } catch {
+                return ReviewRoutes.failure(.notFound, "not found")
+            }
+        }
         guard request.method == .get || request.method == .head else {
             return ReviewRoutes.failure(.methodNotAllowed, "files are read only")
         }
-        guard files.resolve(rawPath: request.uri.path) != nil else { return ReviewRoutes.failure(.notFound, "not found") }
-        return try await next(request, context)
+        guard path.hasPrefix(site.prefix + ReviewFiles.prefix),
+              site.files.resolve(rawPath: String(path.dropFirst(site.prefix.count))) != nil else {
+            return ReviewRoutes.failure(.notFound, "not found")
+        }
+        // The file server serves only when what it wraps finds nothing (throws 404).
+        return try await site.fileServer.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
     }
 }

@@ -9,6 +9,9 @@ import ServiceLifecycle
 /// Both go through `PipelineRunner`, as `seedance regenerate` and `seedance resume` do: the runner takes the run
 /// folder's lock (so a `seedance run` in another process and the page never drive the run together), records the
 /// override, creates only what the store says is missing, reconciles what it cannot tell, and writes the reports.
+/// On a run of a shared store they go as `seedance regenerate ID --store URL` and `seedance resume ID --store URL`
+/// do: the run is opened again, the runner works as one more worker under leases (so workers elsewhere may take part,
+/// and never make a shot twice), with the settings the run was started with, until the run is joined.
 ///
 /// Paying twice is guarded three times: an `Idempotency-Key` names each action, and the same key gets the first
 /// answer again without acting; a shot already waiting for or under a regeneration is refused; and a regeneration
@@ -52,6 +55,8 @@ actor ReviewJobs {
     private let configuration: RunConfiguration
     private let logger: Logger
     private let store: any JobStore
+    /// The shared store and run id, for a run of a PostgreSQL store (nil: a run folder).
+    private let shared: (database: PostgresDatabase, runID: String)?
 
     private(set) var jobs: [Job] = []
     /// Answers given, by idempotency key (nil while the first request with that key is being answered).
@@ -62,10 +67,12 @@ actor ReviewJobs {
     /// Called after every change of a job, so the page hears of it at once.
     private let changed: @Sendable () async -> Void
 
-    init(directory: String, store: any JobStore, service: (any GenerationService)?, serviceUnavailable: String,
+    init(directory: String, store: any JobStore, shared: (database: PostgresDatabase, runID: String)? = nil,
+         service: (any GenerationService)?, serviceUnavailable: String,
          configuration: RunConfiguration, logger: Logger, changed: @escaping @Sendable () async -> Void) {
         self.directory = directory
         self.store = store
+        self.shared = shared
         self.service = service
         self.serviceUnavailable = serviceUnavailable
         self.configuration = configuration
@@ -175,17 +182,18 @@ actor ReviewJobs {
         await changed()
         let job = jobs[index]
         do {
+            let (configuration, sharedRun) = try await opening()
             let runner: PipelineRunner
             switch job.kind {
             case .regenerate:
                 runner = try await PipelineRunner.regenerate(
                     directory: directory, shots: [job.shot ?? ""], prompt: job.prompt, seed: job.seed,
                     reason: job.reason ?? "rejected in review", configuration: configuration,
-                    service: service ?? OfflineService(reason: serviceUnavailable), logger: logger)
+                    service: service ?? OfflineService(reason: serviceUnavailable), logger: logger, shared: sharedRun)
             case .join:
                 runner = try await PipelineRunner.resume(directory: directory, configuration: configuration,
                                                          service: service ?? OfflineService(reason: serviceUnavailable),
-                                                         logger: logger)
+                                                         logger: logger, shared: sharedRun)
                 // A re-join makes nothing: were the run to need a create now, the join is not the way to pay for it.
                 guard runner.difference.creates == 0 else {
                     throw ReviewError.refused("joining would create \(runner.difference.creates) tasks; regenerate those shots instead")
@@ -198,6 +206,27 @@ actor ReviewJobs {
             finish(id, state: .failed, creates: nil, message: "\(error)")
         }
         await changed()
+    }
+
+    /// Shots a job's runner holds at once on a shared run (as `seedance worker`'s default).
+    static let sharedConcurrency = 10
+
+    /// The settings and, on a shared run, the `SharedRun` a job's runner works with: the run opened again for work
+    /// (as `seedance regenerate --store` opens it), this server as one more worker, and the settings the run was
+    /// started with (`SharedRunSettings`), which every worker on it keeps.
+    private func opening() async throws -> (RunConfiguration, SharedRun?) {
+        var configuration = configuration
+        configuration.outputDirectory = directory
+        guard let shared else { return (configuration, nil) }
+        try await shared.database.reopenRun(id: shared.runID, budgetTokens: nil)
+        if let json = try await store.meta(SharedRunSettings.metaKey),
+           let settings = try? JSONDecoder().decode(SharedRunSettings.self, from: Data(json.utf8)) {
+            configuration = settings.applied(to: configuration)
+        }
+        var run = SharedRun(database: shared.database, runID: shared.runID, owner: SharedRun.workerName(),
+                            capacity: ClaimCapacity(limit: Self.sharedConcurrency))
+        run.untilJoined = true
+        return (configuration, run)
     }
 
     private func finish(_ id: Int, state: Job.State, creates: Int?, message: String) {

@@ -5,17 +5,20 @@
 /// stream (`GET /api/events`): a card is drawn again only when its shot changed, so a clip playing elsewhere on the
 /// page keeps playing. All text from the run is set as text, never parsed as HTML.
 enum ReviewPage {
-    /// The page, with the token in a meta tag for the script's action headers.
-    static func html(token: String) -> String {
+    /// The page, with the token in a meta tag for the script's action headers and the run's path (`base`, ending
+    /// in `/`: `/` for the one run a server serves, `/runs/ID/` for a run of a store's list) for its reads, actions
+    /// and files; `listLink`: a link back to the list of runs.
+    static func html(token: String, base: String = "/", listLink: Bool = false) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="review-token" content="\(token)">
+        <meta name="review-base" content="\(escape(base))">
         <title>seedance review</title>
         <link rel="stylesheet" href="/review.css"></head>
         <body>
-        <header><h1 id="title">seedance review</h1><p id="summary">Loading the run…</p>
+        <header>\(listLink ? "<p class=\"back\"><a href=\"/\">← All runs</a></p>" : "")<h1 id="title">seedance review</h1><p id="summary">Loading the run…</p>
         <p class="keys"><kbd>j</kbd>/<kbd>k</kbd> or <kbd>↓</kbd>/<kbd>↑</kbd> next/previous shot · <kbd>a</kbd> approve ·
         <kbd>r</kbd> reject · <kbd>space</kbd> play</p></header>
         <div id="status" role="status" aria-live="polite"></div>
@@ -24,6 +27,22 @@ enum ReviewPage {
         </body></html>
 
         """
+    }
+
+    /// `text` safe inside HTML text and quoted attributes.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     /// What a request without the token gets.
@@ -39,6 +58,9 @@ enum ReviewPage {
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330;overflow-wrap:break-word}
         header{background:#1d2330;color:#fff;padding:14px 16px}
         header h1{margin:0 0 4px;font-size:20px} header p{margin:0;color:#b8c0d0;font-size:13px}
+        header a{color:#cfe0ff} header .back{margin-bottom:4px}
+        table.runs{width:100%;border-collapse:collapse;font-size:14px} table.runs th,table.runs td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec;vertical-align:top}
+        table.runs td.folder{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
         header .keys{margin-top:6px} kbd{background:#2c3445;border-radius:3px;padding:0 4px;font-size:12px;color:#fff}
         #status{position:sticky;top:0;z-index:2;min-height:0;font-size:14px}
         #status.good,#status.bad{padding:8px 16px} #status.good{background:#e3f4e8;color:#0a5a26} #status.bad{background:#fdecee;color:#a0111c}
@@ -88,6 +110,7 @@ enum ReviewPage {
     static let script = #"""
         'use strict';
         const token = document.querySelector('meta[name="review-token"]').content;
+        const base = (document.querySelector('meta[name="review-base"]') || {}).content || '/';
         let doc = null;
         let ids = [];
         let selected = 0;
@@ -100,7 +123,7 @@ enum ReviewPage {
           return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
         }
         function fileURL(path, version) {
-          return '/files/' + path.split('/').map(encodeURIComponent).join('/') + (version ? '?v=' + encodeURIComponent(version) : '');
+          return base + 'files/' + path.split('/').map(encodeURIComponent).join('/') + (version ? '?v=' + encodeURIComponent(version) : '');
         }
         function h(tag, attrs, ...children) {
           const node = document.createElement(tag);
@@ -127,7 +150,7 @@ enum ReviewPage {
           let answer = {};
           let response;
           try {
-            response = await fetch(path, {method: 'POST', headers, body: JSON.stringify(body || {}), credentials: 'same-origin'});
+            response = await fetch(base + path.replace(/^\//, ''), {method: 'POST', headers, body: JSON.stringify(body || {}), credentials: 'same-origin'});
             answer = await response.json().catch(() => ({}));
           } catch (error) {
             say('The review server did not answer: ' + error, true);
@@ -427,8 +450,8 @@ enum ReviewPage {
           }
         });
 
-        fetch('/api/state', {credentials: 'same-origin'}).then(r => r.json()).then(apply).catch(e => say('Could not load the run: ' + e, true));
-        const events = new EventSource('/api/events');
+        fetch(base + 'api/state', {credentials: 'same-origin'}).then(r => r.json()).then(apply).catch(e => say('Could not load the run: ' + e, true));
+        const events = new EventSource(base + 'api/events');
         events.addEventListener('state', e => apply(JSON.parse(e.data)));
         """#
 }

@@ -6,34 +6,43 @@ import Pipeline
 import ServiceLifecycle
 import UnixSignals
 
-/// A local web server for reviewing one run folder: the shots as cards, approval and rejection, regeneration,
-/// the join order and the re-join, live while the run moves (see `ReviewRoutes` for the routes and `ReviewAccess`
-/// for who may ask what).
+/// A local web server for reviewing a run: the shots as cards, approval and rejection, regeneration, the join order
+/// and the re-join, live while the run moves (see `ReviewRoutes` for the routes and `ReviewAccess` for who may ask
+/// what). The run is a folder, or a run of a shared PostgreSQL store (or every run of one, listed), whose state is
+/// the store's and whose files are in its folder under the store's shared root.
 ///
 /// The page never touches the API: what spends goes through `PipelineRunner`, as `seedance regenerate` does, with
 /// the service the server was given; the API key stays in that service and never reaches the page.
 public struct ReviewServer: Sendable {
     /// What it serves and how.
     public let configuration: ReviewConfiguration
-    private let layout: RunLayout
-    private let store: SQLiteJobStore
 
-    /// Opens the run in `configuration.directory`; a folder that holds no run is a `StoreError` naming it.
+    /// Checks what `configuration` serves: a folder that holds no run is a `StoreError` naming it. A stored run is
+    /// looked up when serving starts (a run the store does not have is a `StoreError` then, before anything binds).
     public init(configuration: ReviewConfiguration) throws {
-        let directory = configuration.directory
-        let state = (directory as NSString).appendingPathComponent("state.sqlite")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StoreError(reason: "\(directory): no such folder")
+        if case .folder(let directory) = configuration.source {
+            _ = try ReviewSite.folder(directory, configuration: configuration)
         }
-        guard FileManager.default.fileExists(atPath: state) else {
-            throw StoreError(reason: "\(directory): not a run folder (state.sqlite is missing); make one with `seedance run PLAN -o \(directory)`")
-        }
-        // Read-only first: a file that is not a run's state is refused without being touched.
-        _ = try SQLiteJobStore(path: state, readOnly: true)
         self.configuration = configuration
-        layout = try RunLayout(directory: directory)
-        store = try SQLiteJobStore(path: state)
+    }
+
+    /// The run `configuration` names, or the store's list: opened now, so an unknown run or a folder not on this
+    /// machine is thrown before anything binds.
+    private func openSites() async throws -> ReviewSites {
+        switch configuration.source {
+        case .folder(let directory):
+            return ReviewSites(mode: .single(try ReviewSite.folder(directory, configuration: configuration)),
+                               configuration: configuration)
+        case .store(let database, let runID?):
+            do {
+                let site = try await ReviewSite.stored(runID, database: database, prefix: "", configuration: configuration)
+                return ReviewSites(mode: .single(site), configuration: configuration)
+            } catch let missing as ReviewSiteMissing {
+                throw StoreError(reason: missing.description)
+            }
+        case .store(let database, nil):
+            return ReviewSites(mode: .list(database), configuration: configuration)
+        }
     }
 
     /// The address a reviewer opens: `http://HOST:PORT/?token=TOKEN`.
@@ -46,7 +55,7 @@ public struct ReviewServer: Sendable {
     /// serving when `body` ends (returns or throws): a regeneration under way is stopped as Ctrl-C stops a run.
     /// A bind failure is thrown before `body` runs.
     public func serving<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
-        let (group, bound) = try makeGroup(signals: [])
+        let (group, bound) = try await makeGroup(signals: [])
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             guard let port = await bound.first(where: { _ in true }) ?? nil else {
@@ -69,7 +78,7 @@ public struct ReviewServer: Sendable {
 
     /// Serves until SIGINT or SIGTERM (or cancellation); calls `onReady` with the address once bound.
     public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
-        let (group, bound) = try makeGroup(signals: [.sigterm, .sigint])
+        let (group, bound) = try await makeGroup(signals: [.sigterm, .sigint])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             if let port = await bound.first(where: { _ in true }) ?? nil {
@@ -79,22 +88,15 @@ public struct ReviewServer: Sendable {
         }
     }
 
-    /// The service group (HTTP server, state watcher, job runner) and a stream giving the bound port once (nil if
-    /// the server ended without binding).
-    private func makeGroup(signals: [UnixSignal]) throws -> (ServiceGroup, AsyncStream<Int?>) {
+    /// The service group (HTTP server; the runs' watchers and job runners) and a stream giving the bound port once
+    /// (nil if the server ended without binding).
+    private func makeGroup(signals: [UnixSignal]) async throws -> (ServiceGroup, AsyncStream<Int?>) {
         let configuration = configuration
         let address = BoundAddress(host: configuration.host, port: configuration.port)
         let access = ReviewAccess(token: configuration.token, address: address)
-        let files = try ReviewFiles(directory: configuration.directory)
+        let sites = try await openSites()
         let shutdown = ShutdownFlag()
-        let state = ReviewState(store: store, layout: layout, prices: configuration.run.prices,
-                                canGenerate: configuration.service != nil,
-                                generateNote: configuration.serviceUnavailable, logger: configuration.logger)
-        let jobs = ReviewJobs(directory: configuration.directory, store: store, service: configuration.service,
-                              serviceUnavailable: configuration.serviceUnavailable, configuration: configuration.run,
-                              logger: configuration.logger, changed: { await state.refresh(force: true) })
-        let routes = ReviewRoutes(access: access, files: files, state: state, jobs: jobs,
-                                  review: RunReview(store: store), shutdown: shutdown, logger: configuration.logger)
+        let routes = ReviewRoutes(access: access, sites: sites, shutdown: shutdown, logger: configuration.logger)
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int?.self)
         let app = Application(
             router: routes.build(),
@@ -103,50 +105,15 @@ public struct ReviewServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 address.set(port: port)
-                await state.attach(jobs)
                 boundContinuation.yield(port)
                 boundContinuation.finish()
             },
             logger: configuration.logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [app, Watcher(state: state, interval: configuration.watchInterval, shutdown: shutdown),
-                       JobRunner(jobs: jobs, onEnd: { boundContinuation.finish() })],
+            services: [app, SitesService(sites: sites, interval: configuration.watchInterval, shutdown: shutdown,
+                                         onEnd: { boundContinuation.finish() })],
             logger: configuration.logger)
         groupConfiguration.gracefulShutdownSignals = signals
         return (ServiceGroup(configuration: groupConfiguration), bound)
-    }
-}
-
-/// Looks at the run every `interval` so the page hears of changes another process makes; raises the shutdown flag
-/// first thing when the server stops, so event streams end.
-struct Watcher: Service {
-    let state: ReviewState
-    let interval: Double
-    let shutdown: ShutdownFlag
-
-    func run() async throws {
-        let state = state, interval = interval
-        await withGracefulShutdownHandler {
-            await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    await state.refresh()
-                    try? await Task.sleep(for: .seconds(interval))
-                }
-            }
-        } onGracefulShutdown: {
-            shutdown.raise()
-        }
-        shutdown.raise()
-    }
-}
-
-/// Runs the page's jobs one at a time for the server's life.
-struct JobRunner: Service {
-    let jobs: ReviewJobs
-    let onEnd: @Sendable () -> Void
-
-    func run() async throws {
-        await jobs.work()
-        onEnd()
     }
 }

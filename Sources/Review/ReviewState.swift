@@ -8,8 +8,8 @@ import SeedanceAPI
 /// page started.
 ///
 /// It is made again only when the run changed: a look at the store's light shot list, overrides and run-level values
-/// (a few reads, no clip touched) tells, every `watchInterval`, whether a runner here or in another process moved
-/// anything. Readers (the page, the event stream) take the latest version without waiting.
+/// (a few reads, no clip touched; one query to a PostgreSQL store, `PostgresJobStore.changeMark`) tells, every
+/// `watchInterval`, whether a runner here, in another process or on another machine moved anything. Readers (the page, the event stream) take the latest version without waiting.
 actor ReviewState {
     private let store: any JobStore
     private let writer: ReportWriter
@@ -18,6 +18,8 @@ actor ReviewState {
     private var jobs: ReviewJobs?
     private let canGenerate: Bool
     private let generateNote: String?
+    /// The store's own cheap fingerprint of the run, when it has one (a shared store: one query, not four).
+    private let storeMark: (@Sendable () async throws -> String)?
 
     /// The latest document and its version (0: none yet).
     private(set) var version = 0
@@ -30,8 +32,9 @@ actor ReviewState {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(store: any JobStore, layout: RunLayout, prices: PriceSources, canGenerate: Bool, generateNote: String?,
-         logger: Logger) {
+         logger: Logger, storeMark: (@Sendable () async throws -> String)? = nil) {
         self.store = store
+        self.storeMark = storeMark
         self.layout = layout
         self.writer = ReportWriter(store: store, layout: layout, prices: prices)
         self.canGenerate = canGenerate
@@ -82,6 +85,11 @@ actor ReviewState {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var mark = Data()
+        if let storeMark {
+            mark += Data(try await storeMark().utf8)
+            if let jobs { mark += try encoder.encode(await jobs.jobs) }
+            return String(decoding: mark, as: UTF8.self)
+        }
         mark += try encoder.encode(try await store.shots())
         mark += try encoder.encode(try await store.overrides())
         mark += Data((try await store.meta("final") ?? "").utf8)

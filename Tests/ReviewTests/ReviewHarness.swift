@@ -71,8 +71,8 @@ struct ReviewHarness {
         return configuration
     }
 
-    /// Runs the plan into a new folder named `name` through the simulator and returns the folder.
-    func makeRun(_ name: String = "run") async throws -> String {
+    /// Writes the plan (and its image) into the harness folder and returns the plan's path.
+    func writePlan() throws -> URL {
         let demo = FixturePaths.fixtures.appendingPathComponent("demo")
         let image = directory.appendingPathComponent("party-room.png")
         if !FileManager.default.fileExists(atPath: image.path) {
@@ -80,6 +80,12 @@ struct ReviewHarness {
         }
         let planPath = directory.appendingPathComponent("plan.yaml")
         try Self.plan.write(to: planPath, atomically: true, encoding: .utf8)
+        return planPath
+    }
+
+    /// Runs the plan into a new folder named `name` through the simulator and returns the folder.
+    func makeRun(_ name: String = "run") async throws -> String {
+        let planPath = try writePlan()
         let folder = directory.appendingPathComponent(name).path
         let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planPath.path), planFile: planPath.path,
                                               configuration: runConfiguration(folder), service: service,

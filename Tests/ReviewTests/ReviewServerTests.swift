@@ -33,7 +33,7 @@ import TestSupport
                 #expect(try await Exchange.send(address.origin + "/", headers: [("Cookie", address.cookie)]).status == 200)
 
                 let script = try await Exchange.send(address.origin + "/review.js")
-                #expect(script.status == 200 && script.text.contains("EventSource('/api/events')"))
+                #expect(script.status == 200 && script.text.contains("EventSource(base + 'api/events')"))
                 #expect(script.headers.first(name: "Content-Type")?.hasPrefix("text/javascript") == true)
                 #expect(try await Exchange.send(address.origin + "/review.css").status == 200)
 
