@@ -14,7 +14,9 @@ public enum COSESign1Writer {
     /// COSE header label of the algorithm.
     public static let algorithmLabel: UInt64 = 1
     /// COSE algorithm id of ES256 (ECDSA with P-256 and SHA-256): -7, stored as CBOR negative 6.
-    public static let es256: CBORValue = .negative(6)
+    // Computed, not a stored global: `CBORValue` is an indirect enum, and a global holding its box keeps the pointer
+    // in tagged form that LeakSanitizer cannot follow, so every signing process was reported as leaking it.
+    public static var es256: CBORValue { .negative(6) }
     /// COSE header label of an X.509 chain (RFC 9360).
     public static let x5chainLabel: UInt64 = 33
 
