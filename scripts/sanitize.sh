@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-address}"
+# Named outright so a child started with an environment of its own (no PATH) can still symbolize its report, which
+# suppressions need; Tests/TestSupport/ChildEnvironment.swift carries the sanitizer variables over to such children.
+symbolizer="$(command -v llvm-symbolizer || true)"
+[ -n "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
 [ $# -gt 0 ] && shift
 case "$mode" in
   address)
@@ -15,7 +19,7 @@ case "$mode" in
     export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}"
     scratch=.build-asan ;;
   thread)
-    export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan.supp:halt_on_error=1:second_deadlock_stack=1"
+    export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan.supp:halt_on_error=1:second_deadlock_stack=1${symbolizer:+:external_symbolizer_path=$symbolizer}"
     scratch=.build-tsan ;;
   *)
     echo "usage: scripts/sanitize.sh address|thread [swift test options]" >&2; exit 2 ;;

@@ -45,7 +45,7 @@ public func runInPseudoTerminal(_ executable: String, _ arguments: [String], env
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    if let environment { process.environment = environment }
+    if let environment = childEnvironment(environment) { process.environment = environment }
     let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
     process.standardOutput = terminal
     process.standardError = terminal

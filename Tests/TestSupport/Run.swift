@@ -21,7 +21,7 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
     process.arguments = executable.contains("/") ? arguments : [executable] + arguments
-    if let environment { process.environment = environment }
+    if let environment = childEnvironment(environment) { process.environment = environment }
     let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
     process.standardOutput = outHandle
     process.standardError = errHandle
@@ -61,7 +61,7 @@ public func startServer(_ executable: String, _ arguments: [String], environment
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    if let environment { process.environment = environment }
+    if let environment = childEnvironment(environment) { process.environment = environment }
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
