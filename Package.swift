@@ -47,7 +47,9 @@ let package = Package(
         .systemLibrary(
             name: "CFFmpeg",
             // libswresample is not listed: nothing here calls it (libavfilter's aresample links it on its own).
-            pkgConfig: "libavformat libavcodec libavutil libswscale libavfilter",
+            // libavfilter is not linked either: it is loaded on first use (see shim.h), which keeps its large tree
+            // of libraries out of every command's start; its headers sit beside libavformat's.
+            pkgConfig: "libavformat libavcodec libavutil libswscale",
             providers: [
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev",
                       "libavfilter-dev", "pkg-config"]),

@@ -79,6 +79,8 @@ final class StreamAnalyzer {
          maxPixels: Int64) throws {
         isVideo = true
         decoder = try MediaDecoder(input: input, stream: stream, threads: options.threads, maxPixels: maxPixels)
+        // Read by the decoder per picture (and copied to every frame thread), so setting it after opening holds.
+        if options.skipLoopFilter { decoder.context.pointee.skip_loop_filter = AVDISCARD_ALL }
         frame = try Frame()
         filtered = try Frame()
         let scale = options.analysisWidth.map { "scale=\($0):-2:flags=fast_bilinear," } ?? ""

@@ -32,6 +32,7 @@ final class FilterGraph {
     }
 
     private let graph: UnsafeMutablePointer<AVFilterGraph>
+    private let library: FilterLibrary
     private var sources: [UnsafeMutablePointer<AVFilterContext>] = []
     private var sinks: [UnsafeMutablePointer<AVFilterContext>] = []
 
@@ -39,7 +40,9 @@ final class FilterGraph {
     /// a sink is video or audio by `isVideo`.
     init(sources: [(name: String, format: SourceFormat)], sinks: [(name: String, isVideo: Bool)],
          description: String, threads: Int32 = 1) throws {
-        guard let graph = avfilter_graph_alloc() else {
+        let library = try FilterLibrary.load()
+        self.library = library
+        guard let graph = library.graphAlloc() else {
             throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
         }
         self.graph = graph
@@ -48,8 +51,8 @@ final class FilterGraph {
         var outputs: UnsafeMutablePointer<AVFilterInOut>? // the graph's open inputs, fed by our sources
         var inputs: UnsafeMutablePointer<AVFilterInOut>?  // the graph's open outputs, drained by our sinks
         defer {
-            avfilter_inout_free(&outputs)
-            avfilter_inout_free(&inputs)
+            library.inoutFree(&outputs)
+            library.inoutFree(&inputs)
         }
         for (name, format) in sources.reversed() {
             let filter: UnsafeMutablePointer<AVFilterContext>
@@ -57,23 +60,23 @@ final class FilterGraph {
             case let .video(width, height, pixelFormat, timeBase, sar):
                 let args = "video_size=\(width)x\(height):pix_fmt=\(pixelFormat.rawValue):"
                     + "time_base=\(timeBase.num)/\(timeBase.den):pixel_aspect=\(sar.num)/\(sar.den)"
-                filter = try Self.create(graph, "buffer", name, args)
+                filter = try Self.create(library, graph, "buffer", name, args)
             case let .audio(sampleRate, sampleFormat, channelLayout, timeBase):
                 let formatName = av_get_sample_fmt_name(sampleFormat).map { String(cString: $0) } ?? "fltp"
                 let args = "time_base=\(timeBase.num)/\(timeBase.den):sample_rate=\(sampleRate):"
                     + "sample_fmt=\(formatName):channel_layout=\(channelLayout)"
-                filter = try Self.create(graph, "abuffer", name, args)
+                filter = try Self.create(library, graph, "abuffer", name, args)
             }
             self.sources.insert(filter, at: 0)
-            outputs = try Self.link(name: name, filter: filter, next: outputs)
+            outputs = try Self.link(library, name: name, filter: filter, next: outputs)
         }
         for (name, isVideo) in sinks.reversed() {
-            let filter = try Self.create(graph, isVideo ? "buffersink" : "abuffersink", name, nil)
+            let filter = try Self.create(library, graph, isVideo ? "buffersink" : "abuffersink", name, nil)
             self.sinks.insert(filter, at: 0)
-            inputs = try Self.link(name: name, filter: filter, next: inputs)
+            inputs = try Self.link(library, name: name, filter: filter, next: inputs)
         }
-        var status = avfilter_graph_parse_ptr(graph, description, &inputs, &outputs, nil)
-        if status >= 0 { status = avfilter_graph_config(graph, nil) }
+        var status = library.parse(graph, description, &inputs, &outputs, nil)
+        if status >= 0 { status = library.config(graph, nil) }
         if status < 0 {
             throw MediaError(.invalidArgument, operation: "building the filter graph \"\(description)\"",
                              reason: "libavfilter rejected the graph", ffmpegCode: status)
@@ -82,13 +85,13 @@ final class FilterGraph {
 
     deinit {
         var g: UnsafeMutablePointer<AVFilterGraph>? = graph
-        avfilter_graph_free(&g)
+        library.graphFree(&g)
     }
 
     /// Pushes a frame into source `index` (nil: end of that input). The graph takes a new reference; `frame` is
     /// left empty and may be reused.
     func push(_ frame: Frame?, to index: Int) throws {
-        let status = av_buffersrc_add_frame_flags(sources[index], frame?.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF))
+        let status = library.addFrame(sources[index], frame?.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF))
         if status < 0 {
             throw MediaError(.decodeFailed, operation: "filtering", reason: "the filter graph rejected a frame",
                              ffmpegCode: status)
@@ -99,7 +102,7 @@ final class FilterGraph {
     /// Ends source `index` at `pts` (in the source's time base): filters that fill up to the end of their input,
     /// like `fps`, then know where it is (pushing nil ends at the last frame's start instead).
     func close(_ index: Int, at pts: Int64) throws {
-        let status = av_buffersrc_close(sources[index], pts, 0)
+        let status = library.closeSource(sources[index], pts, 0)
         if status < 0 {
             throw MediaError(.decodeFailed, operation: "filtering", reason: "the filter graph could not end an input",
                              ffmpegCode: status)
@@ -108,7 +111,7 @@ final class FilterGraph {
 
     /// Pulls the next frame from sink `index`.
     func pull(from index: Int, into frame: Frame) throws -> CodecStep {
-        let status = av_buffersink_get_frame(sinks[index], frame.pointer)
+        let status = library.getFrame(sinks[index], frame.pointer)
         if status == AVCode.again { return .needsInput }
         if status == AVCode.eof { return .endOfStream }
         if status < 0 {
@@ -118,15 +121,16 @@ final class FilterGraph {
     }
 
     /// The time base of frames leaving sink `index`.
-    func timeBase(ofSink index: Int) -> AVRational { av_buffersink_get_time_base(sinks[index]) }
+    func timeBase(ofSink index: Int) -> AVRational { library.sinkTimeBase(sinks[index]) }
 
     /// The frame rate leaving sink `index` (0/1 when unknown).
-    func frameRate(ofSink index: Int) -> AVRational { av_buffersink_get_frame_rate(sinks[index]) }
+    func frameRate(ofSink index: Int) -> AVRational { library.sinkFrameRate(sinks[index]) }
 
-    private static func create(_ graph: UnsafeMutablePointer<AVFilterGraph>, _ filterName: String, _ name: String,
+    private static func create(_ library: FilterLibrary, _ graph: UnsafeMutablePointer<AVFilterGraph>,
+                               _ filterName: String, _ name: String,
                                _ args: String?) throws -> UnsafeMutablePointer<AVFilterContext> {
         var ctx: UnsafeMutablePointer<AVFilterContext>?
-        let status = avfilter_graph_create_filter(&ctx, avfilter_get_by_name(filterName), name, args, nil, graph)
+        let status = library.createFilter(&ctx, library.filterNamed(filterName), name, args, nil, graph)
         guard status >= 0, let ctx else {
             throw MediaError(.invalidArgument, operation: "creating the \(filterName) filter \(name)",
                              reason: "libavfilter rejected \(args ?? "it")", ffmpegCode: status)
@@ -136,14 +140,14 @@ final class FilterGraph {
 
     /// A new head of the in/out list naming `filter`'s pad `name`. Throws when out of memory: a list entry
     /// dropped or left nameless would only surface later as a confusing "no such label" from the graph parser.
-    private static func link(name: String, filter: UnsafeMutablePointer<AVFilterContext>,
+    private static func link(_ library: FilterLibrary, name: String, filter: UnsafeMutablePointer<AVFilterContext>,
                              next: UnsafeMutablePointer<AVFilterInOut>?) throws -> UnsafeMutablePointer<AVFilterInOut> {
-        guard let entry = avfilter_inout_alloc() else {
+        guard let entry = library.inoutAlloc() else {
             throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
         }
         guard let copy = av_strdup(name) else {
             var doomed: UnsafeMutablePointer<AVFilterInOut>? = entry
-            avfilter_inout_free(&doomed)
+            library.inoutFree(&doomed)
             throw MediaError(.io, operation: "building a filter graph", reason: "out of memory")
         }
         entry.pointee.name = copy

@@ -62,7 +62,9 @@ final class FrameGrabber {
     /// Opens `path`, checks it like `probe` does (a truncated download or a non-media file fails here with the
     /// same words), and opens a decoder for its main video stream.
     init(path: String, limits: OpenLimits = OpenLimits(), logger: Logger) throws {
-        let input = try InputFile.openChecked(path, limits: limits)
+        // The probe's own open: no trial decoding when the container declares the parameters (the first frame is
+        // decoded anyway, after the seek).
+        let input = try InputFile.openForProbe(path, limits: limits)
         let info = try ProbeReader(input: input).info()
         guard let video = info.video, video.index < input.streams.count else {
             let what = info.audio.map { "it has only audio (\($0.codec))" } ?? "it has no video stream"

@@ -74,20 +74,22 @@ final class InputFile {
             throw InputFile.openError(path: path, code: status, timedOut: deadline.expired)
         }
         ctx = opened
-        if findStreamInfo {
-            let infoStatus = InputFile.findStreamInfo(ctx, maxPixels: limits.maxPixels)
-            if infoStatus < 0 {
-                var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
-                avformat_close_input(&doomed)
-                if deadline.expired {
-                    throw MediaError(.timedOut, path: path, operation: "reading stream parameters",
-                                     reason: "gave up after \(limits.timeout) s", ffmpegCode: infoStatus)
-                }
-                throw MediaError(.notMedia, path: path, operation: "reading stream parameters",
-                                 reason: "could not read the stream parameters", ffmpegCode: infoStatus)
-            }
-        }
         context = ctx
+        if findStreamInfo { try readStreamInfo(limits: limits) }
+    }
+
+    /// `avformat_find_stream_info` (keyframes only, bounded by `limits`) on the open file: what `init` does unless
+    /// told not to. Call it before any packet is read, so that FFmpeg's analysis sees the file from its start.
+    func readStreamInfo(limits: OpenLimits) throws {
+        let infoStatus = InputFile.findStreamInfo(context, maxPixels: limits.maxPixels)
+        if infoStatus < 0 {
+            if deadline.expired {
+                throw MediaError(.timedOut, path: path, operation: "reading stream parameters",
+                                 reason: "gave up after \(limits.timeout) s", ffmpegCode: infoStatus)
+            }
+            throw MediaError(.notMedia, path: path, operation: "reading stream parameters",
+                             reason: "could not read the stream parameters", ffmpegCode: infoStatus)
+        }
     }
 
     deinit {

@@ -4,24 +4,26 @@ import Foundation
 enum MediaFileCheck {
     /// Throws for a missing path, a directory, an unreadable file or an empty file.
     static func requireReadableFile(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        // One stat answers all but the permission question (a probe of many files pays this per file).
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == EACCES {
+                throw MediaError(.io, path: path, operation: "", reason: "permission denied: the file is not readable")
+            }
             throw MediaError(.notFound, path: path, operation: "", reason: "no such file")
         }
-        if isDirectory.boolValue {
+        if info.st_mode & S_IFMT == S_IFDIR {
             throw MediaError(.isDirectory, path: path, operation: "", reason: "is a directory, not a video file")
         }
         // A FIFO or a device never ends or blocks in read(), where FFmpeg's interrupt callback cannot stop it.
-        var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        if info.st_mode & S_IFMT != S_IFREG {
             throw MediaError(.io, path: path, operation: "", reason: "not a regular file (a pipe or a device): "
                 + "save the stream to a file first")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
+        guard access(path, R_OK) == 0 else {
             throw MediaError(.io, path: path, operation: "", reason: "permission denied: the file is not readable")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-        if size == 0 {
+        if info.st_size == 0 {
             throw MediaError(.emptyFile, path: path, operation: "", reason: "the file is empty (0 bytes)")
         }
     }

@@ -8,7 +8,7 @@ import Foundation
 /// page), a truncated download, or a container with no audio or video. An audio-only file is not an error: its
 /// `video` is nil.
 public func probe(_ path: String, limits: OpenLimits = OpenLimits()) throws -> MediaInfo {
-    try ProbeReader(input: InputFile.openChecked(path, limits: limits)).info()
+    try ProbeReader(input: InputFile.openForProbe(path, limits: limits)).info()
 }
 
 /// Probes several files concurrently on all cores. Results are in the order of `paths`, one per path.

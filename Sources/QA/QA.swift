@@ -19,7 +19,14 @@ public enum QA {
     /// or that image cannot be read at all (missing, not media, truncated).
     public static func check(_ path: String, against expectation: Expectation,
                              thresholds: QAThresholds = QAThresholds()) throws -> QAReport {
-        var report = try checkContent(path, against: expectation, thresholds: thresholds)
+        try check(path, against: expectation, thresholds: thresholds, decoderThreads: 0)
+    }
+
+    /// `check` with the decoders' thread count (0: FFmpeg's choice, one per core and one more).
+    static func check(_ path: String, against expectation: Expectation, thresholds: QAThresholds,
+                      decoderThreads: Int) throws -> QAReport {
+        var report = try checkContent(path, against: expectation, thresholds: thresholds,
+                                      decoderThreads: decoderThreads)
         if let image = expectation.startsFrom, !report.checks.contains(where: { $0.name == "decode" && $0.verdict == .fail }) {
             report.checks.append(try continuity(of: path, startingFrom: image, thresholds: thresholds))
         }
@@ -27,7 +34,7 @@ public enum QA {
     }
 
     private static func checkContent(_ path: String, against expectation: Expectation,
-                                     thresholds: QAThresholds) throws -> QAReport {
+                                     thresholds: QAThresholds, decoderThreads: Int) throws -> QAReport {
         let info: MediaInfo
         do {
             info = try probe(path)
@@ -35,6 +42,7 @@ public enum QA {
             return undecodable(file: path, info: nil, error: error, expectation: expectation, thresholds: thresholds)
         }
         var options = thresholds.analysisOptions
+        options.threads = decoderThreads
         if let video = info.video, video.width * video.height > thresholds.fullSizeAnalysisPixels {
             // 4k pictures: the detectors (and 10-bit to 8-bit conversion) cost as much as decoding; on a quarter
             // of the pixels they find the same black and frozen stretches in ~40% less time (bench-qa.sh).
@@ -80,18 +88,33 @@ public enum QA {
     }
 
     /// Checks several files concurrently, off Swift's cooperative pool; results in the order of `paths`.
+    ///
+    /// At most `workers` files are open at once (default: one per core), each taken by the next free worker, so
+    /// memory stays bounded by the workers however many files there are (a folder of deliveries). With several
+    /// files per worker, each file is decoded on one thread: the workers already fill the cores, and a single
+    /// decoding thread holds one set of pictures instead of one per frame thread.
     public static func checkAll(_ paths: [String], against expectation: Expectation,
-                                thresholds: QAThresholds = QAThresholds()) async -> [Result<QAReport, MediaError>] {
-        await withCheckedContinuation { continuation in
+                                thresholds: QAThresholds = QAThresholds(),
+                                workers: Int = ProcessInfo.processInfo.activeProcessorCount) async
+        -> [Result<QAReport, MediaError>]
+    {
+        let workers = max(1, min(workers, paths.count))
+        let decoderThreads = paths.count > workers ? 1 : 0
+        return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let slots = Slots(count: paths.count)
-                DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-                    let result = Result { try check(paths[i], against: expectation, thresholds: thresholds) }
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while let i = slots.claim() {
+                        let result = Result {
+                            try check(paths[i], against: expectation, thresholds: thresholds,
+                                      decoderThreads: decoderThreads)
+                        }
                         .mapError { error in
                             error as? MediaError ?? MediaError(.io, path: paths[i], operation: "checking",
                                                                reason: String(describing: error))
                         }
-                    slots.set(i, result)
+                        slots.set(i, result)
+                    }
                 }
                 continuation.resume(returning: slots.values)
             }
@@ -125,9 +148,19 @@ struct Inspection {
 /// Result slots written by concurrent workers, one slot each.
 private final class Slots: @unchecked Sendable {
     private var results: [Result<QAReport, MediaError>?]
+    private var next = 0
     private let lock = NSLock()
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    /// The next index no worker has taken, nil when all are taken.
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < results.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
 
     func set(_ index: Int, _ result: Result<QAReport, MediaError>) { lock.withLock { results[index] = result } }
 

@@ -166,6 +166,8 @@ public struct QAThresholds: Sendable, Hashable {
         options.silenceNoise = silenceNoise
         options.silenceMinimum = min(0.5, pause)
         options.freezeMinimum = min(0.5, frozen)
+        // The verdicts are the same without the deblocking filter (QAVerdictsWithoutLoopFilterTests), for less work.
+        options.skipLoopFilter = true
         return options
     }
 }

@@ -42,6 +42,9 @@ struct VerifyCommand: AsyncParsableCommand {
             --frames N replaces the length with an exact frame count: a joined sequence is checked against the sum \
             of its inputs' frames.
 
+            Several files are checked in parallel, one per core (--jobs N to choose), each file's report in the \
+            order given: a folder of deliveries is `seedance verify deliveries/*.mp4 ...`.
+
             Exit status: 0 every file passed (warnings pass); 1 a check failed; 2 bad input (an unreadable file, a \
             malformed request or task, a bad flag value).
 
@@ -109,6 +112,10 @@ struct VerifyCommand: AsyncParsableCommand {
           help: "Whether an untrusted signer fails the provenance check; default: a warning.")
     var requireTrusted = false
 
+    @Option(help: ArgumentHelp("How many files to check at once (default: one per core). Memory grows with this, "
+                               + "not with the number of files.", valueName: "n"))
+    var jobs: Int?
+
     @Flag(help: "Print JSON (an object for one file, an array for several) instead of the readable report.")
     var json = false
 
@@ -126,7 +133,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let trust = try ProvenanceCommand.trustPolicy(trustFiles, command: "verify")
 
-        var results = await QA.checkAll(files, against: expectation, thresholds: thresholds)
+        if let jobs, jobs < 1 { throw CommandFailure(.badInput, "verify: --jobs must be 1 or more") }
+        var results = await QA.checkAll(files, against: expectation, thresholds: thresholds,
+                                        workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         if modelKnown {
             for index in results.indices {
                 guard case .success(var report) = results[index] else { continue }
