@@ -191,6 +191,7 @@ public actor PipelineRunner {
             try await reopenRecoverableShots()
         }
         if shared == nil { owned = Set(shots.keys) }
+        try await expectCallbacks()
         try await withThrowingDiscardingTaskGroup { group in
             while true {
                 let now = Date().timeIntervalSince1970
@@ -201,9 +202,11 @@ public actor PipelineRunner {
                 if ending != nil { break }
                 try await leaseRound()
                 try await leased { try await self.reconcile() }
-                // Polls keep their interval however often the loop wakes (a wake is for creates and checks).
-                if now - lastPoll >= configuration.pollInterval * 0.95 {
+                // Polls keep their interval however often the loop wakes (a wake is for creates and checks); with
+                // callbacks a batch of hints is confirmed at once, and the interval is the safety net's.
+                if pollDue(now: now) {
                     lastPoll = now
+                    takeHints()
                     try await leased { self.readyQueue += try await self.poll() }
                 }
                 while processing.count < max(configuration.maxConcurrentDownloads, configuration.maxConcurrentChecks),
@@ -219,7 +222,7 @@ public actor PipelineRunner {
                     group.addTask { try await self.send(create) }
                 }
                 if shared == nil ? isComplete : try await sharedWorkSettled() { break }
-                let untilPoll = max(0.01, lastPoll + configuration.pollInterval - Date().timeIntervalSince1970)
+                let untilPoll = max(0.01, nextPollAt - Date().timeIntervalSince1970)
                 let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
                 try await nap(pause)
             }
@@ -256,8 +259,9 @@ public actor PipelineRunner {
     func nap(_ seconds: Double) async throws {
         let end = Date().timeIntervalSince1970 + seconds
         while !woken {
-            let left = end - Date().timeIntervalSince1970
-            if left <= 0 { break }
+            let now = Date().timeIntervalSince1970
+            let left = end - now
+            if left <= 0 || hintsDue(now: now) { break }
             try await Task.sleep(nanoseconds: UInt64(min(left, 0.01) * 1e9))
         }
         woken = false
@@ -315,6 +319,7 @@ public actor PipelineRunner {
             throw error
         }
         shots[shotID] = shot
+        if let taskID = shot.taskID { configuration.callbacks?.expect(CollectionOfOne(taskID)) }
         if !shot.state.isUnsettledCreate { unsettledKeys[shotID] = nil }
         // Tokens first: a shot seen done has its tokens counted already.
         reportTokens(of: shot, before: before)

@@ -44,6 +44,8 @@ struct RunOptions: ParsableArguments {
 
     @OptionGroup var prices: PriceOptions
 
+    @OptionGroup(title: "Callbacks") var callbacks: CallbackOptions
+
     func validate() throws {
         guard offlineTimeout > 0 else { throw ValidationError("--offline-timeout must be a positive number of seconds") }
         var thresholds = QAThresholds()
@@ -64,6 +66,8 @@ struct RunOptions: ParsableArguments {
         configuration.reconcileGrace = max(0, reconcileGrace)
         configuration.offlineTimeout = offlineTimeout
         configuration.prices = prices.validated
+        configuration.callbacks = callbacks.inbox()
+        configuration.safetyPollInterval = callbacks.safetyPollInterval
         return configuration
     }
 }

@@ -54,7 +54,8 @@ enum RunOutcome {
         let interrupts = InterruptHandler { await runner.stop(.interrupted) }
         let summary: RunSummary
         do {
-            summary = try await runner.run()
+            summary = try await options.callbacks.serving(runner.callbackInbox, logger: runner.runLogger,
+                                                          json: options.json) { try await runner.run() }
         } catch {
             // A run that ends by an error leaves no block half-drawn and no cursor hidden above its error line.
             LiveStatusDisplay.closeCurrent()
@@ -75,6 +76,11 @@ enum RunOutcome {
             }
             if let video = summary.finalVideo {
                 lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
+            }
+            if let counts = summary.callbacks {
+                lines.append("callbacks: \(counted(counts.accepted, "hint")) confirmed in \(counted(counts.confirmations, "list call")); "
+                    + "ignored \(counts.ignored) (bad secret \(counts.badSecret), unreadable \(counts.malformed), "
+                    + "replayed \(counts.replayed), unknown task \(counts.unknownTask))")
             }
             lines.append("report: \(summary.report)")
             lines.append("run folder: \(summary.directory)")
