@@ -34,6 +34,9 @@ import TestSupport
                 // Loopback only, and a port no other test holds.
                 ("--port 8123", "--port 0"),
                 ("0.0.0.0:9464", "127.0.0.1:0"),
+                // Callbacks reach this machine only: the receiver's own loopback address is what tasks call.
+                ("--listen 0.0.0.0:8700 --callback-url https://hooks.example.com/cb", "--listen 127.0.0.1:0"),
+                ("--callback-url https://hooks.example.com/seedance", ""),
                 ("--listen 127.0.0.1:8700", "--listen 127.0.0.1:0"),
                 // A worker works until stopped: here, until it has had no work for a second.
                 ("seedance worker --concurrency 20", "seedance worker --concurrency 20 --idle-exit 1"),
