@@ -54,12 +54,13 @@ public struct CallbackCounts: Sendable, Hashable, Codable {
 }
 
 /// Where a `CallbackReceiver` puts what it was sent once the secret is checked: the run's inbox on one machine, or
-/// the shared store when several workers share the run.
+/// the shared store when several workers share the run (`SharedCallbackSink`).
 public protocol CallbackSink: Sendable {
-    /// The secret the path must end with.
-    var secret: CallbackSecret { get }
-    /// Judges and keeps a callback naming `taskID` at `status` (the body's word, a hint only).
-    func receive(taskID: String, status: String) async -> CallbackVerdict
+    /// Whether the request path's segments carry a run's secret (compared in constant time); the run they name
+    /// (any word the sink understands), or nil: a bad secret.
+    func admit(_ segments: [Substring]) async -> String?
+    /// Judges and keeps a callback of run `run` naming `taskID` at `status` (the body's word, a hint only).
+    func receive(run: String, taskID: String, status: String) async -> CallbackVerdict
     /// Counts a callback refused before its task was looked at (bad secret, unreadable body).
     func refused(_ verdict: CallbackVerdict) async
 }
@@ -70,10 +71,11 @@ public protocol CallbackSink: Sendable {
 /// A lock, not an actor: the runner's loop looks at `batchDue` every few milliseconds while it naps, and an actor hop
 /// each time would cost more than the check.
 public final class CallbackInbox: CallbackSink, @unchecked Sendable {
-    /// The secret the callback path ends with.
-    public let secret: CallbackSecret
     private let lock = NSLock()
+    private var ownSecret: CallbackSecret
     private var base: String?
+    /// For a run several workers share: the worker's inbox whose public URL this run's URL extends.
+    private let template: CallbackInbox?
     private var known: Set<String> = []
     private var seen: Set<String> = []
     private var pending: Set<String> = []
@@ -81,7 +83,41 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
     private var tally = CallbackCounts()
 
     /// An inbox with a fresh secret (or the one given).
-    public init(secret: CallbackSecret = .random()) { self.secret = secret }
+    public init(secret: CallbackSecret = .random()) {
+        ownSecret = secret
+        template = nil
+    }
+
+    /// The inbox of one shared run, fed from the store (`relay`): its secret is the run's (`adopt`), its URL the
+    /// worker's public URL with the run's id and secret after it.
+    init(sharedRunOf template: CallbackInbox) {
+        ownSecret = .random()
+        self.template = template
+    }
+
+    /// The inbox whose public URL the receiver sets: this one, or for a shared run's inbox the worker's.
+    public var root: CallbackInbox { template ?? self }
+
+    /// The secret the callback path ends with.
+    public var secret: CallbackSecret { lock.withLock { ownSecret } }
+
+    /// The public URL without the secret, as set (nil: not yet).
+    public var publicURL: String? { lock.withLock { base } }
+
+    /// Takes a shared run's secret (kept in the store, the same for every worker) and makes the URL its tasks are
+    /// told: the worker's public URL, the run's id, the secret. False when the worker has no public URL yet.
+    func adopt(secret: CallbackSecret, runID: String) -> Bool {
+        guard let root = template?.publicURL else { return false }
+        lock.withLock {
+            ownSecret = secret
+            base = "\(root)/\(runID)"
+        }
+        return true
+    }
+
+    public func admit(_ segments: [Substring]) async -> String? {
+        secret.matches(segments.last ?? "") ? "" : nil
+    }
 
     /// Sets the URL the service is told to call, without the secret (`https://hooks.example.com/seedance`); the
     /// run sends `URL/SECRET`.
@@ -92,10 +128,10 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
     }
 
     /// The `callback_url` each create sends (nil until `setPublicURL`). Holds the secret: never log it.
-    public var callbackURL: String? { lock.withLock { base.map { "\($0)/\(secret.value)" } } }
+    public var callbackURL: String? { lock.withLock { base.map { "\($0)/\(ownSecret.value)" } } }
 
     /// The callback URL with its secret redacted, for messages.
-    public var redactedURL: String? { lock.withLock { base.map { "\($0)/\(secret.redacted)" } } }
+    public var redactedURL: String? { lock.withLock { base.map { "\($0)/\(ownSecret.redacted)" } } }
 
     /// The counts so far.
     public var counts: CallbackCounts { lock.withLock { tally } }
@@ -105,7 +141,9 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
         lock.withLock { known.formUnion(taskIDs) }
     }
 
-    public func receive(taskID: String, status: String) async -> CallbackVerdict { take(taskID: taskID, status: status) }
+    public func receive(run: String, taskID: String, status: String) async -> CallbackVerdict {
+        take(taskID: taskID, status: status)
+    }
 
     public func refused(_ verdict: CallbackVerdict) async { lock.withLock { tally.add(verdict) } }
 
@@ -126,6 +164,15 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
             }
             tally.add(verdict)
             return verdict
+        }
+    }
+
+    /// A hint another worker's receiver recorded in the shared store (which checked the secret and the task, and
+    /// counted it): kept for the next batch like one received here, not counted again.
+    func relay(taskID: String, status: String, now: Double = Date().timeIntervalSince1970) {
+        lock.withLock {
+            pending.insert(taskID)
+            if !Self.inProgress.contains(status), urgentSince == nil { urgentSince = now }
         }
     }
 

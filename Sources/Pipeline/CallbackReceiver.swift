@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// hint. Nothing in a body is trusted: the runner confirms with the list call before anything changes.
 ///
 /// Every POST is answered, whatever its path: the last path segment must be the run's secret (checked in constant
-/// time), so a reverse proxy or tunnel may put any prefix before it. A bad secret gets 404 and its body is not read;
+/// time; for a shared run, the segment before it names the run), so a reverse proxy or tunnel may put any prefix
+/// before it. A bad secret gets 404 and its body is not read;
 /// a body without a task id and status gets 400; a replayed or unknown task gets 200 (the sender must not retry it)
 /// and is ignored. Each kind is counted by the sink.
 public struct CallbackReceiver: Sendable {
@@ -76,8 +77,8 @@ public struct CallbackReceiver: Sendable {
 
     /// Judges one POST: the secret first (the body is not read for a stranger), then the task's id and status.
     static func handle(path: String, body: RequestBody, sink: any CallbackSink, logger: Logger) async -> HTTPResponse.Status {
-        let segment = path.split(separator: "/", omittingEmptySubsequences: true).last ?? ""
-        guard sink.secret.matches(segment) else {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let run = await sink.admit(segments) else {
             await sink.refused(.badSecret)
             logger.info("callback refused: bad secret")
             return .notFound
@@ -88,7 +89,7 @@ public struct CallbackReceiver: Sendable {
             logger.info("callback refused: no task id and status in the body")
             return .badRequest
         }
-        let verdict = await sink.receive(taskID: taskID, status: status)
+        let verdict = await sink.receive(run: run, taskID: taskID, status: status)
         logger.debug("callback", metadata: ["task_id": "\(taskID)", "status": "\(status)", "verdict": "\(verdict.rawValue)"])
         return .ok
     }

@@ -8,6 +8,9 @@ extension PipelineRunner {
     /// The run's callback inbox (nil: callbacks are off): what a `CallbackReceiver` serving this run feeds.
     public nonisolated var callbackInbox: CallbackInbox? { configuration.callbacks }
 
+    /// The shared run's database (nil: the run is this process's alone): where a receiver serving it records hints.
+    public nonisolated var sharedDatabase: PostgresDatabase? { shared?.database }
+
     /// The runner's logger (for a receiver serving beside it).
     public nonisolated var runLogger: Logger { logger }
 
@@ -50,6 +53,14 @@ extension PipelineRunner {
     /// current tasks and every earlier attempt's.
     func expectCallbacks() async throws {
         guard let inbox = configuration.callbacks else { return }
+        if let shared {
+            // Every worker of the run tells its tasks the same secret: a callback may reach any worker's receiver.
+            let secret = try await shared.database.callbackSecret(runID: shared.runID)
+            if !inbox.adopt(secret: secret, runID: shared.runID) {
+                logger.warning("callbacks: no public URL yet; this run's tasks are polled only")
+            }
+            return
+        }
         inbox.expect(shots.values.compactMap(\.taskID))
         let attempts = try await store.attempts(shotIDs: Array(shots.keys))
         inbox.expect(attempts.values.joined().compactMap(\.taskID))
@@ -57,5 +68,17 @@ extension PipelineRunner {
             logger.notice("callbacks on", metadata: ["callback_url": "\(url)",
                                                      "safety_poll_s": "\(roundInterval)"])
         }
+    }
+
+    /// For a shared run: reads the hints any worker's receiver recorded since the last read (every half batch
+    /// window, one light query) and keeps those of tasks this worker drives, for the next batch.
+    func readSharedHints(now: Double) async throws {
+        guard let shared, let inbox = configuration.callbacks, now >= nextHintRead else { return }
+        nextHintRead = now + max(0.02, configuration.callbackBatchWindow / 2)
+        let hints = try await shared.database.callbackHints(runID: shared.runID, after: lastHintID)
+        guard let last = hints.last else { return }
+        lastHintID = last.id
+        let mine = Set(shots.values.filter { isMine($0.id) }.compactMap(\.taskID))
+        for hint in hints where mine.contains(hint.taskID) { inbox.relay(taskID: hint.taskID, status: hint.status) }
     }
 }

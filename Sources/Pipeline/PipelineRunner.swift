@@ -92,6 +92,9 @@ public actor PipelineRunner {
     var attemptCache: [String: [AttemptRecord]] = [:]
     /// Create bodies that came with claimed shots, by request identity (read once, with the claim).
     var claimedBodies: [String: String] = [:]
+    /// The last callback hint of the shared run read from the store, and when the store is next read for more.
+    var lastHintID: Int64 = 0
+    var nextHintRead: Double = 0
 
     // MARK: opening
 
@@ -121,6 +124,11 @@ public actor PipelineRunner {
 
     init(folder: RunFolder, difference: PlanDiff, configuration: RunConfiguration, service: any GenerationService,
          logger: Logger, observer: @escaping RunObserver, shared: SharedRun? = nil) {
+        var configuration = configuration
+        // A shared run has its own inbox, fed from the store, with the run's secret (read when the run starts).
+        if shared != nil, let worker = configuration.callbacks {
+            configuration.callbacks = CallbackInbox(sharedRunOf: worker.root)
+        }
         self.shared = shared
         self.store = folder.store
         self.layout = folder.layout
@@ -201,6 +209,7 @@ public actor PipelineRunner {
                 }
                 if ending != nil { break }
                 try await leaseRound()
+                try await readSharedHints(now: now)
                 try await leased { try await self.reconcile() }
                 // Polls keep their interval however often the loop wakes (a wake is for creates and checks); with
                 // callbacks a batch of hints is confirmed at once, and the interval is the safety net's.
@@ -223,7 +232,11 @@ public actor PipelineRunner {
                 }
                 if shared == nil ? isComplete : try await sharedWorkSettled() { break }
                 let untilPoll = max(0.01, nextPollAt - Date().timeIntervalSince1970)
-                let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
+                var pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
+                // Hints of a shared run arrive through the store: look again at the next read.
+                if shared != nil, configuration.callbacks != nil {
+                    pause = min(pause, max(0.01, nextHintRead - Date().timeIntervalSince1970))
+                }
                 try await nap(pause)
             }
             if ending != nil {

@@ -56,13 +56,15 @@ struct CallbackOptions: ParsableArguments {
         return inbox
     }
 
-    /// Runs `body` with the receiver serving `inbox` on --listen beside it (just `body` without callbacks). A port
-    /// that cannot be bound is bad input naming --listen; `body`'s own errors pass through as they are.
-    func serving<T: Sendable>(_ inbox: CallbackInbox?, logger: Logger, json: Bool,
+    /// Runs `body` with the receiver on --listen beside it (just `body` without callbacks), putting hints in
+    /// `inbox`, or in `sink` when given (the shared store of a run several workers share; `inbox` then only holds
+    /// the public URL). A port that cannot be bound is bad input naming --listen; `body`'s own errors pass through
+    /// as they are.
+    func serving<T: Sendable>(_ given: CallbackInbox?, sink: (any CallbackSink)? = nil, logger: Logger, json: Bool,
                               _ body: @Sendable () async throws -> T) async throws -> T {
-        guard let inbox, let listen else { return try await body() }
+        guard let inbox = given?.root, let listen else { return try await body() }
         let (host, port) = try MetricsEndpoint.parse(listen, option: "--listen")
-        let receiver = CallbackReceiver(sink: inbox, host: host, port: port, logger: logger)
+        let receiver = CallbackReceiver(sink: sink ?? inbox, host: host, port: port, logger: logger)
         do {
             return try await receiver.serving { bound in
                 if inbox.callbackURL == nil {
@@ -71,7 +73,8 @@ struct CallbackOptions: ParsableArguments {
                 }
                 if !json {
                     // The secret stays out of the terminal (scrollback, screen shares): only its first digits.
-                    StandardError.write("listening for callbacks on \(host):\(bound); tasks call \(inbox.redactedURL ?? "")\n")
+                    let called = sink == nil ? inbox.redactedURL ?? "" : "\(inbox.publicURL ?? "")/RUN/SECRET"
+                    StandardError.write("listening for callbacks on \(host):\(bound); tasks call \(called)\n")
                 }
                 do { return try await body() } catch { throw BodyFailure(error: error) }
             }

@@ -54,8 +54,16 @@ enum RunOutcome {
         let interrupts = InterruptHandler { await runner.stop(.interrupted) }
         let summary: RunSummary
         do {
-            summary = try await options.callbacks.serving(runner.callbackInbox, logger: runner.runLogger,
+            // A shared run's callbacks go to the store, where every worker of the run reads them.
+            let sink = runner.sharedDatabase.map { SharedCallbackSink(database: $0) }
+            var ran = try await options.callbacks.serving(runner.callbackInbox, sink: sink, logger: runner.runLogger,
                                                           json: options.json) { try await runner.run() }
+            if let sink, let confirmed = ran.callbacks {
+                var counts = await sink.counts
+                counts.confirmations = confirmed.confirmations
+                ran.callbacks = counts
+            }
+            summary = ran
         } catch {
             // A run that ends by an error leaves no block half-drawn and no cursor hidden above its error line.
             LiveStatusDisplay.closeCurrent()
