@@ -102,7 +102,7 @@ import TestSupport
         let inbox = CallbackInbox()
         inbox.expect(["cgt-known"])
         let receiver = CallbackReceiver(sink: inbox, host: "127.0.0.1", port: 0, logger: logger)
-        try await receiver.serving { port in
+        try await receiver.serving { port async throws -> Void in
             let root = "http://127.0.0.1:\(port)/hooks"
             func post(_ path: String, _ body: String) async throws -> Int {
                 var request = HTTPClientRequest(url: root + path)
