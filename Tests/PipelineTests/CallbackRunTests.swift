@@ -83,11 +83,11 @@ import TestSupport
         #expect(polled.done == 4 && called.done == 4, "\(polled) \(called)")
         #expect(polled.callbacks == nil)
         #expect(pollStats.callbacksDelivered == 0)
-        // Every status change reached the receiver (running and succeeded for 4 tasks) and was taken as a hint (a
-        // "running" that could beat the create's answer to the runner would be a task not known yet).
-        #expect(callStats.callbacksDelivered == 8 && callStats.callbacksFailed == 0, "\(callStats)")
+        // Every status change reached the receiver (queued, running and succeeded for 4 tasks) and was taken as a
+        // hint (one that beat the create's answer to the runner would be a task not known yet).
+        #expect(callStats.callbacksDelivered == 12 && callStats.callbacksFailed == 0, "\(callStats)")
         let counts = try #require(called.callbacks)
-        #expect(counts.accepted >= 4 && counts.accepted + counts.unknownTask == 8, "\(counts)")
+        #expect(counts.accepted >= 4 && counts.accepted + counts.unknownTask == 12, "\(counts)")
         #expect(counts.badSecret == 0 && counts.malformed == 0 && counts.replayed == 0, "\(counts)")
         // The hints were confirmed through the list call, in batches, never by a GET per task.
         #expect(counts.confirmations >= 1 && counts.confirmations <= 4, "\(counts)")
@@ -160,7 +160,7 @@ import TestSupport
         let counts = try #require(summary.callbacks)
         #expect(counts.accepted == 0 && counts.confirmations == 0, "\(counts)")
         #expect(counts.badSecret == 1 && counts.unknownTask == 1, "\(counts)")
-        #expect(stats.callbacksDelivered == 0 && stats.callbacksFailed == 8, "\(stats)")
+        #expect(stats.callbacksDelivered == 0 && stats.callbacksFailed == 12, "\(stats)")
         // The safety poll found the clips: list calls at its interval, not the 0.1 s poll interval.
         #expect(stats.lists >= 1 && stats.gets == 0, "\(stats)")
     }

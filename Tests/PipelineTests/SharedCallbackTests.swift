@@ -64,13 +64,13 @@ import TestSupport
             let stats = try await harness.simulator.stats()
             #expect(stats.createsAccepted == 8)
             // Every status change of every task reached the run process's receiver.
-            #expect(stats.callbacksDelivered == 16 && stats.callbacksFailed == 0, "\(stats)")
+            #expect(stats.callbacksDelivered == 24 && stats.callbacksFailed == 0, "\(stats)")
             #expect(stats.gets == 0 && stats.lists <= 16, "\(stats)")
             let summaryLine = try #require(text(logs.appendingPathComponent("run.out")).split(separator: "\n").last)
             let summary = try JSONDecoder().decode(RunSummary.self, from: Data(summaryLine.utf8))
             #expect(summary.done == 8)
             let counts = try #require(summary.callbacks)
-            #expect(counts.accepted >= 8 && counts.accepted + counts.unknownTask == 16, "\(counts)")
+            #expect(counts.accepted >= 8 && counts.accepted + counts.unknownTask == 24, "\(counts)")
             #expect(counts.badSecret == 0 && counts.replayed == 0, "\(counts)")
             // The worker's own receiver heard nothing (no task told its address), and said so.
             #expect(text(logs.appendingPathComponent("worker.err")).contains("callbacks: 0 hints recorded"))
