@@ -80,6 +80,7 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
     private var seen: Set<String> = []
     private var pending: Set<String> = []
     private var urgentSince: Double?
+    private var heard: Double?
     private var tally = CallbackCounts()
 
     /// An inbox with a fresh secret (or the one given).
@@ -157,6 +158,7 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
                 verdict = .replayed
             } else {
                 verdict = .accepted
+                heard = now
                 pending.insert(taskID)
                 // Only a word that may end the task is worth a list call at once; a task said to be queued or
                 // running rides along with the next one (or the safety poll).
@@ -171,10 +173,15 @@ public final class CallbackInbox: CallbackSink, @unchecked Sendable {
     /// counted it): kept for the next batch like one received here, not counted again.
     func relay(taskID: String, status: String, now: Double = Date().timeIntervalSince1970) {
         lock.withLock {
+            heard = now
             pending.insert(taskID)
             if !Self.inProgress.contains(status), urgentSince == nil { urgentSince = now }
         }
     }
+
+    /// When the last hint was taken (Unix seconds; nil: none yet): callbacks are arriving, so the safety net can
+    /// wait (a lost one is caught by the next confirmation, which asks about every task in flight).
+    public var lastHeard: Double? { lock.withLock { heard } }
 
     /// Statuses that do not end a task: no hurry to confirm them.
     static let inProgress: Set<String> = ["queued", "running", "processing"]

@@ -23,7 +23,7 @@ extension PipelineRunner {
     /// When the next round is due without hints: the interval's end, or sooner when a clip's download may be tried
     /// again (those wait for a round, and no callback will come for a task already done).
     var nextPollAt: Double {
-        var next = lastPoll + roundInterval
+        var next = safetyBase + roundInterval
         if configuration.callbacks != nil, let retry = downloadRetryAt.values.filter({ $0 > lastPoll }).min() {
             next = min(next, retry)
         }
@@ -33,9 +33,13 @@ extension PipelineRunner {
     /// Whether a poll round is due now: its interval has passed (less a little, so a nap that wakes a hair early
     /// does not skip a round), a download may be retried, or hints have waited their batch window.
     func pollDue(now: Double) -> Bool {
-        now - lastPoll >= roundInterval * 0.95 || (configuration.callbacks != nil && nextPollAt <= now)
+        now - safetyBase >= roundInterval * 0.95 || (configuration.callbacks != nil && nextPollAt <= now)
             || hintsDue(now: now)
     }
+
+    /// Where the interval to the next round counts from: the last round, or with callbacks the last hint if later
+    /// (while hints come, callbacks work; the rounds they start ask about every task in flight, lost hints included).
+    var safetyBase: Double { max(lastPoll, configuration.callbacks?.lastHeard ?? 0) }
 
     /// Whether hints wait to be confirmed and their window has passed.
     nonisolated func hintsDue(now: Double) -> Bool {
