@@ -4,7 +4,7 @@ import Foundation
 /// benchmark (a typo or `--help` must not start a run of every case, which takes minutes).
 enum BenchUsage {
     /// The cases, in the order they run; without any, the default ones run.
-    static let cases = ["probe", "frames", "verify", "provenance", "pipeline", "overhead", "leaks", "soak", "sign"]
+    static let cases = ["probe", "frames", "verify", "provenance", "pipeline", "callbacks", "overhead", "leaks", "soak", "sign"]
 
     /// Options that take a value.
     static let options = ["--iterations", "--time-scale", "--shots", "--poll", "--rate", "--clip-rate", "--kills",
@@ -23,6 +23,8 @@ enum BenchUsage {
           verify     content analysis of a delivered clip
           provenance seedance provenance on a signed clip, against c2pa-python
           pipeline   a run of many shots against the simulator, against its ideal
+          callbacks  the pipeline run polling and with the simulator's callbacks,
+                     side by side
           overhead   the runner's own cost per shot by plan size (--sizes N,N,...)
           leaks      repeat the media work, watching memory (10000 --iterations)
           soak       a run with every fault, killed and resumed (--rate --clip-rate
@@ -32,8 +34,8 @@ enum BenchUsage {
         OPTIONS:
           --iterations N   repetitions per measurement (default 20)
           --time-scale S   the simulator's clock for pipeline and soak (default 0.1)
-          --shots N        shots of the pipeline or soak run
-          --poll S         seconds between polls of the pipeline run
+          --shots N        shots of the pipeline, callbacks or soak run
+          --poll S         seconds between polls of the pipeline or callbacks run
           -h, --help       show this help
         """
 

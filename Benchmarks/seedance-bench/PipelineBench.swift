@@ -19,6 +19,8 @@ struct PipelineBench {
         var shots: Int
         var resolution: String
         var duration: Int
+        /// The run listens for the simulator's callbacks (and polls only as a safety net).
+        var callbacks = false
     }
 
     /// What a worker reports back (one JSON file).
@@ -31,6 +33,7 @@ struct PipelineBench {
         var finalPassed: Bool?
         var maxRSSKiB: Int
         var storeCalls: Int?
+        var callbacks: CallbackCounts?
     }
 
     var timeScale: Double
@@ -76,6 +79,45 @@ struct PipelineBench {
         }
     }
 
+    /// The callbacks case: the same 100-shot run polling and with callbacks, side by side in one process run (a
+    /// fresh simulator each). The safety-net poll and the batch window are the runner's defaults (60 s, 0.5 s)
+    /// scaled like the simulator's clock.
+    func runCallbacks(shots: Int) async throws {
+        let cases = [
+            Case(label: "\(shots) shots, polling", shots: shots, resolution: "480p", duration: 4),
+            Case(label: "\(shots) shots, callbacks", shots: shots, resolution: "480p", duration: 4, callbacks: true),
+        ]
+        print("callbacks: time scale \(timeScale) (a clip = \(fmt(clipSeconds)) s real), maxInFlight \(maxInFlight), "
+              + "simulator maxRunning 10, poll interval \(fmt(pollInterval)) s; with callbacks: safety poll "
+              + "\(fmt(safetyPollInterval)) s, batch window \(fmt(batchWindow)) s")
+        var rows: [(Case, WorkerResult, SimulatorStats)] = []
+        for item in cases {
+            let (result, stats) = try await measure(item)
+            rows.append((item, result, stats))
+            let counts = result.callbacks.map {
+                ", callbacks delivered \(stats.callbacksDelivered) (failed \(stats.callbacksFailed)), hints \($0.accepted), "
+                    + "confirmations \($0.confirmations), ignored \($0.ignored)"
+            } ?? ""
+            print("  \(item.label): wall \(fmt(result.wall)) s, done \(result.done)/\(item.shots), creates "
+                  + "\(stats.createsAccepted), gets \(stats.gets), lists \(stats.lists), downloads \(stats.downloads)\(counts)")
+        }
+        print("")
+        print("| run | shots | wall s | ideal s | wall/ideal | HTTP requests/shot | list calls | peak RSS MiB |")
+        print("|---|---|---|---|---|---|---|---|")
+        for (item, result, stats) in rows {
+            let ideal = Double((item.shots + maxInFlight - 1) / maxInFlight) * clipSeconds
+            let requests = stats.createsAccepted + stats.createsRefused + stats.gets + stats.lists + stats.downloads
+            print("| \(item.label) | \(item.shots) | \(fmt(result.wall)) | \(fmt(ideal)) | \(fmt(result.wall / ideal)) "
+                  + "| \(fmt(Double(requests) / Double(item.shots))) | \(stats.lists) | \(result.maxRSSKiB / 1024) |")
+        }
+    }
+
+    /// The safety-net poll of a run with callbacks: the runner's default (60 s) scaled like the simulator's clock.
+    var safetyPollInterval: Double { 60 * timeScale }
+
+    /// The batch window of a run with callbacks: the runner's default (0.5 s) scaled like the simulator's clock.
+    var batchWindow: Double { 0.5 * timeScale }
+
     /// Seconds between polls, when given (`--poll`).
     var pollOverride: Double?
 
@@ -103,7 +145,7 @@ struct PipelineBench {
             "--dir", directory.appendingPathComponent("run").path, "--result", resultFile.path,
             "--shots", "\(item.shots)", "--resolution", item.resolution, "--duration", "\(item.duration)",
             "--max-in-flight", "\(maxInFlight)", "--poll", "\(pollInterval)",
-        ])
+        ] + (item.callbacks ? ["--callbacks", "--safety-poll", "\(safetyPollInterval)", "--batch-window", "\(batchWindow)"] : []))
         let stats = try await Self.stats(of: simulator)
         await simulator.stop()
         guard status == 0 else { throw BenchError(reason: "the pipeline worker exited \(status) for \(item.label)") }
@@ -158,11 +200,26 @@ struct PipelineBench {
         configuration.requestsPerMinute = 1_000_000
         if arguments.contains("--no-verify") { configuration.verify = false }
         if arguments.contains("--no-concat") { configuration.concatenate = false }
+        let inbox = arguments.contains("--callbacks") ? CallbackInbox() : nil
+        if let inbox {
+            configuration.callbacks = inbox
+            configuration.safetyPollInterval = Double(try value("--safety-poll")) ?? configuration.safetyPollInterval
+            configuration.callbackBatchWindow = Double(try value("--batch-window")) ?? configuration.callbackBatchWindow
+        }
         let started = Date().timeIntervalSince1970
         let runner = try await PipelineRunner(plan: try PlanLoader.load(path: planPath), planFile: planPath,
                                         configuration: configuration, service: ClientService(client: client),
                                         logger: logger)
-        let summary = try await runner.run()
+        let summary: RunSummary
+        if let inbox {
+            // The receiver on a free loopback port; the simulator calls it directly (no proxy in between).
+            summary = try await CallbackReceiver(sink: inbox, host: "127.0.0.1", port: 0, logger: logger).serving { port in
+                inbox.setPublicURL("http://127.0.0.1:\(port)/seedance")
+                return try await runner.run()
+            }
+        } else {
+            summary = try await runner.run()
+        }
         let wall = Date().timeIntervalSince1970 - started
         try? await client.shutdown()
         let store = try SQLiteJobStore(path: (directory as NSString).appendingPathComponent("state.sqlite"))
@@ -171,7 +228,8 @@ struct PipelineBench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let result = WorkerResult(wall: wall, lastClipVerified: lastVerified, done: summary.done,
                                   failed: summary.failed, creates: summary.creates, finalPassed: summary.finalPassed,
-                                  maxRSSKiB: Int(usage.ru_maxrss), storeCalls: summary.storeCalls)
+                                  maxRSSKiB: Int(usage.ru_maxrss), storeCalls: summary.storeCalls,
+                                  callbacks: summary.callbacks)
         try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: try value("--result")))
     }
 

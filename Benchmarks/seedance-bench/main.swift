@@ -58,6 +58,17 @@ if cases.isEmpty || cases.contains("pipeline") {
     }
     try? FileManager.default.removeItem(at: scratch)
 }
+// Not part of the default run: the pipeline case's 100 shots polling and with callbacks, side by side.
+if cases.contains("callbacks") {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-callbacks-\(getpid())")
+    var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
+    bench.pollOverride = option("--poll").flatMap { Double($0) }
+    do { try await bench.runCallbacks(shots: option("--shots").flatMap { Int($0) } ?? 100) } catch {
+        FileHandle.standardError.write(Data("callbacks: \(error)\n".utf8))
+        exit(1)
+    }
+    try? FileManager.default.removeItem(at: scratch)
+}
 // Not part of the default run: the runner's cost per shot at 100 and 2,000 shots (issue 14).
 if cases.contains("overhead") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-overhead-\(getpid())")

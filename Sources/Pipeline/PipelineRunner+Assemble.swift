@@ -62,7 +62,7 @@ extension PipelineRunner {
             report: layout.absolute(layout.reportHTML), ending: ending,
             atService: records.filter { [.creating, .unknown, .queued, .running].contains($0.state) }.count,
             readyToFetch: records.filter { $0.state == .downloading }.count,
-            createsNow: createsSent, storeCalls: store.callCount)
+            createsNow: createsSent, storeCalls: store.callCount, callbacks: configuration.callbacks?.counts)
     }
 }
 
@@ -94,6 +94,8 @@ public struct RunSummary: Sendable, Hashable {
     public var createsNow: Int = 0
     /// Store calls made by this process.
     public var storeCalls: Int = 0
+    /// The callbacks this process received, by what became of them (nil: callbacks were off).
+    public var callbacks: CallbackCounts?
 
     /// Whether everything worked.
     public var succeeded: Bool { ending == .finished && failed == 0 && (finalPassed ?? true) }
@@ -103,7 +105,7 @@ extension RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case directory, done, failed, creates, tokens, report, ending
         case finalVideo = "final_video", finalPassed = "final_passed", atService = "at_service"
-        case readyToFetch = "ready_to_fetch", createsNow = "creates_now"
+        case readyToFetch = "ready_to_fetch", createsNow = "creates_now", callbacks
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -120,6 +122,7 @@ extension RunSummary: Codable {
         try c.encode(atService, forKey: .atService)
         try c.encode(readyToFetch, forKey: .readyToFetch)
         try c.encode(createsNow, forKey: .createsNow)
+        try c.encodeIfPresent(callbacks, forKey: .callbacks)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,6 +138,7 @@ extension RunSummary: Codable {
         atService = try c.decodeIfPresent(Int.self, forKey: .atService) ?? 0
         readyToFetch = try c.decodeIfPresent(Int.self, forKey: .readyToFetch) ?? 0
         createsNow = try c.decodeIfPresent(Int.self, forKey: .createsNow) ?? 0
+        callbacks = try c.decodeIfPresent(CallbackCounts.self, forKey: .callbacks)
     }
 }
 

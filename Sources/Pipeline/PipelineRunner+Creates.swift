@@ -163,7 +163,11 @@ extension PipelineRunner {
             creating.remove(create.shotID)
             wake()
         }
-        let outcome = await service.create(create.request)
+        var request = create.request
+        // Added at sending, never recorded: the URL holds this process's secret, and it decides nothing about the
+        // clip (the request's identity and the stored body leave it out).
+        if let url = configuration.callbacks?.callbackURL { request.callbackURL = url }
+        let outcome = await service.create(request)
         // The answer is recorded even when the run is being stopped (its sends cancelled after the drain): a store
         // write refused for cancellation would leave the attempt unsettled and end the run as "interrupted", with
         // no report, whatever its real ending.

@@ -94,6 +94,9 @@ public actor PipelineRunner {
     var attemptCache: [String: [AttemptRecord]] = [:]
     /// Create bodies that came with claimed shots, by request identity (read once, with the claim).
     var claimedBodies: [String: String] = [:]
+    /// The last callback hint of the shared run read from the store, and when the store is next read for more.
+    var lastHintID: Int64 = 0
+    var nextHintRead: Double = 0
 
     // MARK: opening
 
@@ -123,6 +126,11 @@ public actor PipelineRunner {
 
     init(folder: RunFolder, difference: PlanDiff, configuration: RunConfiguration, service: any GenerationService,
          logger: Logger, observer: @escaping RunObserver, shared: SharedRun? = nil) {
+        var configuration = configuration
+        // A shared run has its own inbox, fed from the store, with the run's secret (read when the run starts).
+        if shared != nil, let worker = configuration.callbacks {
+            configuration.callbacks = CallbackInbox(sharedRunOf: worker.root)
+        }
         self.shared = shared
         self.store = folder.store
         self.layout = folder.layout
@@ -193,6 +201,7 @@ public actor PipelineRunner {
             try await reopenRecoverableShots()
         }
         if shared == nil { owned = Set(shots.keys) }
+        try await expectCallbacks()
         try await withThrowingDiscardingTaskGroup { group in
             while true {
                 let now = Date().timeIntervalSince1970
@@ -202,10 +211,13 @@ public actor PipelineRunner {
                 }
                 if ending != nil { break }
                 try await leaseRound()
+                try await readSharedHints(now: now)
                 try await leased { try await self.reconcile() }
-                // Polls keep their interval however often the loop wakes (a wake is for creates and checks).
-                if now - lastPoll >= configuration.pollInterval * 0.95 {
+                // Polls keep their interval however often the loop wakes (a wake is for creates and checks); with
+                // callbacks a batch of hints is confirmed at once, and the interval is the safety net's.
+                if pollDue(now: now) {
                     lastPoll = now
+                    takeHints()
                     try await leased { self.readyQueue += try await self.poll() }
                 }
                 while processing.count < max(configuration.maxConcurrentDownloads, configuration.maxConcurrentChecks),
@@ -221,8 +233,12 @@ public actor PipelineRunner {
                     group.addTask { try await self.send(create) }
                 }
                 if shared == nil ? isComplete || settledAtBudget : try await sharedWorkSettled() { break }
-                let untilPoll = max(0.01, lastPoll + configuration.pollInterval - Date().timeIntervalSince1970)
-                let pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
+                let untilPoll = max(0.01, nextPollAt - Date().timeIntervalSince1970)
+                var pause = waitingOnlyForLocalWork ? min(0.1, untilPoll) : untilPoll
+                // Hints of a shared run arrive through the store: look again at the next read.
+                if shared != nil, configuration.callbacks != nil {
+                    pause = min(pause, max(0.01, nextHintRead - Date().timeIntervalSince1970))
+                }
                 try await nap(pause)
             }
             if ending != nil {
@@ -258,8 +274,9 @@ public actor PipelineRunner {
     func nap(_ seconds: Double) async throws {
         let end = Date().timeIntervalSince1970 + seconds
         while !woken {
-            let left = end - Date().timeIntervalSince1970
-            if left <= 0 { break }
+            let now = Date().timeIntervalSince1970
+            let left = end - now
+            if left <= 0 || hintsDue(now: now) { break }
             try await Task.sleep(nanoseconds: UInt64(min(left, 0.01) * 1e9))
         }
         woken = false
@@ -317,6 +334,7 @@ public actor PipelineRunner {
             throw error
         }
         shots[shotID] = shot
+        if let taskID = shot.taskID { configuration.callbacks?.expect(CollectionOfOne(taskID)) }
         if !shot.state.isUnsettledCreate { unsettledKeys[shotID] = nil }
         // Tokens first: a shot seen done has its tokens counted already.
         reportTokens(of: shot, before: before)

@@ -8,7 +8,7 @@ extension PostgresDatabase {
 
     /// The schema, versioned. v1 holds the SQLite store's tables (schema v2 there) for many runs at once, keyed by
     /// run; v2 adds what several workers share: shot leases, the account's limits and its create log, and the claim
-    /// on each run's join.
+    /// on each run's join; v3 the callbacks of shared runs (each run's secret, and the hints received).
     static let migrations: [[String]] = [
         [
             """
@@ -134,6 +134,27 @@ extension PostgresDatabase {
             "INSERT INTO account (id) VALUES (1)",
             "CREATE TABLE create_log (at timestamptz NOT NULL)",
             "CREATE INDEX create_log_at ON create_log(at)",
+        ],
+        [
+            // v3: callbacks of shared runs. Each run's callback secret (the same for every worker, so a callback may
+            // reach any worker's receiver), and the hints the receivers recorded, which every worker of the run reads.
+            """
+            CREATE TABLE run_callback (
+                run_id text PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+                secret text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE callback_hint (
+                id bigserial PRIMARY KEY,
+                run_id text NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                task_id text NOT NULL,
+                status text NOT NULL,
+                received_at double precision NOT NULL,
+                UNIQUE (run_id, task_id, status)
+            )
+            """,
+            "CREATE INDEX attempt_task ON attempt(run_id, task_id) WHERE task_id IS NOT NULL",
         ],
     ]
 

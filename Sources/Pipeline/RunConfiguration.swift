@@ -40,6 +40,14 @@ public struct RunConfiguration: Sendable {
     public var drainTimeout: Double = 10
     /// Wall-clock limit of the whole run in seconds (nil: none).
     public var timeLimit: Double?
+    /// The run's callbacks (`--callback-url`, `--listen`): hints that a task changed, confirmed with one list call
+    /// per batch. Nil: the run polls every `pollInterval`.
+    public var callbacks: CallbackInbox?
+    /// Seconds between polls while callbacks are on: the safety net that finishes the run when callbacks are lost
+    /// or never come.
+    public var safetyPollInterval: Double = 60
+    /// Seconds a hint that may end a task waits for others before the list call that confirms them all.
+    public var callbackBatchWindow: Double = 0.5
     /// Prices for the report's money figures (the prices file and `--price`; the plan's `prices:` sit between).
     public var prices: PriceSources = PriceSources()
     /// Asked right before every create (first attempts and regenerations): a refusal ends the run with

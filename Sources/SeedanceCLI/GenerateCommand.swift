@@ -13,10 +13,15 @@ struct GenerateCommand: AsyncParsableCommand {
             the API's limits and sent as data URLs. Run again into the same folder with other flags and the clip is \
             made again (the earlier one stays in DIR/attempts/); with the same flags nothing is sent.
 
-            Example:
+            With --listen (and --callback-url) the service's callbacks say when the clip is ready and polls \
+            become a safety net (docs/callbacks.md).
+
+            Examples:
               seedance generate --prompt "A puppy in a party hat" \\
                 --image dog.png:first_frame --resolution 720p --ratio 16:9 \\
                 --duration 5 -o out/puppy
+              seedance generate --prompt "A kite over a beach" -o out/kite \\
+                --listen 0.0.0.0:8700 --callback-url https://hooks.example.com/cb
             """
     )
 

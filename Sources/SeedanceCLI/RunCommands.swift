@@ -44,6 +44,8 @@ struct RunOptions: ParsableArguments {
 
     @OptionGroup var prices: PriceOptions
 
+    @OptionGroup(title: "Callbacks") var callbacks: CallbackOptions
+
     func validate() throws {
         guard offlineTimeout > 0 else { throw ValidationError("--offline-timeout must be a positive number of seconds") }
         var thresholds = QAThresholds()
@@ -64,6 +66,8 @@ struct RunOptions: ParsableArguments {
         configuration.reconcileGrace = max(0, reconcileGrace)
         configuration.offlineTimeout = offlineTimeout
         configuration.prices = prices.validated
+        configuration.callbacks = callbacks.inbox()
+        configuration.safetyPollInterval = callbacks.safetyPollInterval
         return configuration
     }
 }
@@ -102,10 +106,17 @@ struct RunCommand: AsyncParsableCommand {
             database's (`seedance limits`), and its folder is ROOT/RUN (or -o) on storage every worker sees. \
             See docs/workers.md.
 
+            With --listen (and --callback-url, the public URL that reaches it through a reverse proxy or tunnel) \
+            the run hears the service's callbacks: a callback is a hint, confirmed with one list call for all the \
+            tasks that called back, and polls drop to a safety net every --safety-poll-interval seconds that \
+            finishes the run if callbacks never come. See docs/callbacks.md.
+
             Examples:
               export SEEDANCE_API_KEY=...   # or ARK_API_KEY
               seedance run plan.yaml -o out/edit1
               seedance run plan.yaml -o out/edit1 --dry-run
+              seedance run plan.yaml -o out/edit1 --listen 127.0.0.1:8700 \\
+                --callback-url https://hooks.example.com/seedance
               export SEEDANCE_STORE=postgres://seedance@db.local/seedance
               seedance run plan.yaml --root /mnt/shared/runs --budget-tokens 5000000
             """

@@ -54,7 +54,16 @@ enum RunOutcome {
         let interrupts = InterruptHandler { await runner.stop(.interrupted) }
         let summary: RunSummary
         do {
-            summary = try await runner.run()
+            // A shared run's callbacks go to the store, where every worker of the run reads them.
+            let sink = runner.sharedDatabase.map { SharedCallbackSink(database: $0) }
+            var ran = try await options.callbacks.serving(runner.callbackInbox, sink: sink, logger: runner.runLogger,
+                                                          json: options.json) { try await runner.run() }
+            if let sink, let confirmed = ran.callbacks {
+                var counts = await sink.counts
+                counts.confirmations = confirmed.confirmations
+                ran.callbacks = counts
+            }
+            summary = ran
         } catch {
             // A run that ends by an error leaves no block half-drawn and no cursor hidden above its error line.
             LiveStatusDisplay.closeCurrent()
@@ -75,6 +84,11 @@ enum RunOutcome {
             }
             if let video = summary.finalVideo {
                 lines.append("final video: \(video) (\(summary.finalPassed == true ? "verified" : "FAILED its checks"))")
+            }
+            if let counts = summary.callbacks {
+                lines.append("callbacks: \(counted(counts.accepted, "hint")) confirmed in \(counted(counts.confirmations, "list call")); "
+                    + "ignored \(counts.ignored) (bad secret \(counts.badSecret), unreadable \(counts.malformed), "
+                    + "replayed \(counts.replayed), unknown task \(counts.unknownTask))")
             }
             lines.append("report: \(summary.report)")
             lines.append("run folder: \(summary.directory)")

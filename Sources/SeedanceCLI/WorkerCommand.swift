@@ -68,27 +68,41 @@ struct WorkerCommand: AsyncParsableCommand {
         let log = logger
         try await StoreOptions.withDatabase(url, logger: api.logger) { database in
             try await api.withClient(configuration) { client in
+                let runConfiguration = options.configuration(directory: ".").sharedLimits()
                 let shared = SharedWorker(
                     database: database, owner: owner, concurrency: worker.concurrency, leaseSeconds: worker.leaseSeconds,
-                    configuration: options.configuration(directory: ".").sharedLimits(),
+                    configuration: runConfiguration,
                     service: ClientService(client: client), logger: logger, metrics: metrics,
                     observer: { runID, event in WorkerLog.record(event, run: runID, logger: log) })
                 let interrupts = InterruptHandler { await shared.stop() }
                 StandardError.write("worker \(owner) on \(url.redacted)\n")
                 let joined: [String]
+                // Callbacks of every run this worker works on reach its receiver and go to the store as hints.
+                let sink = SharedCallbackSink(database: database)
+                let work: @Sendable () async throws -> [String] = {
+                    try await options.callbacks.serving(runConfiguration.callbacks, sink: sink, logger: log, json: false) {
+                        try await shared.work(idleExit: idleExit)
+                    }
+                }
                 if let endpoint, let metricsListen {
                     var started = false
                     do {
                         joined = try await endpoint.serving { port in
                             started = true
                             StandardError.write("metrics: http://\(endpoint.host):\(port)/metrics\n")
-                            return try await shared.work(idleExit: idleExit)
+                            return try await work()
                         }
                     } catch where !started {
                         throw CommandFailure(.badInput, "--metrics-listen \(metricsListen): cannot listen there: \(error)")
                     }
                 } else {
-                    joined = try await shared.work(idleExit: idleExit)
+                    joined = try await work()
+                }
+                if options.callbacks.enabled {
+                    let counts = await sink.counts
+                    StandardError.write("callbacks: \(counted(counts.accepted, "hint")) recorded; ignored \(counts.ignored) "
+                        + "(bad secret \(counts.badSecret), unreadable \(counts.malformed), replayed \(counts.replayed), "
+                        + "unknown task \(counts.unknownTask))\n")
                 }
                 withExtendedLifetime(interrupts) {}
                 StandardError.write("worker \(owner) stopped; joined \(counted(joined.count, "run"))\(joined.isEmpty ? "" : ": " + joined.joined(separator: ", "))\n")

@@ -91,23 +91,25 @@ import TestSupport
         let url = try PostgresURL(try SharedPostgres.freshDatabase("schema"))
         let database = try await PostgresDatabase.open(url, logger: SharedPostgres.logger)
         #expect(try await database.storedSchemaVersion() == PostgresDatabase.schemaVersion)
-        // Back to v1 by hand: what v2 added is gone.
+        // Back to v1 by hand: what v2 and v3 added is gone.
         let server = try SharedPostgres.server()
         _ = try server.psql("""
+            DROP TABLE callback_hint; DROP TABLE run_callback; DROP INDEX IF EXISTS attempt_task;
             DROP TABLE create_log; DROP TABLE account; DROP INDEX IF EXISTS shot_open;
             ALTER TABLE run DROP COLUMN budget_tokens, DROP COLUMN joiner,
             DROP COLUMN join_until; ALTER TABLE shot DROP COLUMN lease_owner, DROP COLUMN lease_until;
             DELETE FROM seedance_schema WHERE version > 1
             """, database: url.database)
         let migrated = try await PostgresDatabase.open(url, logger: SharedPostgres.logger)
-        #expect(try await migrated.storedSchemaVersion() == 2)
+        #expect(try await migrated.storedSchemaVersion() == 3)
+        #expect(PostgresDatabase.schemaVersion == 3)
         #expect(try await migrated.limits().maxInFlight == 10)
         _ = try server.psql("INSERT INTO seedance_schema (version) VALUES (99)", database: url.database)
         do {
             _ = try await PostgresDatabase.open(url, logger: SharedPostgres.logger)
             Issue.record("a newer schema was opened")
         } catch let error as StoreError {
-            #expect(error.reason.contains("version 99") && error.reason.contains("this seedance's 2"))
+            #expect(error.reason.contains("version 99") && error.reason.contains("this seedance's 3"))
         }
     }
 

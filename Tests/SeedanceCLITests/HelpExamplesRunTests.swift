@@ -34,6 +34,9 @@ import TestSupport
                 // Loopback only, and a port no other test holds.
                 ("--port 8123", "--port 0"),
                 ("0.0.0.0:9464", "127.0.0.1:0"),
+                // Callbacks reach this machine only: the receiver's own loopback address is what tasks call.
+                ("--listen 0.0.0.0:8700 --callback-url https://hooks.example.com/cb", "--listen 127.0.0.1:0"),
+                ("--callback-url https://hooks.example.com/seedance", ""),
                 ("--listen 127.0.0.1:8700", "--listen 127.0.0.1:0"),
                 // A worker works until stopped: here, until it has had no work for a second.
                 ("seedance worker --concurrency 20", "seedance worker --concurrency 20 --idle-exit 1"),
@@ -226,9 +229,17 @@ import TestSupport
                                      environment: env)
                 #expect(statuses.contains(result.status), "\(text): exit \(result.status): \(result.stderr)")
                 if example.command == "generate" {
-                    // The one-shot run says where its clip and folder are.
-                    #expect(result.stderr.contains("clip: out/puppy/clips/shot-01.mp4"), "\(result.stderr)")
-                    #expect(result.stderr.contains("run folder: out/puppy"), "\(result.stderr)")
+                    // The one-shot run says where its clip and folder are (the example's -o).
+                    let words = text.split(separator: " ")
+                    let output = words.firstIndex(of: "-o").map { String(words[$0 + 1]) } ?? "out/puppy"
+                    #expect(result.stderr.contains("clip: \(output)/clips/shot-01.mp4"), "\(result.stderr)")
+                    #expect(result.stderr.contains("run folder: \(output)"), "\(result.stderr)")
+                }
+                if text.contains("--listen") && ["run", "generate"].contains(example.command),
+                   !result.stderr.contains("to create: 0 tasks") {
+                    // The callbacks of the tasks it made reached the run's receiver and were confirmed.
+                    #expect(result.stderr.contains(" hints confirmed in ") && !result.stderr.contains("callbacks: 0 hints"),
+                            "\(result.stderr)")
                 }
                 if example.command == "mcp" {
                     #expect(result.stdout.contains("generate_clip"), "\(text): the tools were not listed: \(result.stdout)")
