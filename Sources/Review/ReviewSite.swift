@@ -63,7 +63,10 @@ struct ReviewSite: Sendable {
                                 storeMark: storeMark)
         let jobs = ReviewJobs(directory: directory, store: store, shared: shared, service: configuration.service,
                               serviceUnavailable: configuration.serviceUnavailable, configuration: configuration.run,
-                              logger: configuration.logger, changed: { await state.refresh(force: true) })
+                              logger: configuration.logger,
+                              // Weak: the state holds the jobs once attached, and a strong capture would keep both
+                              // alive after the server stops.
+                              changed: { [weak state] in await state?.refresh(force: true) })
         let fileServer = FileMiddleware<BasicRequestContext, LocalFileSystem>(
             files.root, urlBasePath: prefix + "/files", searchForIndexHtml: false, logger: configuration.logger)
         return ReviewSite(runID: runID, prefix: prefix, state: state, jobs: jobs, review: RunReview(store: store),
