@@ -79,6 +79,8 @@ public actor SeedanceMCPServer {
         }
         closing = task
         await task.value
+        // The MCP server's handlers hold this actor; dropping it here ends that cycle, so a stopped server is freed.
+        self.server = nil
     }
 
     /// One tool call: the tool's result, or a tool error with one sentence; never a protocol error, so the server

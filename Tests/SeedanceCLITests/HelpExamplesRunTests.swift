@@ -237,8 +237,9 @@ import TestSupport
                 }
                 if text.contains("--listen") && ["run", "generate"].contains(example.command),
                    !result.stderr.contains("to create: 0 tasks") {
-                    // The callbacks of the tasks it made reached the run's receiver and were confirmed.
-                    #expect(result.stderr.contains(" hints confirmed in ") && !result.stderr.contains("callbacks: 0 hints"),
+                    // The callbacks of the tasks it made reached the run's receiver and were confirmed ("1 hint
+                    // confirmed" when the early ones came before the task was recorded, as on a slow machine).
+                    #expect(result.stderr.contains(" confirmed in ") && !result.stderr.contains("callbacks: 0 hints"),
                             "\(result.stderr)")
                 }
                 if example.command == "mcp" {
