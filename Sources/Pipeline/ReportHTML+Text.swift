@@ -2,8 +2,8 @@ import Foundation
 
 /// Escaping and number formats of the report page.
 extension ReportHTML {
-    /// `text` safe in HTML text and in double- or single-quoted attributes.
-    static func escape(_ text: String) -> String {
+    /// `text` safe in HTML text and in double- or single-quoted attributes (the review pages use it too).
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for c in text {

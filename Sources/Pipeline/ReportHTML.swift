@@ -6,7 +6,7 @@ import QA
 ///
 /// It works offline from the run folder: inline CSS, no script, no font or file from the network, every path
 /// relative to the folder. It fits a phone: nothing is wider than the screen (tables scroll in their own box).
-enum ReportHTML {
+package enum ReportHTML {
     static func render(_ report: RunReport, finalExists: Bool) -> String {
         let title = escape(report.name ?? "seedance run")
         var html = """

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The review page: a small HTML shell, its style and its script, served from this server only (the
 /// Content-Security-Policy allows no inline script or style and nothing from elsewhere).
 ///
@@ -29,21 +31,8 @@ enum ReviewPage {
         """
     }
 
-    /// `text` safe inside HTML text and quoted attributes.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// `text` safe inside HTML text and quoted attributes: the report's escaping, one rule for both pages.
+    static func escape(_ text: String) -> String { ReportHTML.escape(text) }
 
     /// What a request without the token gets.
     static let refused = """
