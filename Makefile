@@ -10,7 +10,7 @@ build: deps
 	swift build
 
 release: deps
-	swift build -c release
+	scripts/build-release.sh
 
 # Serial: several tests start a simulator that renders real clips; run side by side on two cores they would only
 # measure the machine's load. Under CI (CI set) a test whose tool is missing fails instead of skipping

@@ -7,7 +7,7 @@
 #   normalize mode vs  ffmpeg -filter_complex ... concat filter, same filters and encoder settings (target: <= 1.0x)
 #   --loudness -16 vs  ffmpeg loudnorm two-pass on the same 20 clips (measure, then correct; video copied)
 # Usage: Benchmarks/bench-concat.sh [path/to/seedance]   (default: .build/release/seedance; build with
-#        `swift build -c release --product seedance`). Inputs are generated once into $BENCH_DIR.
+#        `scripts/build-release.sh seedance`). Inputs are generated once into $BENCH_DIR.
 # Prints a Markdown table; RUNS_COPY / RUNS_NORMALIZE set the repetitions (median reported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/seedance-bench-concat}
 RUNS_COPY=${RUNS_COPY:-7}
 RUNS_NORMALIZE=${RUNS_NORMALIZE:-3}
 FF="ffmpeg -hide_banner -loglevel error -y"
-[ -x "$SEEDANCE" ] || { echo "bench-concat: build first: swift build -c release --product seedance" >&2; exit 2; }
+[ -x "$SEEDANCE" ] || { echo "bench-concat: build first: scripts/build-release.sh seedance" >&2; exit 2; }
 mkdir -p "$BENCH_DIR"
 
 # Seedance-like inputs: 1280x720, 24 fps, 121 frames (5.04 s), H.264 High (x264 veryfast CRF 23, noise added for a

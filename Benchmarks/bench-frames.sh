@@ -20,7 +20,7 @@ for tool in hyperfine ffmpeg python3; do
 done
 SEEDANCE="$ROOT/.build/release/seedance"
 if [ ! -x "$SEEDANCE" ] || [ -n "${REBUILD:-}" ]; then
-  swift build -c release --product seedance >&2
+  scripts/build-release.sh seedance >&2
 fi
 REALWORLD=${SEEDANCE_REALWORLD:-$ROOT/../shared/realworld}
 [ -d "$REALWORLD" ] || REALWORLD=/work/shared/realworld

@@ -12,7 +12,7 @@ ROOT=$(pwd)
 RUNS=${RUNS:-10}
 PEER_RUNS=${PEER_RUNS:-3}
 BIN=${SEEDANCE:-$ROOT/.build/release/seedance}
-[ -x "$BIN" ] || swift build -c release --product seedance >&2
+[ -x "$BIN" ] || scripts/build-release.sh seedance >&2
 command -v hyperfine >/dev/null || { echo "bench-probe: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 OUT=$(mktemp -d /tmp/seedance-bench-probe.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 CLIP=${1:-fixtures/probe/seedance-720p.mp4}
 RUNS=${2:-15}
 BIN=${SEEDANCE:-.build/release/seedance}
-[ -x "$BIN" ] || swift build -c release --product seedance >&2
+[ -x "$BIN" ] || scripts/build-release.sh seedance >&2
 
 # Wall time is at the mercy of other processes on a shared machine; CPU time (user + sys) much less so: both.
 # The peer as one process tree, so /usr/bin/time counts both programs.

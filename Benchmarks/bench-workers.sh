@@ -10,7 +10,7 @@ shots=${SHOTS:-300}
 in_flight=${IN_FLIGHT:-30}
 scale=${TIME_SCALE:-0.2}
 bin=${SEEDANCE:-.build/release/seedance}
-[ -x "$bin" ] || swift build -c release --product seedance >/dev/null
+[ -x "$bin" ] || scripts/build-release.sh seedance >/dev/null
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 work=$(mktemp -d /tmp/bench-workers.XXXXXX)
 chmod 777 "$work"

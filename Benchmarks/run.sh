@@ -3,8 +3,7 @@
 # PyAV is the in-process peer of probe: pip install av.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product seedance >/dev/null
-swift build -c release --product seedance-bench >/dev/null
+scripts/build-release.sh seedance seedance-bench >/dev/null
 .build/release/seedance-bench "$@"
 for script in Benchmarks/bench-*.sh; do
   [ -f "$script" ] || continue

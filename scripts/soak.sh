@@ -7,6 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product seedance
-swift build -c release --product seedance-bench
+scripts/build-release.sh seedance seedance-bench
 exec .build/release/seedance-bench soak "$@"
