@@ -5,7 +5,8 @@ import Foundation
 /// Decodes the main video and audio streams of `path` once and runs FFmpeg's own detectors on them:
 /// `blackdetect` and `freezedetect` on the pictures, `silencedetect` and `astats` on the sound. The findings are
 /// read from the frame metadata the filters attach (`lavfi.black_start`, `lavfi.freezedetect.freeze_end`, ...), so
-/// they are FFmpeg's definitions exactly; a stretch still open at the end of the stream is closed there.
+/// they are FFmpeg's definitions exactly; a stretch still open at the end of the stream is closed there. Black
+/// pictures of the usual pixel formats are counted by `BlackPictureRule`, blackdetect's own rule without its cost.
 ///
 /// Blocks the calling thread (use `analyzeContent(_:options:limits:) async` from async code). Throws `MediaError`
 /// for unreadable input, like `probe`.
@@ -58,8 +59,16 @@ public func analyzeContent(_ path: String, options: ContentAnalysisOptions = Con
 final class StreamAnalyzer {
     let isVideo: Bool
     private let decoder: MediaDecoder
-    private let description: String
+    private var description: String
     private var graph: FilterGraph?
+    /// The video graph's parts: an optional scale, blackdetect, freezedetect (the graph is built from the first
+    /// picture, whose pixel format decides whether blackdetect runs or `blackRule` counts).
+    private var videoFilters: (scale: String, black: String, freeze: String)?
+    private let blackRule: BlackPictureRule?
+    private let blackdetectFilter: Bool
+    /// Whether `blackRule` counts black pictures (instead of the blackdetect filter).
+    private var countsBlack = false
+    private var blackMarks = BlackRunMarks()
     private let frame: Frame
     private let filtered: Frame
     private var trackers: [SpanTracker]
@@ -84,9 +93,13 @@ final class StreamAnalyzer {
         frame = try Frame()
         filtered = try Frame()
         let scale = options.analysisWidth.map { "scale=\($0):-2:flags=fast_bilinear," } ?? ""
-        description = "[in]\(scale)"
-            + "blackdetect=d=0:pic_th=\(options.blackPictureRatio):pix_th=\(options.blackPixelThreshold),"
-            + "freezedetect=n=\(options.freezeNoise)dB:d=\(options.freezeMinimum)[out]"
+        let black = "blackdetect=d=0:pic_th=\(options.blackPictureRatio):pix_th=\(options.blackPixelThreshold),"
+        let freeze = "freezedetect=n=\(options.freezeNoise)dB:d=\(options.freezeMinimum)"
+        videoFilters = (scale, black, freeze)
+        description = "[in]\(scale)\(black)\(freeze)[out]"
+        blackRule = BlackPictureRule(pictureRatio: options.blackPictureRatio,
+                                     pixelThreshold: options.blackPixelThreshold)
+        blackdetectFilter = options.blackdetectFilter
         trackers = [SpanTracker(start: "lavfi.black_start", end: "lavfi.black_end"),
                     SpanTracker(start: "lavfi.freezedetect.freeze_start", end: "lavfi.freezedetect.freeze_end")]
         let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
@@ -99,6 +112,8 @@ final class StreamAnalyzer {
         decoder = try MediaDecoder(input: input, stream: stream, threads: options.threads)
         frame = try Frame()
         filtered = try Frame()
+        blackRule = nil
+        blackdetectFilter = false
         description = "[in]silencedetect=n=\(options.silenceNoise)dB:d=\(options.silenceMinimum),"
             + "astats=metadata=1:reset=0:measure_perchannel=none:measure_overall=Peak_level+RMS_level"
             + (options.loudness ? ",ebur128=metadata=1" : "") + "[out]"
@@ -147,6 +162,12 @@ final class StreamAnalyzer {
         let timeBase = decoder.stream.pointee.time_base
         let format: FilterGraph.SourceFormat
         if isVideo {
+            if let filters = videoFilters, !blackdetectFilter, BlackPictureRule.supports(f.pointee.format) {
+                // Scale and freezedetect keep these formats, so the pictures reaching the sink are counted as
+                // blackdetect would count them.
+                countsBlack = true
+                description = "[in]\(filters.scale)\(filters.freeze)[out]"
+            }
             let sar = f.pointee.sample_aspect_ratio.num == 0 ? AVRational(num: 1, den: 1) : f.pointee.sample_aspect_ratio
             format = .video(width: f.pointee.width, height: f.pointee.height,
                             pixelFormat: AVPixelFormat(f.pointee.format), timeBase: timeBase, sampleAspectRatio: sar)
@@ -177,6 +198,11 @@ final class StreamAnalyzer {
         while try graph.pull(from: 0, into: filtered) == .produced {
             let f = filtered.pointer
             defer { filtered.unref() }
+            var black: (start: Double?, end: Double?) = (nil, nil)
+            if countsBlack, let blackRule {
+                // Every picture, timestamped or not, moves blackdetect's state.
+                black = blackMarks.step(isBlack: blackRule.isBlack(f), pts: f.pointee.pts, timeBase: timeBase)
+            }
             guard f.pointee.pts != cff_nopts_value() else { continue }
             let start = Double(f.pointee.pts) * unit
             if origin == nil { origin = start }
@@ -190,7 +216,13 @@ final class StreamAnalyzer {
             }
             end = max(end, start + length)
             let origin = self.origin ?? 0
-            for i in trackers.indices { trackers[i].read(f.pointee.metadata, origin: origin) }
+            for i in trackers.indices {
+                if i == 0, countsBlack {
+                    trackers[i].record(start: black.start, end: black.end, origin: origin)
+                } else {
+                    trackers[i].read(f.pointee.metadata, origin: origin)
+                }
+            }
             if !isVideo {
                 // Cumulative (reset=0): the last frame's values describe the whole track; "-inf" means silence.
                 if let rms = metadataValue(f.pointee.metadata, "lavfi.astats.Overall.RMS_level") {
@@ -222,12 +254,17 @@ struct SpanTracker {
 
     /// Reads one frame's metadata; times become relative to `origin` (the stream's first frame).
     mutating func read(_ metadata: OpaquePointer?, origin: Double) {
+        record(start: metadataValue(metadata, startKey), end: metadataValue(metadata, endKey), origin: origin)
+    }
+
+    /// Records one frame's start and end marks (nil: none); times become relative to `origin`.
+    mutating func record(start: Double?, end: Double?, origin: Double) {
         // A start first: freezedetect can put a freeze's start and its end on the same frame (a still of exactly
         // `d` ended by the next picture). A new span never starts on the frame that ends the previous one.
-        if let start = metadataValue(metadata, startKey), openStart == nil {
+        if let start, openStart == nil {
             openStart = max(0, start - origin)
         }
-        if let end = metadataValue(metadata, endKey), let start = openStart {
+        if let end, let start = openStart {
             spans.append(TimeSpan(start: start, end: max(start, end - origin)))
             openStart = nil
         }

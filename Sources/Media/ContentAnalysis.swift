@@ -57,6 +57,9 @@ public struct ContentAnalysisOptions: Sendable, Hashable {
     public var skipLoopFilter = false
     /// Also measure the audio's integrated loudness (EBU R128, libavfilter's `ebur128`), in LUFS.
     public var loudness = false
+    /// Run libavfilter's blackdetect on every picture even where `BlackPictureRule` gives its answers at a fraction
+    /// of the cost (tests compare the two).
+    var blackdetectFilter = false
 
     /// The defaults.
     public init() {}

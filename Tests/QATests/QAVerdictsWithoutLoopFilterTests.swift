@@ -9,16 +9,7 @@ import TestSupport
 /// and real-world file is judged the same from the exact pictures and from the unfiltered ones.
 @Suite struct QAVerdictsWithoutLoopFilterTests {
     /// Every media file under fixtures/qa, fixtures/probe and fixtures/realworld.
-    static let files: [String] = {
-        let media: Set<String> = ["mp4", "mov", "mkv", "3gp", "m4s"]
-        let folders = ["qa", "probe"].map { FixturePaths.fixtures.appendingPathComponent($0) }
-        let local = folders.flatMap { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-                .filter { media.contains(($0 as NSString).pathExtension) }
-                .map { folder.appendingPathComponent($0).path }
-        }
-        return (local + FixturePaths.realworldFiles).sorted()
-    }()
+    static let files = FixturePaths.mediaFiles
 
     @Test func thereAreEnoughFilesToMeanSomething() {
         #expect(Self.files.count >= 50)

@@ -167,7 +167,7 @@ import TestSupport
         }
         defer { postgres?.stop() }
 
-        var environment = ["PATH": "\(bin.path):/usr/local/bin:/usr/bin:/bin", "HOME": root.path,
+        let environment = ["PATH": "\(bin.path):/usr/local/bin:/usr/bin:/bin", "HOME": root.path,
                            "SEEDANCE_API_KEY": "any-key", "SEEDANCE_BASE_URL": baseURL]
 
         // A task for the examples that name one: succeeded, with a last frame (download --last-frame).

@@ -36,6 +36,18 @@ public enum FixturePaths {
             .map { realworld.appendingPathComponent($0).path }
     }
 
+    /// Every media file under fixtures/qa, fixtures/probe and fixtures/realworld (sorted): the corpus on which a
+    /// faster path is checked to give the same answers as the exact one.
+    public static var mediaFiles: [String] {
+        let media: Set<String> = ["mp4", "mov", "mkv", "3gp", "m4s"]
+        let local = ["qa", "probe"].map { fixtures.appendingPathComponent($0) }.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { media.contains(($0 as NSString).pathExtension) }
+                .map { folder.appendingPathComponent($0).path }
+        }
+        return (local + realworldFiles).sorted()
+    }
+
     /// A fresh empty temporary directory, removed by the caller (or left for the OS).
     public static func temporaryDirectory(_ label: String = "seedance-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
