@@ -19,8 +19,14 @@ public enum QA {
     /// or that image cannot be read at all (missing, not media, truncated).
     public static func check(_ path: String, against expectation: Expectation,
                              thresholds: QAThresholds = QAThresholds()) throws -> QAReport {
-        try check(path, against: expectation, thresholds: thresholds, decoderThreads: 0)
+        try check(path, against: expectation, thresholds: thresholds, decoderThreads: soloDecoderThreads)
     }
+
+    /// Decoder threads for a file checked on its own: one per core. FFmpeg's own choice is one more than the cores,
+    /// which oversubscribes them here because the detectors run on the calling thread beside the decoder's: on two
+    /// cores a 5 s 720p clip took about a fifth more CPU that way, for the same wall time (`perf stat` of
+    /// `seedance verify`, BENCHMARKS.md).
+    static var soloDecoderThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// `check` with the decoders' thread count (0: FFmpeg's choice, one per core and one more).
     static func check(_ path: String, against expectation: Expectation, thresholds: QAThresholds,
@@ -99,7 +105,7 @@ public enum QA {
         -> [Result<QAReport, MediaError>]
     {
         let workers = max(1, min(workers, paths.count))
-        let decoderThreads = paths.count > workers ? 1 : 0
+        let decoderThreads = paths.count > workers ? 1 : soloDecoderThreads
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let slots = Slots(count: paths.count)
