@@ -62,7 +62,7 @@ struct BlackPictureRule {
     func blackSamplesNeeded(total: Int) -> Int {
         guard total > 0 else { return pictureRatio <= 0 ? 0 : 1 }
         let n = Double(total)
-        guard Double(total) / n >= pictureRatio else { return total + 1 }
+        guard pictureRatio <= 1 else { return total + 1 }
         var needed = max(0, min(total, Int((pictureRatio * n).rounded(.up))))
         while needed > 0, Double(needed - 1) / n >= pictureRatio { needed -= 1 }
         while needed < total, Double(needed) / n < pictureRatio { needed += 1 }
@@ -94,20 +94,13 @@ struct BlackPictureRule {
         return true
     }
 
-    /// Samples of one row above `threshold`. Written as a branch-free sum so the compiler vectorises it.
+    /// Samples of one row (8-bit bytes or 16-bit words) above `threshold`. Written as a branch-free sum so the
+    /// compiler vectorises each specialisation.
     @inline(__always)
-    private static func countAbove(_ row: UnsafePointer<UInt8>, count: Int, threshold: UInt32) -> Int {
-        guard threshold < UInt32(UInt8.max) else { return 0 }
-        let limit = UInt8(threshold)
-        var above: UInt32 = 0
-        for x in 0..<count { above &+= row[x] > limit ? 1 : 0 }
-        return Int(above)
-    }
-
-    @inline(__always)
-    private static func countAbove(_ row: UnsafePointer<UInt16>, count: Int, threshold: UInt32) -> Int {
-        guard threshold < UInt32(UInt16.max) else { return 0 }
-        let limit = UInt16(threshold)
+    private static func countAbove<Sample: FixedWidthInteger & UnsignedInteger>(
+        _ row: UnsafePointer<Sample>, count: Int, threshold: UInt32) -> Int {
+        guard threshold < UInt32(Sample.max) else { return 0 }
+        let limit = Sample(threshold)
         var above: UInt32 = 0
         for x in 0..<count { above &+= row[x] > limit ? 1 : 0 }
         return Int(above)

@@ -64,10 +64,10 @@ final class StreamAnalyzer {
     /// The video graph's parts: an optional scale, blackdetect, freezedetect (the graph is built from the first
     /// picture, whose pixel format decides whether blackdetect runs or `blackRule` counts).
     private var videoFilters: (scale: String, black: String, freeze: String)?
-    private let blackRule: BlackPictureRule?
-    private let blackdetectFilter: Bool
-    /// Whether `blackRule` counts black pictures (instead of the blackdetect filter).
-    private var countsBlack = false
+    /// The rule that may replace blackdetect (nil: pictures not analysed, or the filter asked for).
+    private let blackRuleCandidate: BlackPictureRule?
+    /// The rule counting black pictures in place of blackdetect, once the graph is built without the filter.
+    private var blackRule: BlackPictureRule?
     private var blackMarks = BlackRunMarks()
     private let frame: Frame
     private let filtered: Frame
@@ -97,9 +97,8 @@ final class StreamAnalyzer {
         let freeze = "freezedetect=n=\(options.freezeNoise)dB:d=\(options.freezeMinimum)"
         videoFilters = (scale, black, freeze)
         description = "[in]\(scale)\(black)\(freeze)[out]"
-        blackRule = BlackPictureRule(pictureRatio: options.blackPictureRatio,
-                                     pixelThreshold: options.blackPixelThreshold)
-        blackdetectFilter = options.blackdetectFilter
+        blackRuleCandidate = options.blackdetectFilter ? nil
+            : BlackPictureRule(pictureRatio: options.blackPictureRatio, pixelThreshold: options.blackPixelThreshold)
         trackers = [SpanTracker(start: "lavfi.black_start", end: "lavfi.black_end"),
                     SpanTracker(start: "lavfi.freezedetect.freeze_start", end: "lavfi.freezedetect.freeze_end")]
         let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
@@ -112,8 +111,7 @@ final class StreamAnalyzer {
         decoder = try MediaDecoder(input: input, stream: stream, threads: options.threads)
         frame = try Frame()
         filtered = try Frame()
-        blackRule = nil
-        blackdetectFilter = false
+        blackRuleCandidate = nil
         description = "[in]silencedetect=n=\(options.silenceNoise)dB:d=\(options.silenceMinimum),"
             + "astats=metadata=1:reset=0:measure_perchannel=none:measure_overall=Peak_level+RMS_level"
             + (options.loudness ? ",ebur128=metadata=1" : "") + "[out]"
@@ -162,10 +160,10 @@ final class StreamAnalyzer {
         let timeBase = decoder.stream.pointee.time_base
         let format: FilterGraph.SourceFormat
         if isVideo {
-            if let filters = videoFilters, !blackdetectFilter, BlackPictureRule.supports(f.pointee.format) {
+            if let filters = videoFilters, let rule = blackRuleCandidate, BlackPictureRule.supports(f.pointee.format) {
                 // Scale and freezedetect keep these formats, so the pictures reaching the sink are counted as
                 // blackdetect would count them.
-                countsBlack = true
+                blackRule = rule
                 description = "[in]\(filters.scale)\(filters.freeze)[out]"
             }
             let sar = f.pointee.sample_aspect_ratio.num == 0 ? AVRational(num: 1, den: 1) : f.pointee.sample_aspect_ratio
@@ -199,7 +197,7 @@ final class StreamAnalyzer {
             let f = filtered.pointer
             defer { filtered.unref() }
             var black: (start: Double?, end: Double?) = (nil, nil)
-            if countsBlack, let blackRule {
+            if let blackRule {
                 // Every picture, timestamped or not, moves blackdetect's state.
                 black = blackMarks.step(isBlack: blackRule.isBlack(f), pts: f.pointee.pts, timeBase: timeBase)
             }
@@ -217,7 +215,7 @@ final class StreamAnalyzer {
             end = max(end, start + length)
             let origin = self.origin ?? 0
             for i in trackers.indices {
-                if i == 0, countsBlack {
+                if i == 0, blackRule != nil {
                     trackers[i].record(start: black.start, end: black.end, origin: origin)
                 } else {
                     trackers[i].read(f.pointee.metadata, origin: origin)
