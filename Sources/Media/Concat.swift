@@ -168,10 +168,13 @@ public func measureLoudness(_ path: String, limits: OpenLimits = OpenLimits()) t
 /// Copy mode remuxes without re-encoding when every clip has the same codec parameters; normalize decodes and
 /// encodes H.264 + AAC at one size, frame rate and audio format; auto (the default) copies when valid. The output is
 /// written under a temporary name and renamed at the end: on any error nothing is left at `output`.
+/// `continuing` is a join of the first clips made ahead (`CopyJoinInProgress`): a stream copy appends only the clips
+/// after them, to a file the same as one joined in one pass; a join that no longer matches is dropped.
 /// Blocks the calling thread (use the async overload from async code); `progress` is called on that thread.
 /// Throws `MediaError`: an unreadable clip, copy on clips that differ (naming the parameter), `output` equal to an
 /// input, or a failure while decoding, encoding or writing.
 public func concatenate(_ inputs: [String], to output: String, options: ConcatOptions = ConcatOptions(),
+                        continuing: CopyJoinInProgress? = nil,
                         progress: ((ConcatProgress) -> Void)? = nil) throws -> ConcatSummary {
     let started = DispatchTime.now().uptimeNanoseconds
     guard !inputs.isEmpty else {
@@ -225,10 +228,18 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     let total = clips.reduce(0) { $0 + $1.duration }
     let report: (Seconds) -> Void = { done in progress?(ConcatProgress(done: done, total: total)) }
     var silenceFilled: Seconds = 0, audioTrimmed: Seconds = 0
+    // Taken (or dropped) whatever the strategy: a join made ahead is never left half-used.
+    let ahead = continuing?.takeOver(inputs: inputs, output: output, options: options)
     if strategy == .copy {
         do {
-            let result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart,
+            let result: CopyJoinWriter.CopyResult
+            if let ahead {
+                for clip in clips.dropFirst(ahead.count) { try ahead.writer.append(clip, progress: report) }
+                result = try ahead.writer.finish()
+            } else {
+                result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart,
                                           audioBitRate: options.audioBitRate).run(progress: report)
+            }
             silenceFilled = result.silenceFilled
             audioTrimmed = result.audioTrimmed
         } catch let error as MediaError where options.mode == .auto && error.kind != .io {
@@ -268,10 +279,12 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
 
 /// `concatenate` without blocking the caller's async context (the work runs on a dispatch queue).
 public func concatenate(_ inputs: [String], to output: String, options: ConcatOptions = ConcatOptions(),
+                        continuing: CopyJoinInProgress? = nil,
                         progress: (@Sendable (ConcatProgress) -> Void)? = nil) async throws -> ConcatSummary {
     do {
         return try await runOffThePool {
-            try concatenate(inputs, to: output, options: options, progress: progress.map { p in { p($0) } })
+            try concatenate(inputs, to: output, options: options, continuing: continuing,
+                            progress: progress.map { p in { p($0) } })
         }
     } catch {
         throw MediaError.wrap(error)

@@ -6,8 +6,9 @@ import Foundation
 /// Why the audio is re-encoded: every AAC clip starts with 1024 samples of encoder priming and ends with padding,
 /// which an MP4 hides with one edit list per track. Joined by stream copy, every join but the first would play the
 /// next clip's priming and the previous clip's padding (about 43 ms at 48 kHz), so the video has to wait for the
-/// audio (a held frame, an average rate below 24) or the two drift apart. Re-encoding only the audio costs little
-/// (AAC at 128 kb/s encodes at hundreds of times real time) and makes the join exact: each clip's video follows the
+/// audio (a held frame, an average rate below 24) or the two drift apart. Re-encoding only the audio (FFmpeg's AAC
+/// encoder runs at about 30 times real time on one core; `CopyJoinInProgress` does it ahead) makes the join
+/// exact: each clip's video follows the
 /// previous one's last frame with no gap, and each clip's decoded audio, its priming already dropped by the decoder,
 /// is cut or padded with silence to exactly its video's length (counted cumulatively, so 20 joins do not drift).
 /// The output is one constant-frame-rate video whose frame count is the sum of the inputs' and one continuous audio
@@ -19,6 +20,20 @@ struct ConcatCopier {
     /// AAC bit rate when the first clip's audio does not say its own.
     let audioBitRate: Int
 
+    /// Writes the output.
+    func run(progress: (Seconds) -> Void) throws -> CopyJoinWriter.CopyResult {
+        let writer = try CopyJoinWriter(first: clips[0], output: output, faststart: faststart, audioBitRate: audioBitRate)
+        for clip in clips { try writer.append(clip, progress: progress) }
+        return try writer.finish()
+    }
+}
+
+/// A copy join written one clip at a time: the muxer, the video track's position and the audio encoder stay open
+/// between clips, so the clips can be appended as they arrive (`CopyJoinInProgress`) and the file is the same,
+/// byte for byte, as one written in a single pass (`ConcatCopier`).
+///
+/// Until `finish` the output exists only under its temporary name, removed if the writer is dropped unfinished.
+final class CopyJoinWriter {
     /// What a copy did beyond copying.
     struct CopyResult {
         /// Seconds of silence added where a clip's audio ended before its video.
@@ -27,33 +42,44 @@ struct ConcatCopier {
         var audioTrimmed: Seconds
     }
 
-    /// Writes the output.
-    func run(progress: (Seconds) -> Void) throws -> CopyResult {
-        let first = clips[0]
+    private let muxer: OutputFile
+    private let video: VideoTrack
+    private let audio: AudioJoin?
+    /// Media time of the clips appended so far (their longest streams), for progress.
+    private var doneBefore: Seconds = 0
+
+    /// Opens the output with `first`'s video parameters and rotation and, when it has sound, an AAC track at its
+    /// rate, channels and bit rate (`audioBitRate` when it states none); appends nothing yet.
+    init(first: ConcatClip, output: String, faststart: Bool, audioBitRate: Int) throws {
         let muxer = try OutputFile(path: output)
+        self.muxer = muxer
         // Hold each stream's packets until the other's catch up: a clip's audio is encoded after its video is read,
         // and the default 10 s interleaving window would otherwise write long clips' video in one block.
         muxer.context.pointee.max_interleave_delta = 0
         let videoOut = try muxer.addStream(copying: first.videoParameters)
         videoOut.pointee.time_base = first.video.pointee.time_base
         videoOut.pointee.avg_frame_rate = first.video.pointee.avg_frame_rate
-        try copyDisplayMatrix(from: first.video, to: videoOut)
-        let audio = try first.audioParameters.map { try AudioJoin(template: $0, muxer: muxer, bitRate: audioBitRate) }
+        try Self.copyDisplayMatrix(from: first.video, to: videoOut, output: output)
+        audio = try first.audioParameters.map { try AudioJoin(template: $0, muxer: muxer, bitRate: audioBitRate) }
         try muxer.writeHeader(faststart: faststart)
+        video = VideoTrack(stream: videoOut)
+    }
 
-        let video = VideoTrack(stream: videoOut)
-        var doneBefore: Seconds = 0
-        for clip in clips {
-            var audioPackets: [Packet] = []
-            try copyVideo(of: clip, into: video, muxer: muxer, keepingAudio: &audioPackets) { done in
-                progress(doneBefore + done)
-            }
-            if let audio, let stream = clip.audio, let parameters = clip.audioParameters {
-                try audio.append(audioPackets, of: stream, parameters: parameters, in: clip, until: video.endSeconds,
-                                 filters: clip.gainFilters)
-            }
-            doneBefore += clip.duration
+    /// Appends `clip` (whose parameters the caller has checked against the first clip's): its video packets follow
+    /// the last frame written, its sound is decoded, cut or padded to its video's end and encoded.
+    func append(_ clip: ConcatClip, progress: (Seconds) -> Void) throws {
+        var audioPackets: [Packet] = []
+        let before = doneBefore
+        try copyVideo(of: clip, keepingAudio: &audioPackets) { done in progress(before + done) }
+        if let audio, let stream = clip.audio, let parameters = clip.audioParameters {
+            try audio.append(audioPackets, of: stream, parameters: parameters, in: clip, until: video.endSeconds,
+                             filters: clip.gainFilters)
         }
+        doneBefore += clip.duration
+    }
+
+    /// Ends the audio track and the file, and moves it to its name.
+    func finish() throws -> CopyResult {
         try audio?.finish()
         try muxer.finish()
         return CopyResult(silenceFilled: audio?.silenceFilled ?? 0, audioTrimmed: audio?.trimmed ?? 0)
@@ -75,8 +101,9 @@ struct ConcatCopier {
 
     /// Copies the clip's video packets so its first frame follows the previous clip's last frame exactly; keeps its
     /// audio packets (compressed: a few hundred KB for 15 s) for `AudioJoin`.
-    private func copyVideo(of clip: ConcatClip, into track: VideoTrack, muxer: OutputFile,
-                           keepingAudio audioPackets: inout [Packet], progress: (Seconds) -> Void) throws {
+    private func copyVideo(of clip: ConcatClip, keepingAudio audioPackets: inout [Packet],
+                           progress: (Seconds) -> Void) throws {
+        let track = video
         let videoIndex = clip.video.pointee.index, audioIndex = clip.audio?.pointee.index
         let inBase = clip.video.pointee.time_base
         var offset: Int64?
@@ -123,12 +150,12 @@ struct ConcatCopier {
         }
     }
 
-    private func copyDisplayMatrix(from input: UnsafeMutablePointer<AVStream>,
-                                   to output: UnsafeMutablePointer<AVStream>) throws {
+    private static func copyDisplayMatrix(from input: UnsafeMutablePointer<AVStream>,
+                                          to output: UnsafeMutablePointer<AVStream>, output path: String) throws {
         var size: Int = 0
         guard let data = av_stream_get_side_data(input, AV_PKT_DATA_DISPLAYMATRIX, &size), size > 0 else { return }
         guard let copy = av_stream_new_side_data(output, AV_PKT_DATA_DISPLAYMATRIX, size) else {
-            throw MediaError(.io, path: self.output, operation: "copying the rotation", reason: "out of memory")
+            throw MediaError(.io, path: path, operation: "copying the rotation", reason: "out of memory")
         }
         copy.update(from: data, count: size)
     }
