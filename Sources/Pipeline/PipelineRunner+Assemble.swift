@@ -21,10 +21,16 @@ extension PipelineRunner {
         }
         let clips = edit.compactMap(\.clipPath).map { layout.absolute($0) }
         let output = layout.absolute(layout.final)
-        observer(.note("joining \(clips.count) \(clips.count == 1 ? "clip" : "clips") into \(layout.final)"))
+        let ahead = await takeJoinAhead()
+        let aheadCount = ahead.map { $0.paths.count } ?? 0
+        observer(.note("joining \(clips.count) \(clips.count == 1 ? "clip" : "clips") into \(layout.final)"
+            + (aheadCount > 0 ? " (\(aheadCount) joined ahead)" : "")))
         var options = ConcatOptions()
         options.loudness = recordedPlan?.loudness
-        let summary = try await concatenate(clips, to: output, options: options)
+        let summary = try await concatenate(clips, to: output, options: options, continuing: ahead)
+        if aheadCount > 0, ahead?.wasContinued != true {
+            logger.notice("the join made ahead did not match the edit: joined from scratch")
+        }
         let infos = try await runOffThePool { try clips.map { try probe($0) } }
         // The sequence for editing software, next to final.mp4: each shot's clip, whole, in edit order.
         try await runOffThePool {

@@ -136,6 +136,7 @@ extension PipelineRunner {
         try await transition(shotID, .delivered(attempt: attempt.number, outcome, retry: retry),
                              detail: failed.isEmpty ? Self.verifiedDetail(report)
                                  : failureReason ?? "QA failed: \(failed.joined(separator: ", "))")
+        if failed.isEmpty { await advanceJoinAhead() }
     }
 
     /// The shot in the plan just before `shotID` (the one a chained shot starts from), as the creates walk them.

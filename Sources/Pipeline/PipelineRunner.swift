@@ -73,6 +73,10 @@ public actor PipelineRunner {
     var lastPoll: Double = 0
     /// Set when work finished that may let the loop go on before its pause ends (a create answered, a clip done).
     var woken = false
+    /// The final join made ahead while shots are still being made (nil: not made ahead), and the join order it
+    /// follows (read when it starts).
+    var joinAhead: JoinAhead?
+    var joinOrderAtStart: [String]?
 
     // MARK: sharing (a run several workers work on)
 
@@ -202,6 +206,7 @@ public actor PipelineRunner {
         }
         if shared == nil { owned = Set(shots.keys) }
         try await expectCallbacks()
+        try await startJoinAhead()
         try await withThrowingDiscardingTaskGroup { group in
             while true {
                 let now = Date().timeIntervalSince1970
@@ -257,6 +262,8 @@ public actor PipelineRunner {
             // killed worker left half-written can go.
             if joinClaimed { _ = layout.sweepTemporaryFiles() }
             if ending == .finished { try await assemble() }
+            // Not finished: the join made ahead is dropped with its temporary file (resume joins from scratch).
+            _ = await takeJoinAhead()
             try await ReportWriter(store: store, layout: layout, prices: configuration.prices).write()
             if let shared, joinClaimed {
                 try await shared.database.endRun(shared.runID, state: "finished")

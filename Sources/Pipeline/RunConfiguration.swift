@@ -31,6 +31,10 @@ public struct RunConfiguration: Sendable {
     public var maxDownloadRounds: Int = 8
     /// Whether finished clips are joined into `final.mp4`.
     public var concatenate: Bool = true
+    /// Whether the join starts before the last clip arrives: the clips at the head of the edit that are done are
+    /// appended to `final.mp4`'s stream copy while later shots are made, so the end appends only the rest (the same
+    /// file either way; off joins everything at the end).
+    public var joinAhead: Bool = true
     /// Seconds after which a create of unknown outcome that the list call does not show is taken as never created.
     public var reconcileGrace: Double = 30
     /// Seconds the service may stay unreachable (connection refused, DNS, TLS, timeouts) before the run stops
