@@ -10,6 +10,9 @@ enum BenchUsage {
     static let options = ["--iterations", "--time-scale", "--shots", "--poll", "--rate", "--clip-rate", "--kills",
                           "--seed", "--sizes"]
 
+    /// Options that take no value.
+    static let flags = ["--join-at-end"]
+
     static let help = """
         USAGE: seedance-bench [CASE ...] [OPTIONS]
 
@@ -36,6 +39,8 @@ enum BenchUsage {
           --time-scale S   the simulator's clock for pipeline and soak (default 0.1)
           --shots N        shots of the pipeline, callbacks or soak run
           --poll S         seconds between polls of the pipeline or callbacks run
+          --join-at-end    pipeline and callbacks: join every clip after the last
+                           one (the run's join ahead off), to compare
           -h, --help       show this help
         """
 
@@ -50,6 +55,10 @@ enum BenchUsage {
             if options.contains(word) {
                 guard index + 1 < arguments.count else { return (nil, "\(word) needs a value") }
                 index += 2
+                continue
+            }
+            if flags.contains(word) {
+                index += 1
                 continue
             }
             if word.hasPrefix("-") { return (nil, "unknown option \(word)") }

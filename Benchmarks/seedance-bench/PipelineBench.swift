@@ -55,7 +55,7 @@ struct PipelineBench {
         ]
         print("pipeline: time scale \(timeScale) (a clip = \(queueSeconds) s queue + \(runSeconds) s run simulated "
               + "= \(fmt(clipSeconds)) s real), maxInFlight \(maxInFlight), simulator maxRunning 10, "
-              + "poll interval \(fmt(pollInterval)) s")
+              + "poll interval \(fmt(pollInterval)) s, join \(joinAtEnd ? "at the end" : "ahead")")
         var rows: [(Case, WorkerResult, SimulatorStats)] = []
         for item in cases {
             let (result, stats) = try await measure(item)
@@ -89,7 +89,7 @@ struct PipelineBench {
         ]
         print("callbacks: time scale \(timeScale) (a clip = \(fmt(clipSeconds)) s real), maxInFlight \(maxInFlight), "
               + "simulator maxRunning 10, poll interval \(fmt(pollInterval)) s; with callbacks: safety poll "
-              + "\(fmt(safetyPollInterval)) s, batch window \(fmt(batchWindow)) s")
+              + "\(fmt(safetyPollInterval)) s, batch window \(fmt(batchWindow)) s; join \(joinAtEnd ? "at the end" : "ahead")")
         var rows: [(Case, WorkerResult, SimulatorStats)] = []
         for item in cases {
             let (result, stats) = try await measure(item)
@@ -120,6 +120,8 @@ struct PipelineBench {
 
     /// Seconds between polls, when given (`--poll`).
     var pollOverride: Double?
+    /// The run joins every clip after the last one (`RunConfiguration.joinAhead` off).
+    var joinAtEnd = false
 
     /// Seconds between polls: the runner's default (10 s against a 65 s clip) scaled like the simulator's clock.
     var pollInterval: Double { pollOverride ?? 10 * timeScale }
@@ -145,7 +147,8 @@ struct PipelineBench {
             "--dir", directory.appendingPathComponent("run").path, "--result", resultFile.path,
             "--shots", "\(item.shots)", "--resolution", item.resolution, "--duration", "\(item.duration)",
             "--max-in-flight", "\(maxInFlight)", "--poll", "\(pollInterval)",
-        ] + (item.callbacks ? ["--callbacks", "--safety-poll", "\(safetyPollInterval)", "--batch-window", "\(batchWindow)"] : []))
+        ] + (joinAtEnd ? ["--no-join-ahead"] : [])
+          + (item.callbacks ? ["--callbacks", "--safety-poll", "\(safetyPollInterval)", "--batch-window", "\(batchWindow)"] : []))
         let stats = try await Self.stats(of: simulator)
         await simulator.stop()
         guard status == 0 else { throw BenchError(reason: "the pipeline worker exited \(status) for \(item.label)") }
@@ -200,6 +203,7 @@ struct PipelineBench {
         configuration.requestsPerMinute = 1_000_000
         if arguments.contains("--no-verify") { configuration.verify = false }
         if arguments.contains("--no-concat") { configuration.concatenate = false }
+        if arguments.contains("--no-join-ahead") { configuration.joinAhead = false }
         let inbox = arguments.contains("--callbacks") ? CallbackInbox() : nil
         if let inbox {
             configuration.callbacks = inbox

@@ -52,6 +52,7 @@ if cases.isEmpty || cases.contains("pipeline") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-pipeline-\(getpid())")
     var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
     bench.pollOverride = option("--poll").flatMap { Double($0) }
+    bench.joinAtEnd = CommandLine.arguments.contains("--join-at-end")
     do { try await bench.run(shots: option("--shots").flatMap { Int($0) } ?? 100) } catch {
         FileHandle.standardError.write(Data("pipeline: \(error)\n".utf8))
         exit(1)
@@ -63,6 +64,7 @@ if cases.contains("callbacks") {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seedance-bench-callbacks-\(getpid())")
     var bench = PipelineBench(timeScale: option("--time-scale").flatMap { Double($0) } ?? 0.1, scratch: scratch)
     bench.pollOverride = option("--poll").flatMap { Double($0) }
+    bench.joinAtEnd = CommandLine.arguments.contains("--join-at-end")
     do { try await bench.runCallbacks(shots: option("--shots").flatMap { Int($0) } ?? 100) } catch {
         FileHandle.standardError.write(Data("callbacks: \(error)\n".utf8))
         exit(1)
