@@ -261,8 +261,13 @@ public actor PipelineRunner {
             // The join is claimed only when no shot is being made: no worker writes in the folder now, so what a
             // killed worker left half-written can go.
             if joinClaimed { _ = layout.sweepTemporaryFiles() }
-            if ending == .finished { try await assemble() }
-            // Not finished: the join made ahead is dropped with its temporary file (resume joins from scratch).
+            if ending == .finished {
+                do { try await assemble() } catch {
+                    _ = await takeJoinAhead()
+                    throw error
+                }
+            }
+            // Not finished (or no join): the join made ahead is dropped with its temporary file.
             _ = await takeJoinAhead()
             try await ReportWriter(store: store, layout: layout, prices: configuration.prices).write()
             if let shared, joinClaimed {
