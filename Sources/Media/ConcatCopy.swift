@@ -8,9 +8,9 @@ import Foundation
 /// next clip's priming and the previous clip's padding (about 43 ms at 48 kHz), so the video has to wait for the
 /// audio (a held frame, an average rate below 24) or the two drift apart. Re-encoding only the audio (FFmpeg's AAC
 /// encoder runs at about 30 times real time on one core; `CopyJoinInProgress` does it ahead) makes the join
-/// exact: each clip's video follows the
-/// previous one's last frame with no gap, and each clip's decoded audio, its priming already dropped by the decoder,
-/// is cut or padded with silence to exactly its video's length (counted cumulatively, so 20 joins do not drift).
+/// exact: each clip's video follows the previous one's last frame with no gap, and each clip's decoded audio, its
+/// priming already dropped by the decoder, is cut or padded with silence to exactly its video's length (counted
+/// cumulatively, so 20 joins do not drift).
 /// The output is one constant-frame-rate video whose frame count is the sum of the inputs' and one continuous audio
 /// track with a single priming edit, ending within one audio frame of the video.
 struct ConcatCopier {
