@@ -58,6 +58,23 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxRetryAfter = max(0, maxRetryAfter)
     }
 
+    /// This policy with only as many attempts as fit in `seconds` of (unjittered) delays, at least one: a caller that
+    /// gives up after `seconds` without an answer (a run's `--offline-timeout`) is not held longer by one call's
+    /// retries. The defaults (1 + 2 + 4 + 8 s) fit in 15 s; 3 s leaves 3 attempts (1 + 2 s).
+    public func fitting(within seconds: Double) -> RetryPolicy {
+        var policy = self
+        var total = 0.0
+        var attempts = 1
+        while attempts < maxAttempts {
+            let next = delay(afterAttempt: attempts, random: 0.5)
+            guard total + next <= seconds else { break }
+            total += next
+            attempts += 1
+        }
+        policy.maxAttempts = attempts
+        return policy
+    }
+
     /// Whether an attempt of `call` that ended in `outcome` may be repeated at all (ignoring the attempt count).
     public func isRetryable(_ call: CallKind, _ outcome: AttemptOutcome) -> Bool? {
         switch (call, outcome) {

@@ -54,6 +54,14 @@ struct RunOptions: ParsableArguments {
         }
     }
 
+    /// The client's configuration for a run: `api`'s, with retries that fit in the offline timeout (a call's own
+    /// retries must not keep an unreachable service's run going past `--offline-timeout`).
+    func clientConfiguration(_ api: APIOptions, download: DownloadOptions) throws -> ClientConfiguration {
+        var configuration = try api.configuration(download: download)
+        configuration.retry = configuration.retry.fitting(within: offlineTimeout)
+        return configuration
+    }
+
     func configuration(directory: String) -> RunConfiguration {
         var configuration = RunConfiguration(outputDirectory: directory)
         configuration.maxInFlight = max(1, maxInFlight)
@@ -169,7 +177,7 @@ struct RunCommand: AsyncParsableCommand {
         if spend.dryRun {
             return try await RunOutcome.preview(plan: parsed, planFile: plan, directory: output, json: options.json)
         }
-        let configuration = try api.configuration(download: downloadLimit)
+        let configuration = try options.clientConfiguration(api, download: downloadLimit)
         try await api.withClient(configuration) { client in
             let runner = try await PipelineRunner(plan: parsed, planFile: plan,
                                                   configuration: options.configuration(directory: output),
@@ -183,7 +191,7 @@ struct RunCommand: AsyncParsableCommand {
     private func runShared(_ parsed: Plan, url: PostgresURL) async throws {
         let id = runID ?? RunName.make(planFile: plan)
         let folder = URL(fileURLWithPath: output ?? ((root ?? ".") as NSString).appendingPathComponent(id)).standardizedFileURL.path
-        let configuration = try api.configuration(download: downloadLimit)
+        let configuration = try options.clientConfiguration(api, download: downloadLimit)
         try await StoreOptions.withDatabase(url, logger: api.logger) { database in
             let owner = SharedRun.workerName()
             var shared = worker.shared(database, runID: id, owner: owner, capacity: ClaimCapacity(limit: worker.concurrency))
@@ -264,7 +272,7 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var spend: SpendOptions
 
     func run() async throws {
-        let configuration = try api.configuration(download: downloadLimit)
+        let configuration = try options.clientConfiguration(api, download: downloadLimit)
         if let url = try storeOptions.postgresURL() {
             return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
                 let opening = try await SharedRunOpening.open(directory, database: database, worker: worker,
@@ -342,7 +350,7 @@ struct RegenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try api.configuration(download: downloadLimit)
+        let configuration = try options.clientConfiguration(api, download: downloadLimit)
         if let url = try storeOptions.postgresURL() {
             return try await StoreOptions.withDatabase(url, logger: api.logger) { database in
                 let opening = try await SharedRunOpening.open(directory, database: database, worker: worker)

@@ -50,7 +50,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = try storeOptions.requiredURL("worker")
-        let configuration = try api.configuration(download: downloadLimit)
+        let configuration = try options.clientConfiguration(api, download: downloadLimit)
         let owner = SharedRun.workerName()
         var logger = api.logger
         logger.logLevel = min(logger.logLevel, .info)

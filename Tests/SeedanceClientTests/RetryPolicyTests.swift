@@ -59,6 +59,21 @@ import Testing
         #expect(policy.delay(afterAttempt: 1, retryAfter: 3600, random: 0.5) == 60)
     }
 
+    @Test func retriesAreCutToWhatFitsInACallersTimeout() {
+        let policy = RetryPolicy()
+        // 1 + 2 + 4 + 8 s: all five attempts fit in 15 s (the default offline timeout, 120 s, changes nothing).
+        #expect(policy.fitting(within: 120) == policy)
+        #expect(policy.fitting(within: 15).maxAttempts == 5)
+        #expect(policy.fitting(within: 14.9).maxAttempts == 4)
+        #expect(policy.fitting(within: 3).maxAttempts == 3)
+        #expect(policy.fitting(within: 0.5).maxAttempts == 1)
+        // Fewer attempts: a not-connected read now fails after the third.
+        let short = policy.fitting(within: 3)
+        #expect(short.decide(.read, .notConnected, attempt: 2, random: 0.5) == .retry(after: 2))
+        #expect(short.decide(.read, .notConnected, attempt: 3, random: 0.5) == .fail)
+        #expect(RetryPolicy(maxAttempts: 2).fitting(within: 120).maxAttempts == 2)
+    }
+
     @Test func pollScheduleGrowsToItsCap() {
         let schedule = PollSchedule(initialInterval: 5, maxInterval: 20, growth: 1.5, jitter: 0.2)
         #expect(schedule.interval(afterPoll: 1, random: 0.5) == 5)
