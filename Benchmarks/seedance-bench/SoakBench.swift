@@ -125,7 +125,7 @@ struct SoakBench {
         process.arguments = arguments
         process.environment = environment
         let logFile = scratch.appendingPathComponent("\(log).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle
