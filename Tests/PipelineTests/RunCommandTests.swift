@@ -174,7 +174,7 @@ import TestSupport
             #expect(result.status == 3, "exit status: \(result.status); \(result.stderr)")
             // The offline bound (3 s) starts counting when a request has failed for good, after the client's own
             // retries, which `run` cuts to what fits in the bound (3 attempts, 1 and 2 s apart with 20% jitter: up
-            // to 3.6 s); the bound is passed at the end of the next failed call (about 8 s in all). A debug binary
+            // to 3.6 s); the bound is passed at the end of the next failed call (about 6 s in all). A debug binary
             // on a loaded CI machine adds seconds of its own. The full retry schedule alone (5 attempts: up to
             // 18 s) would take more than this, and a run that hangs far more.
             #expect(elapsed < 3 + 17, "stopped within the offline bound and the client's retries: \(elapsed) s")
