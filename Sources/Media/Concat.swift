@@ -232,14 +232,11 @@ public func concatenate(_ inputs: [String], to output: String, options: ConcatOp
     let ahead = continuing?.takeOver(inputs: inputs, output: output, options: options)
     if strategy == .copy {
         do {
-            let result: CopyJoinWriter.CopyResult
-            if let ahead {
-                for clip in clips.dropFirst(ahead.count) { try ahead.writer.append(clip, progress: report) }
-                result = try ahead.writer.finish()
-            } else {
-                result = try ConcatCopier(clips: clips, output: output, faststart: options.faststart,
-                                          audioBitRate: options.audioBitRate).run(progress: report)
-            }
+            let (writer, joined) = try ahead ?? (CopyJoinWriter(first: clips[0], output: output,
+                                                                 faststart: options.faststart,
+                                                                 audioBitRate: options.audioBitRate), 0)
+            for clip in clips.dropFirst(joined) { try writer.append(clip, progress: report) }
+            let result = try writer.finish()
             silenceFilled = result.silenceFilled
             audioTrimmed = result.audioTrimmed
         } catch let error as MediaError where options.mode == .auto && error.kind != .io {

@@ -1,7 +1,8 @@
 import CFFmpeg
 import Foundation
 
-/// Copy-mode concatenation: the video stream copied packet for packet, the audio re-encoded once through the joins.
+/// Copy-mode concatenation, written one clip at a time: the video stream copied packet for packet, the audio
+/// re-encoded once through the joins.
 ///
 /// Why the audio is re-encoded: every AAC clip starts with 1024 samples of encoder priming and ends with padding,
 /// which an MP4 hides with one edit list per track. Joined by stream copy, every join but the first would play the
@@ -13,24 +14,9 @@ import Foundation
 /// cumulatively, so 20 joins do not drift).
 /// The output is one constant-frame-rate video whose frame count is the sum of the inputs' and one continuous audio
 /// track with a single priming edit, ending within one audio frame of the video.
-struct ConcatCopier {
-    let clips: [ConcatClip]
-    let output: String
-    let faststart: Bool
-    /// AAC bit rate when the first clip's audio does not say its own.
-    let audioBitRate: Int
-
-    /// Writes the output.
-    func run(progress: (Seconds) -> Void) throws -> CopyJoinWriter.CopyResult {
-        let writer = try CopyJoinWriter(first: clips[0], output: output, faststart: faststart, audioBitRate: audioBitRate)
-        for clip in clips { try writer.append(clip, progress: progress) }
-        return try writer.finish()
-    }
-}
-
-/// A copy join written one clip at a time: the muxer, the video track's position and the audio encoder stay open
-/// between clips, so the clips can be appended as they arrive (`CopyJoinInProgress`) and the file is the same,
-/// byte for byte, as one written in a single pass (`ConcatCopier`).
+///
+/// The muxer, the video track's position and the audio encoder stay open between clips, so the clips can be appended
+/// as they arrive (`CopyJoinInProgress`) and the file is the same, byte for byte, as one written in a single pass.
 ///
 /// Until `finish` the output exists only under its temporary name, removed if the writer is dropped unfinished.
 final class CopyJoinWriter {

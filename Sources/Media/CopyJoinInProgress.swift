@@ -66,8 +66,11 @@ public final class CopyJoinInProgress: @unchecked Sendable {
             guard closedReason == nil else { return false }
             do {
                 try ConcatPaths.requireDistinct(output: output, inputs: [path])
-                let identity = try FileIdentity(path: path)
                 let clip = try ConcatClip(path: path, limits: options.limits)
+                guard let identity = FileIdentity(path) else {
+                    throw MediaError(.io, path: path, operation: "reading the clip's file facts",
+                                     reason: String(cString: strerror(errno)))
+                }
                 if let first, let mismatch = ConcatClip.firstCopyMismatch([first, clip]) {
                     close(because: "\(mismatch)")
                     return false
@@ -95,7 +98,7 @@ public final class CopyJoinInProgress: @unchecked Sendable {
             defer { close(because: "taken over by the final join") }
             guard let writer, closedReason == nil, output == self.output, options == self.options,
                   appended.count <= inputs.count,
-                  zip(appended, inputs).allSatisfy({ $0.path == $1 && (try? FileIdentity(path: $1)) == $0.identity })
+                  zip(appended, inputs).allSatisfy({ $0.path == $1 && FileIdentity($1) == $0.identity })
             else { return nil }
             continued = true
             return (writer, appended.count)
@@ -110,20 +113,19 @@ public final class CopyJoinInProgress: @unchecked Sendable {
     }
 }
 
-/// What tells one version of a file from another without reading it: a file replaced by rename (a clip regenerated
-/// and put in place) has a new inode; one rewritten in place has a new size or modification time.
-struct FileIdentity: Hashable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modified: Int64
+/// What tells one version of a file from another without reading it: the same file under two names (a hard link)
+/// has one identity; a file replaced by rename (a clip regenerated and put in place) has a new inode, and one
+/// rewritten in place a new size or modification time.
+public struct FileIdentity: Hashable, Sendable {
+    /// The device and inode.
+    public let device: UInt64, inode: UInt64
+    /// The size in bytes and the modification time in nanoseconds since 1970.
+    public let size: Int64, modified: Int64
 
-    init(path: String) throws {
+    /// The identity of the file at `path`; nil when it cannot be read.
+    public init?(_ path: String) {
         var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw MediaError(.io, path: path, operation: "reading the clip's file facts",
-                             reason: String(cString: strerror(errno)))
-        }
+        guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)

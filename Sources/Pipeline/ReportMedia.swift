@@ -88,16 +88,3 @@ final class ReportMedia: @unchecked Sendable {
         return relative
     }
 }
-
-/// A file's device and inode: the same clip under two names (a hard link) has one.
-struct FileIdentity: Hashable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(_ path: String) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        device = UInt64(status.st_dev)
-        inode = UInt64(status.st_ino)
-    }
-}
