@@ -5,11 +5,15 @@
 #   Benchmarks/bench-frames.sh            # all cases, 20 runs each
 #   RUNS=50 Benchmarks/bench-frames.sh    # more runs
 #
-# Needs: a release build (made here if missing), hyperfine (apt-get install hyperfine), ffmpeg, python3.
-# Cases use the committed fixtures and, when present, the shared real-world corpus (../shared/realworld or
-# SEEDANCE_REALWORLD). Prints one line per case: median and minimum wall time of each command, the ratio of the
-# medians ffmpeg/seedance (> 1: seedance is faster),
-# and the PSNR between the two images (inf: identical pixels; both are JPEG, so the same frame gives inf or > 40 dB).
+# Needs: a release build (made here if missing), hyperfine (apt-get install hyperfine), ffmpeg, python3, a C compiler
+# and pkg-config (for the floor). Cases use the committed fixtures and, when present, the shared real-world corpus
+# (../shared/realworld or SEEDANCE_REALWORLD). Prints one line per case: median and minimum wall time of each
+# command, the ratio of the medians seedance/ffmpeg (< 1: seedance is faster), and the PSNR between the two images
+# (inf: identical pixels; both are JPEG, so the same frame gives inf or > 40 dB).
+#
+# The fixture cases also time the floor, Benchmarks/thumbnail-floor.c: a C program on the same FFmpeg libraries
+# that does only what the picture needs (open, seek, decode the frames it depends on, convert, encode; no checks, no
+# rotation). Its ratio to the CLI (floor/ffmpeg) is the best any command on these libraries can reach here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,23 +49,39 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seedance: $SEEDANCE ($("$SEEDANCE" --version)); ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3); runs: $RUNS"
-printf '%-52s %11s %9s %11s %9s %8s %8s\n' "case" "seedance" "(min)" "ffmpeg" "(min)" "ratio" "psnr"
+FLOOR="$OUT/thumbnail-floor"
+# Debian's cc when present, else the clang the Swift toolchain brings.
+CC=${CC:-$(command -v cc || command -v clang || echo cc)}
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+if ! "$CC" -O2 Benchmarks/thumbnail-floor.c -o "$FLOOR" \
+    $(pkg-config --cflags --libs libavformat libavcodec libswscale libavutil) 2>"$OUT/floor.log"; then
+  echo "bench-frames: no floor (could not build Benchmarks/thumbnail-floor.c: $(head -1 "$OUT/floor.log"))" >&2
+  FLOOR=""
+fi
+printf '%-52s %11s %9s %11s %9s %11s %8s %8s %8s\n' "case" "seedance" "(min)" "ffmpeg" "(min)" "floor" "ratio" \
+  "floor" "psnr"
 i=0
 for entry in "${CASES[@]}"; do
   IFS='|' read -r name file t <<<"$entry"
   i=$((i + 1))
   ours="$OUT/ours-$i.jpg" theirs="$OUT/ffmpeg-$i.jpg" json="$OUT/case-$i.json"
+  floor=()
+  # The floor does not rotate: only the fixtures (no display matrix) compare like for like.
+  [ -n "$FLOOR" ] && [[ "$file" == fixtures/* ]] && floor=("$FLOOR $file $t $OUT/floor-$i.jpg")
   hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
     "$SEEDANCE thumbnail $file --at $t -o $ours" \
-    "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" >/dev/null
+    "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" "${floor[@]}" >/dev/null
   psnr=$(ffmpeg -hide_banner -i "$ours" -i "$theirs" -filter_complex "[0][1]psnr" -f null - 2>&1 |
     sed -n 's/.*average:\([^ ]*\).*/\1/p')
   python3 - "$json" "$name" "$psnr" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 ours, theirs = results[0], results[1]
+floor = results[2] if len(results) > 2 else None
+floor_ms = f"{floor['median']*1000:8.1f} ms" if floor else f"{'-':>11}"
+floor_ratio = f"{floor['median']/theirs['median']:7.2f}x" if floor else f"{'-':>8}"
 print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
-      f"{theirs['min']*1000:6.1f} ms {theirs['median']/ours['median']:7.2f}x {sys.argv[3]:>8}")
+      f"{theirs['min']*1000:6.1f} ms {floor_ms} {ours['median']/theirs['median']:7.2f}x {floor_ratio} {sys.argv[3]:>8}")
 PY
 done
 
@@ -78,15 +98,26 @@ import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 ours, theirs = results[0], results[1]
 print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
-      f"{theirs['min']*1000:6.1f} ms {theirs['median']/ours['median']:7.2f}x {sys.argv[3]:>8}")
+      f"{theirs['min']*1000:6.1f} ms {'-':>11} {ours['median']/theirs['median']:7.2f}x {'-':>8} {sys.argv[3]:>8}")
 PY
 
-# Process start alone, the floor both pay (FFmpeg's shared libraries and their dependencies load at start).
+# Process start alone (FFmpeg's shared libraries and their dependencies load at start). The floor here is a C
+# program that links the same four libraries as the thumbnail floor and returns at once.
+start_floor=()
+if [ -n "$FLOOR" ]; then
+  # shellcheck disable=SC2046
+  printf 'int main(void) { return 0; }\n' | "$CC" -O2 -x c - -o "$OUT/start-floor" -Wl,--no-as-needed \
+    $(pkg-config --libs libavformat libavcodec libswscale libavutil) 2>>"$OUT/floor.log" &&
+    start_floor=("$OUT/start-floor")
+fi
 hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/start.json" \
-  "$SEEDANCE --version" "ffmpeg -version" >/dev/null
+  "$SEEDANCE --version" "ffmpeg -version" "${start_floor[@]}" >/dev/null
 python3 - "$OUT/start.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
+floor_ms = f"{r[2]['median']*1000:8.1f} ms" if len(r) > 2 else f"{'-':>11}"
+floor_ratio = f"{r[2]['median']/r[1]['median']:7.2f}x" if len(r) > 2 else f"{'-':>8}"
 print(f"{'process start only (--version / -version)':<52} {r[0]['median']*1000:8.1f} ms {r[0]['min']*1000:6.1f} ms "
-      f"{r[1]['median']*1000:8.1f} ms {r[1]['min']*1000:6.1f} ms")
+      f"{r[1]['median']*1000:8.1f} ms {r[1]['min']*1000:6.1f} ms {floor_ms} {r[0]['median']/r[1]['median']:7.2f}x "
+      f"{floor_ratio}")
 PY
