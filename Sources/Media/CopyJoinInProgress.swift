@@ -66,11 +66,13 @@ public final class CopyJoinInProgress: @unchecked Sendable {
             guard closedReason == nil else { return false }
             do {
                 try ConcatPaths.requireDistinct(output: output, inputs: [path])
-                let clip = try ConcatClip(path: path, limits: options.limits)
+                // The identity is read before the clip is opened: a file replaced in between then no longer matches
+                // it, and the final join starts afresh rather than keep what was read from the old file.
                 guard let identity = FileIdentity(path) else {
                     throw MediaError(.io, path: path, operation: "reading the clip's file facts",
                                      reason: String(cString: strerror(errno)))
                 }
+                let clip = try ConcatClip(path: path, limits: options.limits)
                 if let first, let mismatch = ConcatClip.firstCopyMismatch([first, clip]) {
                     close(because: "\(mismatch)")
                     return false
