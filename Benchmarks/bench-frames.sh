@@ -49,6 +49,20 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seedance: $SEEDANCE ($("$SEEDANCE" --version)); ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3); runs: $RUNS"
+# One output line from a hyperfine JSON export: seedance first, the ffmpeg CLI second, the floor third when timed.
+row() {  # json, label, psnr (may be empty)
+  python3 - "$1" "$2" "${3:-}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+ours, theirs = r[0], r[1]
+floor = r[2] if len(r) > 2 else None
+floor_ms = f"{floor['median']*1000:8.1f} ms" if floor else f"{'-':>11}"
+floor_ratio = f"{floor['median']/theirs['median']:7.2f}x" if floor else f"{'-':>8}"
+print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
+      f"{theirs['min']*1000:6.1f} ms {floor_ms} {ours['median']/theirs['median']:7.2f}x {floor_ratio} {sys.argv[3]:>8}")
+PY
+}
+
 FLOOR="$OUT/thumbnail-floor"
 # Debian's cc when present, else the clang the Swift toolchain brings.
 CC=${CC:-$(command -v cc || command -v clang || echo cc)}
@@ -73,16 +87,7 @@ for entry in "${CASES[@]}"; do
     "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" "${floor[@]}" >/dev/null
   psnr=$(ffmpeg -hide_banner -i "$ours" -i "$theirs" -filter_complex "[0][1]psnr" -f null - 2>&1 |
     sed -n 's/.*average:\([^ ]*\).*/\1/p')
-  python3 - "$json" "$name" "$psnr" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-ours, theirs = results[0], results[1]
-floor = results[2] if len(results) > 2 else None
-floor_ms = f"{floor['median']*1000:8.1f} ms" if floor else f"{'-':>11}"
-floor_ratio = f"{floor['median']/theirs['median']:7.2f}x" if floor else f"{'-':>8}"
-print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
-      f"{theirs['min']*1000:6.1f} ms {floor_ms} {ours['median']/theirs['median']:7.2f}x {floor_ratio} {sys.argv[3]:>8}")
-PY
+  row "$json" "$name" "$psnr"
 done
 
 # The last frame: seedance --last against the ffmpeg CLI's usual recipe (seek 1 s before the end, keep the final frame).
@@ -93,13 +98,7 @@ hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json
   "ffmpeg -v error -sseof -1 -i $file -update 1 -y $OUT/ffmpeg-last.jpg" >/dev/null
 psnr=$(ffmpeg -hide_banner -i "$OUT/ours-last.jpg" -i "$OUT/ffmpeg-last.jpg" -filter_complex "[0][1]psnr" -f null - 2>&1 |
   sed -n 's/.*average:\([^ ]*\).*/\1/p')
-python3 - "$json" "720p --last vs ffmpeg -sseof -1 -update 1" "$psnr" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-ours, theirs = results[0], results[1]
-print(f"{sys.argv[2]:<52} {ours['median']*1000:8.1f} ms {ours['min']*1000:6.1f} ms {theirs['median']*1000:8.1f} ms "
-      f"{theirs['min']*1000:6.1f} ms {'-':>11} {ours['median']/theirs['median']:7.2f}x {'-':>8} {sys.argv[3]:>8}")
-PY
+row "$json" "720p --last vs ffmpeg -sseof -1 -update 1" "$psnr"
 
 # Process start alone (FFmpeg's shared libraries and their dependencies load at start). The floor here is a C
 # program that links the same four libraries as the thumbnail floor and returns at once.
@@ -112,12 +111,4 @@ if [ -n "$FLOOR" ]; then
 fi
 hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/start.json" \
   "$SEEDANCE --version" "ffmpeg -version" "${start_floor[@]}" >/dev/null
-python3 - "$OUT/start.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-floor_ms = f"{r[2]['median']*1000:8.1f} ms" if len(r) > 2 else f"{'-':>11}"
-floor_ratio = f"{r[2]['median']/r[1]['median']:7.2f}x" if len(r) > 2 else f"{'-':>8}"
-print(f"{'process start only (--version / -version)':<52} {r[0]['median']*1000:8.1f} ms {r[0]['min']*1000:6.1f} ms "
-      f"{r[1]['median']*1000:8.1f} ms {r[1]['min']*1000:6.1f} ms {floor_ms} {r[0]['median']/r[1]['median']:7.2f}x "
-      f"{floor_ratio}")
-PY
+row "$OUT/start.json" "process start only (--version / -version)"
