@@ -184,7 +184,12 @@ let package = Package(
         .executableTarget(
             name: "seedance",
             dependencies: ["SeedanceCLI"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // Swift's Linux link exports every symbol of the executable's own code (about 67,000 here) to the
+            // dynamic symbol table. Nothing looks them up, but every start pays for them: the runtime's backtracer
+            // calls `dladdr` before `main`, which walks that whole table, and the loader maps its 6 MB. Exporting
+            // none starts every command about 2 ms sooner (BENCHMARKS.md, the thumbnail section).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "seedance-bench",
