@@ -50,10 +50,11 @@ enum DeclaredParameters {
     }
 
     /// Fills in the parameters of an eligible, freshly opened `input`; false when something was not as expected
-    /// (the file must then be reopened and analysed in full, since packets have been read).
-    static func fill(_ input: InputFile, maxPixels: Int64) -> Bool {
+    /// (the file must then be reopened and analysed in full, since packets have been read). Without `decodeAudio`
+    /// the audio keeps the parameters its container declares.
+    static func fill(_ input: InputFile, maxPixels: Int64, decodeAudio: Bool = true) -> Bool {
         do {
-            guard try readFirstPackets(input) else { return false }
+            guard try readFirstPackets(input, decodeAudio: decodeAudio) else { return false }
             for stream in input.streams where stream.parameters?.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
                 guard try videoParameters(input, stream, maxPixels: maxPixels) else { return false }
             }
@@ -64,11 +65,12 @@ enum DeclaredParameters {
         }
     }
 
-    /// Reads packets until every stream has a start time (FFmpeg sets it from a stream's first packet) and the
-    /// audio's first packet has been decoded; its decoder's parameters then replace the declared ones, as after
-    /// `avformat_find_stream_info`.
-    private static func readFirstPackets(_ input: InputFile) throws -> Bool {
-        let audio = input.streams.first { $0.parameters?.pointee.codec_type == AVMEDIA_TYPE_AUDIO }
+    /// Reads packets until every stream has a start time (FFmpeg sets it from a stream's first packet) and, with
+    /// `decodeAudio`, the audio's first packet has been decoded; its decoder's parameters then replace the declared
+    /// ones, as after `avformat_find_stream_info`.
+    private static func readFirstPackets(_ input: InputFile, decodeAudio: Bool) throws -> Bool {
+        let audio = decodeAudio
+            ? input.streams.first(where: { $0.parameters?.pointee.codec_type == AVMEDIA_TYPE_AUDIO }) : nil
         let decoder = try audio.map { try MediaDecoder(input: input, stream: $0, threads: 1) }
         var audioDecoded = audio == nil
         let packet = try Packet()
@@ -174,13 +176,19 @@ extension InputFile {
     /// Opens `path` for a probe: the parameters the container declares when they are all there
     /// (`DeclaredParameters`), FFmpeg's full analysis (`avformat_find_stream_info`) otherwise. The file is checked
     /// and explained like `openChecked` does.
-    static func openForProbe(_ path: String, limits: OpenLimits = OpenLimits()) throws -> InputFile {
+    ///
+    /// `decodeAudio: false` is for callers that use only the video: on the declared path the audio keeps the
+    /// parameters its container declares instead of its first packet's (HE-AAC's doubled sample rate, for one, is
+    /// only known by decoding). That spares opening the AAC decoder and building its tables: about 1.5 ms of a
+    /// thumbnail.
+    static func openForProbe(_ path: String, limits: OpenLimits = OpenLimits(),
+                             decodeAudio: Bool = true) throws -> InputFile {
         let input = try openChecked(path, limits: limits, findStreamInfo: false)
         guard DeclaredParameters.isEligible(input) else {
             try input.readStreamInfo(limits: limits)
             return input
         }
-        if DeclaredParameters.fill(input, maxPixels: limits.maxPixels) { return input }
+        if DeclaredParameters.fill(input, maxPixels: limits.maxPixels, decodeAudio: decodeAudio) { return input }
         // Packets were read: the full analysis needs the file from its start.
         return try openChecked(path, limits: limits)
     }

@@ -63,8 +63,8 @@ final class FrameGrabber {
     /// same words), and opens a decoder for its main video stream.
     init(path: String, limits: OpenLimits = OpenLimits(), logger: Logger) throws {
         // The probe's own open: no trial decoding when the container declares the parameters (the first frame is
-        // decoded anyway, after the seek).
-        let input = try InputFile.openForProbe(path, limits: limits)
+        // decoded anyway, after the seek), and no audio decoding, since only the video is used.
+        let input = try InputFile.openForProbe(path, limits: limits, decodeAudio: false)
         let info = try ProbeReader(input: input).info()
         guard let video = info.video, video.index < input.streams.count else {
             let what = info.audio.map { "it has only audio (\($0.codec))" } ?? "it has no video stream"

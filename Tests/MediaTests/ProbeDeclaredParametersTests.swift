@@ -49,6 +49,28 @@ import TestSupport
         #expect(try probe(path) == declared)
     }
 
+    /// Frame grabbing opens without decoding the audio's first packet: everything but the audio's own parameters
+    /// is the probe's, on every file (the declared path or, where it does not apply, the full analysis), and a file
+    /// the probe refuses is refused with the same words.
+    @Test(arguments: files)
+    func openingWithoutTheAudioDecoderChangesNothingElse(_ path: String) throws {
+        let probed: MediaInfo
+        do {
+            probed = try probe(path)
+        } catch let refusal as MediaError {
+            #expect(throws: refusal) { try ProbeReader(input: InputFile.openForProbe(path, decodeAudio: false)).info() }
+            return
+        }
+        let withoutAudio = try ProbeReader(input: InputFile.openForProbe(path, decodeAudio: false)).info()
+        #expect(withoutAudio.video == probed.video)
+        #expect(withoutAudio.duration == probed.duration)
+        #expect(withoutAudio.startTime == probed.startTime)
+        #expect(withoutAudio.bitRate == probed.bitRate)
+        #expect(withoutAudio.audio?.index == probed.audio?.index)
+        #expect(withoutAudio.audio?.codec == probed.audio?.codec)
+        #expect(withoutAudio.audio?.startTime == probed.audio?.startTime)
+    }
+
     @Test func enoughFilesTakeTheDeclaredPathToMeanSomething() throws {
         let declared = Self.files.filter { (try? Self.declaredProbe($0)) != nil }
         #expect(declared.count >= 20, "\(declared.count) of \(Self.files.count)")
