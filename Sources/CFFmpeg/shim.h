@@ -51,6 +51,12 @@ static inline const char *cff_err2str(int errnum, char *buf, size_t size) {
     return buf;
 }
 
+/// snprintf(buf, size, "%.*f", places, value): one number in printf's fixed notation (Swift cannot call C's
+/// variadic functions; Foundation's String(format:) can, at the cost of dynamic casts, see FixedDecimal.swift).
+static inline int cff_format_fixed(char *buf, size_t size, double value, int places) {
+    return snprintf(buf, size, "%.*f", places, value);
+}
+
 /// libavfilter is loaded when a filter graph is first built, not when the program starts: it links a large tree of
 /// libraries (text-to-speech voices, SVG and font rendering, OCR, Vulkan) whose loading and relocation cost about a
 /// quarter of every `seedance` start, and only the commands that filter (verify, concat, contact sheets, the

@@ -14,7 +14,7 @@ public enum FramePosition: Sendable, Hashable, CustomStringConvertible {
     /// `1.500 s` or `the last frame`, for messages.
     public var description: String {
         switch self {
-        case .seconds(let t): return String(format: "%.3f s", t)
+        case .seconds(let t): return fixedDecimal(t, places: 3) + " s"
         case .last: return "the last frame"
         }
     }
@@ -148,7 +148,7 @@ final class FrameGrabber {
     }
 
     static func format(_ t: Seconds) -> String {
-        var text = String(format: "%.3f", t)
+        var text = fixedDecimal(t, places: 3)
         while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text + " s"

@@ -92,7 +92,7 @@ enum ProbeTable {
 /// Human formats shared by the readable outputs.
 enum Format {
     static func seconds(_ value: Double) -> String {
-        String(format: "%.3f s", value)
+        fixedDecimal(value, places: 3) + " s"
     }
 
     static func bytes(_ count: Int64) -> String {
@@ -100,11 +100,11 @@ enum Format {
         var value = Double(count)
         var unit = 0
         while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? "\(count) B" : fixedDecimal(value, places: 1) + " " + units[unit]
     }
 
     static func frameRate(_ rate: Rational) -> String {
         guard let value = rate.value, rate.numerator != 0 else { return "-" }
-        return value == value.rounded() ? String(Int(value)) : String(format: "%.3f", value)
+        return value == value.rounded() ? String(Int(value)) : fixedDecimal(value, places: 3)
     }
 }
