@@ -34,6 +34,11 @@ public struct SeedanceCommand: AsyncParsableCommand {
 
     /// Parses `arguments` (the process's when nil), runs the command, and exits with DESIGN.md's status codes:
     /// every failure is one `seedance: ...` line on stderr (`ErrorVoice`); help and version go to stdout.
+    ///
+    /// On the main actor, where the program starts: parsing and a synchronous command (`thumbnail`) run on the main
+    /// thread without waiting for a thread of Swift's pool to be started (about 2 ms of every such command); an
+    /// asynchronous command's `run()` moves to the pool as before.
+    @MainActor
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
         // The command owns its process: FFmpeg's own log lines would only repeat, less clearly, the one line each
         // failure gets. (The libraries leave FFmpeg's log alone; this is the program's choice.)

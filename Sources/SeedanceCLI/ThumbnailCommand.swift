@@ -3,7 +3,9 @@ import Foundation
 import Media
 
 /// `seedance thumbnail FILE (--at SECONDS | --last) -o OUT.jpg|OUT.png [--width N]`.
-struct ThumbnailCommand: AsyncParsableCommand {
+///
+/// Synchronous: one frame is one short blocking job, done on the thread the program starts on.
+struct ThumbnailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thumbnail",
         abstract: "Write one frame of a clip as a JPEG or PNG: the frame at a time, or the last frame.",
@@ -45,7 +47,7 @@ struct ThumbnailCommand: AsyncParsableCommand {
 
     @OptionGroup var image: ImageOutputOptions
 
-    func run() async throws {
+    func run() throws {
         let position = try framePosition()
         let quality = try image.jpegQuality(command: "thumbnail")
         if let width, width < 1 {
@@ -54,7 +56,7 @@ struct ThumbnailCommand: AsyncParsableCommand {
         let options = ThumbnailOptions(width: width, quality: quality, autorotate: image.autorotate)
         let result: ThumbnailResult
         do {
-            result = try await writeThumbnail(of: file, at: position, to: output, options: options)
+            result = try writeThumbnail(of: file, at: position, to: output, options: options)
         } catch let error as MediaError {
             throw CommandFailure(.badInput, "thumbnail: \(error.description)")
         }
