@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: `seedance thumbnail` against the ffmpeg CLI (`ffmpeg -ss T -i FILE -frames:v 1 -y out.jpg`) for the same
-# frame, as whole commands (process start included), interleaved in one hyperfine run per case.
+# frame, as whole commands (process start included), timed in interleaved rounds (Benchmarks/interleave.py) per case.
 #
 #   Benchmarks/bench-frames.sh            # all cases, 20 runs each
 #   RUNS=50 Benchmarks/bench-frames.sh    # more runs
 #
-# Needs: a release build (made here if missing), hyperfine (apt-get install hyperfine), ffmpeg, python3, a C compiler
+# Needs: a release build (made here if missing), ffmpeg, python3, a C compiler
 # and pkg-config (for the floor). Cases use the committed fixtures and, when present, the shared real-world corpus
 # (../shared/realworld or SEEDANCE_REALWORLD). Prints one line per case: median and minimum wall time of each
 # command, the ratio of the medians seedance/ffmpeg (< 1: seedance is faster), and the PSNR between the two images
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=${RUNS:-20}
 WARMUP=${WARMUP:-3}
-for tool in hyperfine ffmpeg python3; do
+for tool in ffmpeg python3; do
   command -v "$tool" >/dev/null || { echo "bench-frames: needs $tool" >&2; exit 2; }
 done
 SEEDANCE="$ROOT/.build/release/seedance"
@@ -49,7 +49,7 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seedance: $SEEDANCE ($("$SEEDANCE" --version)); ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3); runs: $RUNS"
-# One output line from a hyperfine JSON export: seedance first, the ffmpeg CLI second, the floor third when timed.
+# One output line from an interleave.py export: seedance first, the ffmpeg CLI second, the floor third when timed.
 row() {  # json, label, psnr (may be empty)
   python3 - "$1" "$2" "${3:-}" <<'PY'
 import json, sys
@@ -82,9 +82,9 @@ for entry in "${CASES[@]}"; do
   floor=()
   # The floor does not rotate: only the fixtures (no display matrix) compare like for like.
   [ -n "$FLOOR" ] && [[ "$file" == fixtures/* ]] && floor=("$FLOOR $file $t $OUT/floor-$i.jpg")
-  hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+  Benchmarks/interleave.py --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
     "$SEEDANCE thumbnail $file --at $t -o $ours" \
-    "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" "${floor[@]}" >/dev/null
+    "ffmpeg -v error -ss $t -i $file -frames:v 1 -y $theirs" "${floor[@]}"
   psnr=$(ffmpeg -hide_banner -i "$ours" -i "$theirs" -filter_complex "[0][1]psnr" -f null - 2>&1 |
     sed -n 's/.*average:\([^ ]*\).*/\1/p')
   row "$json" "$name" "$psnr"
@@ -93,9 +93,9 @@ done
 # The last frame: seedance --last against the ffmpeg CLI's usual recipe (seek 1 s before the end, keep the final frame).
 json="$OUT/last.json"
 file=fixtures/probe/seedance-720p.mp4
-hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+Benchmarks/interleave.py --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
   "$SEEDANCE thumbnail $file --last -o $OUT/ours-last.jpg" \
-  "ffmpeg -v error -sseof -1 -i $file -update 1 -y $OUT/ffmpeg-last.jpg" >/dev/null
+  "ffmpeg -v error -sseof -1 -i $file -update 1 -y $OUT/ffmpeg-last.jpg"
 psnr=$(ffmpeg -hide_banner -i "$OUT/ours-last.jpg" -i "$OUT/ffmpeg-last.jpg" -filter_complex "[0][1]psnr" -f null - 2>&1 |
   sed -n 's/.*average:\([^ ]*\).*/\1/p')
 row "$json" "720p --last vs ffmpeg -sseof -1 -update 1" "$psnr"
@@ -109,6 +109,6 @@ if [ -n "$FLOOR" ]; then
     $(pkg-config --libs libavformat libavcodec libswscale libavutil) 2>>"$OUT/floor.log" &&
     start_floor=("$OUT/start-floor")
 fi
-hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/start.json" \
-  "$SEEDANCE --version" "ffmpeg -version" "${start_floor[@]}" >/dev/null
+Benchmarks/interleave.py --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/start.json" \
+  "$SEEDANCE --version" "ffmpeg -version" "${start_floor[@]}"
 row "$OUT/start.json" "process start only (--version / -version)"

@@ -1,7 +1,8 @@
 // The floor of the thumbnail benchmark: the least a program built on the same FFmpeg libraries does to write the
 // picture `ffmpeg -ss T -i FILE -frames:v 1 OUT.jpg` writes. It opens the file without a stream-info pass, seeks to
-// the keyframe before T, decodes only the frames the picture needs (frames nothing refers to are skipped before T),
-// converts the picture to full-range YUV and encodes it as JPEG. No checks, no rotation, no temporary file.
+// the keyframe before T, decodes only the frames the picture needs (frames nothing refers to are skipped before T)
+// on FFmpeg's automatic decoder threads, converts the picture to full-range YUV and encodes it as JPEG. No checks,
+// no rotation, no temporary file.
 // Benchmarks/bench-frames.sh builds it with the system C compiler and times it beside `seedance thumbnail` and the
 // ffmpeg CLI: whatever it costs, no command on these libraries can cost less.
 //
@@ -30,6 +31,9 @@ int main(int argc, char **argv) {
     AVCodecContext *decoder = avcodec_alloc_context3(codec);
     avcodec_parameters_to_context(decoder, stream->codecpar);
     decoder->pkt_timebase = stream->time_base;
+    // FFmpeg's automatic thread count (frame threads, one more than the cores), as `seedance thumbnail` decodes:
+    // libavcodec's default of one thread is slower here from the second GOP frame on.
+    decoder->thread_count = 0;
     if (avcodec_open2(decoder, codec, NULL) < 0) return fail("cannot open the decoder");
 
     int64_t start = format->start_time == AV_NOPTS_VALUE ? 0 : format->start_time;
